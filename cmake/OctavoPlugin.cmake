@@ -1,0 +1,17 @@
+# octavo_add_plugin(NAME SOURCES src... [LIBRARIES lib...])
+#
+# Builds one format plugin as a MODULE library named NAME.so into the build
+# tree's plugin directory and installs it into the installed one. Only the
+# entry function is exported (hidden visibility everywhere else).
+function(octavo_add_plugin name)
+  cmake_parse_arguments(P "" "" "SOURCES;LIBRARIES" ${ARGN})
+  add_library(octavo_plugin_${name} MODULE ${P_SOURCES})
+  set_target_properties(octavo_plugin_${name} PROPERTIES
+    OUTPUT_NAME "${name}"
+    PREFIX ""
+    LIBRARY_OUTPUT_DIRECTORY "${OCTAVO_PLUGIN_BUILD_DIR}"
+    C_VISIBILITY_PRESET hidden)
+  target_link_libraries(octavo_plugin_${name} PRIVATE octavo ${P_LIBRARIES})
+  target_link_options(octavo_plugin_${name} PRIVATE "LINKER:--no-undefined")
+  install(TARGETS octavo_plugin_${name} LIBRARY DESTINATION "${OCTAVO_PLUGIN_SUBDIR}")
+endfunction()

@@ -1,0 +1,177 @@
+/* context.c — one conversion's options (-V), limits and diagnostics. */
+#include "internal.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct option_kv {
+    char *key, *value;
+} option_kv;
+
+struct oct_context {
+    oct_registry *registry;
+    oct_log_fn log;
+    void *log_data;
+    oct_severity verbosity;
+    option_kv *options;
+    size_t n_options, cap_options;
+    oct_limits limits;
+    char *where;
+    size_t warnings;
+};
+
+static volatile sig_atomic_t interrupt_requested;
+
+void oct_request_interrupt(void) { interrupt_requested = 1; }
+int oct_interrupted(void) { return interrupt_requested != 0; }
+
+void oct_log_default(void *userdata, oct_severity sev, const char *where, long line,
+                     const char *message)
+{
+    static const char *const labels[] = {"error", "warning", "info", "debug"};
+    (void)userdata;
+    char lbuf[32] = "";
+    if (line > 0) snprintf(lbuf, sizeof lbuf, "line %ld: ", line);
+    fprintf(stderr, "octavo: %s%s%s%s: %s\n", where ? where : "", where ? ": " : "", lbuf,
+            labels[sev <= OCT_SEV_DEBUG ? sev : OCT_SEV_DEBUG], message);
+}
+
+oct_context *oct_context_new(oct_registry *reg)
+{
+    oct_context *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) return NULL;
+    ctx->registry = reg;
+    ctx->log = oct_log_default;
+    ctx->verbosity = OCT_SEV_WARNING;
+    oct_limits_default(&ctx->limits);
+    return ctx;
+}
+
+void oct_context_free(oct_context *ctx)
+{
+    if (!ctx) return;
+    for (size_t i = 0; i < ctx->n_options; i++) {
+        free(ctx->options[i].key);
+        free(ctx->options[i].value);
+    }
+    free(ctx->options);
+    free(ctx->where);
+    free(ctx);
+}
+
+oct_registry *oct_context_registry(const oct_context *ctx) { return ctx ? ctx->registry : NULL; }
+
+void oct_context_set_log(oct_context *ctx, oct_log_fn fn, void *userdata)
+{
+    if (!ctx) return;
+    ctx->log = fn ? fn : oct_log_default;
+    ctx->log_data = fn ? userdata : NULL;
+}
+
+void oct_context_set_verbosity(oct_context *ctx, oct_severity max_shown)
+{
+    if (ctx) ctx->verbosity = max_shown;
+}
+
+oct_status oct_context_set_option(oct_context *ctx, const char *key, const char *value)
+{
+    if (!ctx || !key || !*key) return OCT_ERR_INVALID_ARG;
+    for (size_t i = 0; i < ctx->n_options; i++) {
+        if (strcmp(ctx->options[i].key, key) == 0) {
+            char *v = strdup(value ? value : "");
+            if (!v) return OCT_ERR_NOMEM;
+            free(ctx->options[i].value);
+            ctx->options[i].value = v;
+            return OCT_OK;
+        }
+    }
+    if (ctx->n_options == ctx->cap_options) {
+        size_t cap = ctx->cap_options ? ctx->cap_options * 2 : 8;
+        option_kv *p = realloc(ctx->options, cap * sizeof *p);
+        if (!p) return OCT_ERR_NOMEM;
+        ctx->options = p;
+        ctx->cap_options = cap;
+    }
+    char *k = strdup(key), *v = strdup(value ? value : "");
+    if (!k || !v) { free(k); free(v); return OCT_ERR_NOMEM; }
+    ctx->options[ctx->n_options].key = k;
+    ctx->options[ctx->n_options].value = v;
+    ctx->n_options++;
+    return OCT_OK;
+}
+
+const char *oct_context_option(const oct_context *ctx, const char *key)
+{
+    if (!ctx || !key) return NULL;
+    for (size_t i = 0; i < ctx->n_options; i++)
+        if (strcmp(ctx->options[i].key, key) == 0) return ctx->options[i].value;
+    return NULL;
+}
+
+int oct_context_option_bool(oct_context *ctx, const char *key, int dflt)
+{
+    const char *v = oct_context_option(ctx, key);
+    if (!v) return dflt;
+    static const char *const yes[] = {"on", "true", "yes", "1", ""};
+    static const char *const no[] = {"off", "false", "no", "0"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (strcasecmp(v, yes[i]) == 0) return 1;
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (strcasecmp(v, no[i]) == 0) return 0;
+    oct_warn(ctx, "option %s=%s is not on or off; using %s", key, v, dflt ? "on" : "off");
+    return dflt;
+}
+
+long oct_context_option_long(oct_context *ctx, const char *key, long dflt, long min, long max)
+{
+    const char *v = oct_context_option(ctx, key);
+    if (!v) return dflt;
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || n < min || n > max) {
+        oct_warn(ctx, "option %s=%s is not a number from %ld to %ld; using %ld", key, v, min, max,
+                 dflt);
+        return dflt;
+    }
+    return n;
+}
+
+const oct_limits *oct_context_limits(const oct_context *ctx) { return ctx ? &ctx->limits : NULL; }
+
+void oct_context_set_limits(oct_context *ctx, const oct_limits *l)
+{
+    if (ctx && l) oct_limits_copy(&ctx->limits, l);
+}
+
+void oct_context_set_where(oct_context *ctx, const char *where)
+{
+    if (!ctx) return;
+    char *w = where ? strdup(where) : NULL;
+    free(ctx->where);
+    ctx->where = w;
+}
+
+const char *oct_context_where(const oct_context *ctx) { return ctx ? ctx->where : NULL; }
+
+void oct_context_log(oct_context *ctx, oct_severity sev, long line, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    for (char *p = msg; *p; p++)
+        if (*p == '\n' || *p == '\r') *p = ' ';
+    if (!ctx) {
+        if (sev <= OCT_SEV_WARNING) oct_log_default(NULL, sev, NULL, line, msg);
+        return;
+    }
+    if (sev == OCT_SEV_WARNING) ctx->warnings++;
+    if (sev > ctx->verbosity) return;
+    ctx->log(ctx->log_data, sev, ctx->where, line, msg);
+}
+
+size_t oct_context_warning_count(const oct_context *ctx) { return ctx ? ctx->warnings : 0; }

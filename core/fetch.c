@@ -1,0 +1,185 @@
+/*
+ * fetch.c — bytes from files, standard input and http(s) URLs, always with a
+ * size cap (and, for the network, time caps). Only http and https are ever
+ * spoken, redirects included, so no page can make octavo reach file:, ftp:
+ * or any other scheme.
+ */
+#include "internal.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void oct_fetched_free(oct_fetched *f)
+{
+    if (!f) return;
+    free(f->data);
+    free(f->final_url);
+    free(f->content_type);
+    memset(f, 0, sizeof *f);
+}
+
+int oct_is_remote_url(const char *s)
+{
+    return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0);
+}
+
+static oct_status read_fd(int fd, const char *name, uint64_t max, oct_fetched *out, oct_error *err)
+{
+    oct_buf b;
+    oct_buf_init(&b, (size_t)(max < (uint64_t)SIZE_MAX / 2 ? max + 1 : SIZE_MAX / 2));
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            oct_buf_free(&b);
+            return oct_error_set(err, OCT_ERR_IO, name, 0, "cannot read: %s", strerror(e));
+        }
+        if (n == 0) break;
+        if (oct_buf_append(&b, chunk, (size_t)n) || b.len > max) {
+            oct_status st = b.status ? b.status : OCT_ERR_LIMIT;
+            oct_buf_free(&b);
+            if (st == OCT_ERR_NOMEM) return oct_error_set(err, st, name, 0, NULL);
+            return oct_error_set(err, OCT_ERR_LIMIT, name, 0,
+                                 "input is larger than %llu bytes (raise with --max-input-size)",
+                                 (unsigned long long)max);
+        }
+        if (oct_interrupted()) {
+            oct_buf_free(&b);
+            return oct_error_set(err, OCT_ERR_INTERRUPTED, name, 0, NULL);
+        }
+    }
+    size_t len;
+    out->data = (unsigned char *)oct_buf_detach(&b, &len);
+    out->len = len;
+    if (!out->data) out->data = calloc(1, 1);
+    return out->data ? OCT_OK : oct_error_set(err, OCT_ERR_NOMEM, name, 0, NULL);
+}
+
+oct_status oct_read_file_bounded(const char *path, uint64_t max, oct_fetched *out, oct_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (strcmp(path, "-") == 0) return read_fd(STDIN_FILENO, "<stdin>", max, out, err);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int e = errno;
+        return oct_error_set(err, e == ENOENT ? OCT_ERR_NOT_FOUND : OCT_ERR_IO, path, 0,
+                             "cannot open: %s", strerror(e));
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        return oct_error_set(err, OCT_ERR_IO, path, 0, "is a directory");
+    }
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+        close(fd);
+        return oct_error_set(err, OCT_ERR_LIMIT, path, 0,
+                             "input is larger than %llu bytes (raise with --max-input-size)",
+                             (unsigned long long)max);
+    }
+    oct_status s = read_fd(fd, path, max, out, err);
+    close(fd);
+    return s;
+}
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result;
+static void init_curl(void) { curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+typedef struct download {
+    oct_buf body;
+    uint64_t max;
+    int too_big;
+} download;
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    download *d = userdata;
+    size_t n = size * nmemb;
+    if (d->body.len + n > d->max) { d->too_big = 1; return 0; }
+    if (oct_buf_append(&d->body, ptr, n)) return 0;
+    return oct_interrupted() ? 0 : n;
+}
+
+oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max, oct_fetched *out,
+                         oct_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!oct_is_remote_url(url))
+        return oct_error_set(err, OCT_ERR_DENIED, url, 0, "only http and https URLs are fetched");
+    if (oct_context_option_bool(ctx, "offline", 0))
+        return oct_error_set(err, OCT_ERR_DENIED, url, 0, "network access is off (--offline)");
+    pthread_once(&curl_once, init_curl);
+    if (curl_init_result != CURLE_OK)
+        return oct_error_set(err, OCT_ERR_NETWORK, url, 0, "cannot initialise libcurl");
+    CURL *c = curl_easy_init();
+    if (!c) return oct_error_set(err, OCT_ERR_NOMEM, url, 0, NULL);
+    download d;
+    oct_buf_init(&d.body, (size_t)(max + 1));
+    d.max = max;
+    d.too_big = 0;
+    char curl_err[CURL_ERROR_SIZE] = "";
+    long connect_timeout = oct_context_option_long(ctx, "connect-timeout", 15, 1, 600);
+    long timeout = oct_context_option_long(ctx, "timeout", 60, 1, 3600);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, connect_timeout);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "octavo/" OCTAVO_VERSION_STRING);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
+    if (oct_context_option_bool(ctx, "insecure", 0)) {
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    oct_status st = OCT_OK;
+    if (d.too_big || rc == CURLE_FILESIZE_EXCEEDED)
+        st = oct_error_set(err, OCT_ERR_LIMIT, url, 0,
+                           "download larger than %llu bytes (raise with --max-download)",
+                           (unsigned long long)max);
+    else if (oct_interrupted())
+        st = oct_error_set(err, OCT_ERR_INTERRUPTED, url, 0, NULL);
+    else if (rc == CURLE_UNSUPPORTED_PROTOCOL)
+        st = oct_error_set(err, OCT_ERR_DENIED, url, 0, "redirect to a scheme other than http(s) refused");
+    else if (rc != CURLE_OK)
+        st = oct_error_set(err, OCT_ERR_NETWORK, url, 0, "%s",
+                           curl_err[0] ? curl_err : curl_easy_strerror(rc));
+    else if (status >= 400)
+        st = oct_error_set(err, OCT_ERR_NETWORK, url, 0, "HTTP status %ld", status);
+    if (!st) {
+        char *final = NULL, *ctype = NULL;
+        curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &final);
+        curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
+        out->final_url = strdup(final ? final : url);
+        out->content_type = ctype ? strdup(ctype) : NULL;
+        size_t len;
+        out->data = (unsigned char *)oct_buf_detach(&d.body, &len);
+        out->len = len;
+        if (!out->data) out->data = calloc(1, 1);
+        if (!out->data || !out->final_url) {
+            oct_fetched_free(out);
+            st = oct_error_set(err, OCT_ERR_NOMEM, url, 0, NULL);
+        }
+    }
+    oct_buf_free(&d.body);
+    curl_easy_cleanup(c);
+    return st;
+}

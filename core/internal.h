@@ -1,0 +1,108 @@
+/*
+ * internal.h — liboctavo's private structures, shared by the core's files and
+ * never installed. Everything here may change between releases.
+ */
+#ifndef OCTAVO_INTERNAL_H
+#define OCTAVO_INTERNAL_H
+
+#include "octavo/octavo.h"
+#include "octavo/octavo_plugin.h"
+#include "arena.h"
+
+struct oct_node {
+    struct oct_node *parent, *first_child, *last_child, *prev, *next;
+    oct_doc *doc;
+    const char *literal; /* TEXT, CODE, CODE_BLOCK, RAW_*: NUL-terminated */
+    size_t literal_len;
+    const char *id;
+    const char *lang;
+    long line;
+    uint16_t type;
+    uint8_t dir;
+    union {
+        struct { int level; } heading;
+        struct { int style, start, tight, reversed; } list;
+        struct { int task; } item;
+        struct { const char *language; } code;
+        struct { const char *url, *title; } link;
+        struct { const char *url, *title, *alt; oct_resource *resource; int width, height; } image;
+        struct { const char *cite; } quote;
+        struct { int section; } row;
+        struct { int header, colspan, rowspan, align; } cell;
+        struct { const char *label; } note;
+        struct { const char *format; } raw;
+        struct { const char *cls; } span;
+    } as;
+};
+
+typedef struct oct_meta_item {
+    const char *key;
+    const char *value;
+} oct_meta_item;
+
+struct oct_resource {
+    const unsigned char *data;
+    size_t len;
+    const char *media_type;
+    const char *source_url;
+    const char *href;
+    char id[24];     /* "img-" + 16 hex digits */
+    uint8_t digest[32];
+    int width, height;
+    oct_doc *doc;
+};
+
+struct oct_doc {
+    oct_arena arena;
+    oct_node *root;
+    oct_limits limits;
+    size_t node_count;
+    const char *base;
+    oct_meta_item *meta;    /* malloc'ed array; strings in the arena */
+    size_t meta_len, meta_cap;
+    oct_resource **resources; /* malloc'ed array; resources in the arena */
+    size_t res_len, res_cap;
+    uint64_t res_bytes;
+    oct_resource *cover;
+};
+
+/* node.c */
+int oct_node_is_ancestor(const oct_node *maybe_ancestor, const oct_node *n);
+/* Shallow copy of n's type and attributes (no children), for the builder's
+ * reopening of inline formatting. */
+oct_node *oct_node_clone_shallow(oct_doc *doc, const oct_node *n);
+/* Appends without checks; callers have checked containment. */
+void oct_node_append_unchecked(oct_node *parent, oct_node *child);
+
+/* meta.c */
+void oct_meta_free_all(oct_doc *doc);
+
+/* resource.c */
+void oct_resources_free_all(oct_doc *doc);
+
+/* doc.c: limits from a caller's struct that may be older than ours */
+void oct_limits_copy(oct_limits *dst, const oct_limits *src);
+/* doc.c: copy a string into the document's arena */
+const char *oct_doc_intern(oct_doc *doc, const char *s);
+
+/* context.c: route a diagnostic to the log of a context (may be NULL: stderr). */
+void oct_log_default(void *userdata, oct_severity sev, const char *where, long line,
+                     const char *message);
+
+/* fetch.c: load the bytes behind a URL or path with limits and the policy. */
+typedef struct oct_fetched {
+    unsigned char *data; /* malloc'ed */
+    size_t len;
+    char *final_url;     /* malloc'ed, or NULL */
+    char *content_type;  /* malloc'ed, or NULL */
+} oct_fetched;
+void oct_fetched_free(oct_fetched *f);
+int oct_is_remote_url(const char *s);
+oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max_bytes, oct_fetched *out,
+                         oct_error *err);
+oct_status oct_read_file_bounded(const char *path, uint64_t max_bytes, oct_fetched *out,
+                                 oct_error *err);
+
+
+
+#endif

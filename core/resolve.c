@@ -1,0 +1,206 @@
+/*
+ * resolve.c — turning the image references a reader recorded into resources
+ * the document owns. This is the one place that decides what may be read:
+ *   - data: URIs are decoded;
+ *   - http(s) URLs are fetched (unless --offline or --no-images);
+ *   - local paths only for a local input, relative to its folder, never
+ *     absolute, never climbing out of it with "..", never through file: URLs
+ *     when the page came from the network.
+ * A reference that cannot be loaded is a warning; the image keeps its alt.
+ */
+#include "internal.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+' || c == '-') return 62;
+    if (c == '/' || c == '_') return 63;
+    return -1;
+}
+
+static int hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes "data:[type][;base64],payload" into out (malloc'ed). */
+static oct_status decode_data_uri(const char *uri, uint64_t max, oct_buf *out, char *type,
+                                  size_t type_size)
+{
+    const char *comma = strchr(uri, ',');
+    if (!comma) return OCT_ERR_PARSE;
+    const char *meta = uri + 5;
+    size_t mlen = (size_t)(comma - meta);
+    int base64 = mlen >= 7 && strncasecmp(comma - 7, ";base64", 7) == 0;
+    size_t tl = 0;
+    while (tl < mlen && meta[tl] != ';' && tl + 1 < type_size) { type[tl] = meta[tl]; tl++; }
+    type[tl] = '\0';
+    oct_buf_init(out, (size_t)max);
+    const unsigned char *p = (const unsigned char *)comma + 1;
+    if (base64) {
+        unsigned acc = 0;
+        int bits = 0;
+        for (; *p; p++) {
+            if (*p == '%' && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0) {
+                /* percent-encoded base64 characters occur in the wild */
+                unsigned char c = (unsigned char)(hex_value(p[1]) * 16 + hex_value(p[2]));
+                p += 2;
+                int v = b64_value(c);
+                if (v < 0) continue;
+                acc = (acc << 6) | (unsigned)v;
+                bits += 6;
+            } else {
+                int v = b64_value(*p);
+                if (v < 0) continue; /* whitespace and '=' padding */
+                acc = (acc << 6) | (unsigned)v;
+                bits += 6;
+            }
+            if (bits >= 8) {
+                bits -= 8;
+                if (oct_buf_putc(out, (int)((acc >> bits) & 0xFF))) return out->status;
+            }
+        }
+    } else {
+        for (; *p; p++) {
+            int c = *p;
+            if (c == '%' && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0) {
+                c = hex_value(p[1]) * 16 + hex_value(p[2]);
+                p += 2;
+            }
+            if (oct_buf_putc(out, c)) return out->status;
+        }
+    }
+    return out->len ? OCT_OK : OCT_ERR_PARSE;
+}
+
+/* Percent-decodes a relative URL path into a file path; refuses anything that
+ * is absolute, has a scheme, a NUL, or climbs above its starting folder. */
+static int safe_relative_path(const char *url, char *out, size_t size)
+{
+    if (!*url || url[0] == '/' || url[0] == '\\') return 0;
+    for (const char *p = url; *p && *p != '/' && *p != '?' && *p != '#'; p++)
+        if (*p == ':') return 0; /* a scheme (file:, javascript:, C:) */
+    size_t o = 0;
+    int depth = 0;
+    const char *seg = url;
+    for (const char *p = url;; p++) {
+        if (*p == '?' || *p == '#') break;
+        int c = (unsigned char)*p;
+        if (c == '%' && hex_value((unsigned char)p[1]) >= 0 && hex_value((unsigned char)p[2]) >= 0) {
+            c = hex_value((unsigned char)p[1]) * 16 + hex_value((unsigned char)p[2]);
+            p += 2;
+            if (c == 0 || c == '/' || c == '\\') return 0;
+        }
+        if (c == '\0' || c == '/') {
+            size_t seglen = (size_t)(p - seg);
+            if (seglen == 2 && seg[0] == '.' && seg[1] == '.') {
+                if (--depth < 0) return 0;
+            } else if (!(seglen == 1 && seg[0] == '.') && seglen > 0) {
+                depth++;
+            }
+            seg = p + 1;
+        }
+        if (!*p) break;
+        if (o + 1 >= size) return 0;
+        out[o++] = (char)c;
+    }
+    out[o] = '\0';
+    return o > 0;
+}
+
+static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int remote_doc,
+                           const char *base_dir)
+{
+    const char *url = oct_node_url(img);
+    const oct_limits *lim = &doc->limits;
+    oct_error err;
+    oct_error_clear(&err);
+    oct_resource *r = NULL;
+    if (strncasecmp(url, "data:", 5) == 0) {
+        oct_buf b;
+        char type[128];
+        oct_status st = decode_data_uri(url, lim->max_resource_bytes, &b, type, sizeof type);
+        if (st == OCT_OK)
+            r = oct_doc_add_resource(doc, b.data, b.len, type[0] ? type : NULL, NULL, &err);
+        else
+            oct_error_set(&err, st, NULL, 0, "undecodable data: URI");
+        oct_buf_free(&b);
+        if (!r) {
+            oct_warn(ctx, "image (data: URI) skipped: %s", err.message);
+            return err.status == OCT_ERR_NOMEM ? OCT_ERR_NOMEM : OCT_OK;
+        }
+    } else if (oct_is_remote_url(url)) {
+        if (!oct_context_option_bool(ctx, "images", 1)) return OCT_OK;
+        oct_fetched f;
+        oct_status st = oct_fetch_url(ctx, url, lim->max_resource_bytes, &f, &err);
+        if (st == OCT_OK) {
+            r = oct_doc_add_resource(doc, f.data, f.len, NULL, url, &err);
+            oct_fetched_free(&f);
+        }
+        if (!r) {
+            oct_warn(ctx, "image %s skipped: %s", url, err.message);
+            return OCT_OK;
+        }
+    } else {
+        char rel[PATH_MAX];
+        if (remote_doc) {
+            oct_warn(ctx, "image %s skipped: a page from the network may not read local files", url);
+            return OCT_OK;
+        }
+        if (!safe_relative_path(url, rel, sizeof rel)) {
+            oct_warn(ctx, "image %s skipped: only paths inside the input's folder are read", url);
+            return OCT_OK;
+        }
+        char path[PATH_MAX * 2];
+        snprintf(path, sizeof path, "%s%s", base_dir, rel);
+        oct_fetched f;
+        if (oct_read_file_bounded(path, lim->max_resource_bytes, &f, &err) == OCT_OK) {
+            r = oct_doc_add_resource(doc, f.data, f.len, NULL, url, &err);
+            oct_fetched_free(&f);
+        }
+        if (!r) {
+            oct_warn(ctx, "image %s skipped: %s", url, err.message);
+            return OCT_OK;
+        }
+    }
+    oct_node_set_image_resource(img, r);
+    return OCT_OK;
+}
+
+oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err)
+{
+    const char *base = doc->base;
+    int remote_doc = base && oct_is_remote_url(base);
+    char base_dir[PATH_MAX] = "";
+    if (base && !remote_doc) {
+        const char *slash = strrchr(base, '/');
+        if (slash && (size_t)(slash - base) + 2 < sizeof base_dir)
+            memcpy(base_dir, base, (size_t)(slash - base) + 1), base_dir[slash - base + 1] = '\0';
+    }
+    int no_local = !base || strcmp(base, "-") == 0;
+    oct_iter it;
+    oct_iter_init(&it, doc->root);
+    oct_event ev;
+    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
+        oct_node *n = (oct_node *)it.node;
+        if (ev != OCT_EVENT_ENTER || n->type != OCT_NODE_IMAGE || n->as.image.resource) continue;
+        const char *url = n->as.image.url;
+        if (!url || !*url) continue;
+        if (no_local && strncasecmp(url, "data:", 5) != 0 && !oct_is_remote_url(url)) continue;
+        if (oct_interrupted()) return oct_error_set(err, OCT_ERR_INTERRUPTED, NULL, 0, NULL);
+        oct_status st = load_one(ctx, doc, n, remote_doc, base_dir);
+        if (st) return oct_error_set(err, st, NULL, 0, NULL);
+    }
+    return OCT_OK;
+}

@@ -1,0 +1,244 @@
+/* args.c — parsing the octavo command line (getopt_long), nothing more. */
+#include "args.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int push(str_list *l, const char *s)
+{
+    if (l->len == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        const char **p = realloc(l->items, cap * sizeof *p);
+        if (!p) return -1;
+        l->items = p;
+        l->cap = cap;
+    }
+    l->items[l->len++] = s;
+    return 0;
+}
+
+/* Variables built from long options are allocated; remember them to free. */
+static str_list owned;
+
+static int push_var(cli_args *a, const char *key, const char *value)
+{
+    size_t n = strlen(key) + strlen(value) + 2;
+    char *kv = malloc(n);
+    if (!kv) return -1;
+    snprintf(kv, n, "%s=%s", key, value);
+    push(&owned, kv);
+    return push(&a->variables, kv);
+}
+
+static int parse_size(const char *s, unsigned long long *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s) return -1;
+    unsigned long long mult = 1;
+    if (*end == 'k' || *end == 'K') mult = 1024ull, end++;
+    else if (*end == 'm' || *end == 'M') mult = 1024ull * 1024, end++;
+    else if (*end == 'g' || *end == 'G') mult = 1024ull * 1024 * 1024, end++;
+    if (*end == 'B' || *end == 'b') end++;
+    if (*end || v == 0 || v > (~0ull) / mult) return -1;
+    *out = v * mult;
+    return 0;
+}
+
+enum {
+    OPT_PLUGIN_DIR = 256, OPT_LIST_FORMATS, OPT_VERSION, OPT_DUMP_TREE, OPT_ENCODING, OPT_WRAP,
+    OPT_COLUMNS, OPT_CSS, OPT_COVER, OPT_REFDOC, OPT_EXTRACT_MEDIA, OPT_EXTRACT, OPT_OFFLINE,
+    OPT_NO_IMAGES, OPT_INSECURE, OPT_SPLIT_LEVEL, OPT_TOC_DEPTH, OPT_MAX_INPUT, OPT_MAX_DOWNLOAD,
+    OPT_TITLE, OPT_NO_DEFAULT_CSS,
+};
+
+static const struct option long_options[] = {
+    {"from", required_argument, NULL, 'f'},
+    {"to", required_argument, NULL, 't'},
+    {"output", required_argument, NULL, 'o'},
+    {"metadata", required_argument, NULL, 'M'},
+    {"variable", required_argument, NULL, 'V'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+    {"list-formats", no_argument, NULL, OPT_LIST_FORMATS},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"dump-tree", no_argument, NULL, OPT_DUMP_TREE},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"wrap", required_argument, NULL, OPT_WRAP},
+    {"columns", required_argument, NULL, OPT_COLUMNS},
+    {"css", required_argument, NULL, OPT_CSS},
+    {"no-default-css", no_argument, NULL, OPT_NO_DEFAULT_CSS},
+    {"cover-image", required_argument, NULL, OPT_COVER},
+    {"reference-doc", required_argument, NULL, OPT_REFDOC},
+    {"extract-media", required_argument, NULL, OPT_EXTRACT_MEDIA},
+    {"extract", required_argument, NULL, OPT_EXTRACT},
+    {"offline", no_argument, NULL, OPT_OFFLINE},
+    {"no-images", no_argument, NULL, OPT_NO_IMAGES},
+    {"insecure", no_argument, NULL, OPT_INSECURE},
+    {"split-level", required_argument, NULL, OPT_SPLIT_LEVEL},
+    {"toc-depth", required_argument, NULL, OPT_TOC_DEPTH},
+    {"max-input-size", required_argument, NULL, OPT_MAX_INPUT},
+    {"max-download", required_argument, NULL, OPT_MAX_DOWNLOAD},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "octavo: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (try --help)\n");
+    return 2;
+}
+
+static int key_value(const char *s) { return strchr(s, '=') && s[0] != '='; }
+
+int cli_parse(int argc, char **argv, cli_args *a)
+{
+    memset(a, 0, sizeof *a);
+    opterr = 0;
+    optind = 1;
+    int c;
+    /* '+' would stop at the first input; options may follow inputs, as in pandoc. */
+    while ((c = getopt_long(argc, argv, ":f:t:o:M:V:qvh", long_options, NULL)) != -1) {
+        const char *arg = optarg;
+        switch (c) {
+        case 'f': a->from = arg; break;
+        case 't': a->to = arg; break;
+        case 'o': a->output = arg; break;
+        case 'M':
+            if (!key_value(arg) && strchr(arg, '=')) return usage_error("bad metadata '%s': use KEY=VALUE", arg);
+            push(&a->metadata, arg);
+            break;
+        case 'V':
+            if (!key_value(arg)) return usage_error("bad variable '%s': use KEY=VALUE", arg);
+            push(&a->variables, arg);
+            break;
+        case 'q': a->verbosity = -1; break;
+        case 'v': a->verbosity = a->verbosity < 0 ? 1 : a->verbosity + 1; break;
+        case 'h': a->show_help = 1; break;
+        case OPT_PLUGIN_DIR: push(&a->plugin_dirs, arg); break;
+        case OPT_LIST_FORMATS: a->list_formats = 1; break;
+        case OPT_VERSION: a->show_version = 1; break;
+        case OPT_DUMP_TREE: a->to = "tree"; break;
+        case OPT_ENCODING: push_var(a, "encoding", arg); break;
+        case OPT_WRAP:
+            if (strcmp(arg, "auto") && strcmp(arg, "none") && strcmp(arg, "preserve"))
+                return usage_error("--wrap takes auto, none or preserve, not '%s'", arg);
+            push_var(a, "wrap", arg);
+            break;
+        case OPT_COLUMNS: push_var(a, "columns", arg); break;
+        case OPT_CSS: push(&a->stylesheets, arg); break;
+        case OPT_NO_DEFAULT_CSS: push_var(a, "default-css", "off"); break;
+        case OPT_COVER: a->cover_image = arg; break;
+        case OPT_REFDOC: a->reference_doc = arg; break;
+        case OPT_EXTRACT_MEDIA: a->extract_media = arg; break;
+        case OPT_EXTRACT:
+            if (strcmp(arg, "auto") && strcmp(arg, "on") && strcmp(arg, "off"))
+                return usage_error("--extract takes auto, on or off, not '%s'", arg);
+            push_var(a, "extract", arg);
+            break;
+        case OPT_OFFLINE: push_var(a, "offline", "on"); break;
+        case OPT_NO_IMAGES: push_var(a, "images", "off"); break;
+        case OPT_INSECURE: push_var(a, "insecure", "on"); break;
+        case OPT_SPLIT_LEVEL: push_var(a, "split-level", arg); break;
+        case OPT_TOC_DEPTH: push_var(a, "toc-depth", arg); break;
+        case OPT_MAX_INPUT:
+            if (parse_size(arg, &a->max_input_bytes))
+                return usage_error("--max-input-size takes a size such as 64M, not '%s'", arg);
+            break;
+        case OPT_MAX_DOWNLOAD: {
+            unsigned long long v;
+            if (parse_size(arg, &v)) return usage_error("--max-download takes a size such as 50M, not '%s'", arg);
+            char num[32];
+            snprintf(num, sizeof num, "%llu", v);
+            push_var(a, "max-download", num);
+            break;
+        }
+        case OPT_TITLE: {
+            size_t n = strlen(arg) + 7;
+            char *kv = malloc(n);
+            if (!kv) return 2;
+            snprintf(kv, n, "title=%s", arg);
+            push(&owned, kv);
+            push(&a->metadata, kv);
+            break;
+        }
+        case ':': {
+            const char *opt = argv[optind - 1];
+            return usage_error("option %s needs a value", opt);
+        }
+        default: {
+            const char *opt = argv[optind - 1];
+            return usage_error("unknown option %s", opt);
+        }
+        }
+    }
+    for (int i = optind; i < argc; i++) push(&a->inputs, argv[i]);
+    return 0;
+}
+
+void cli_args_free(cli_args *a)
+{
+    free(a->inputs.items);
+    free(a->metadata.items);
+    free(a->variables.items);
+    free(a->plugin_dirs.items);
+    free(a->stylesheets.items);
+    for (size_t i = 0; i < owned.len; i++) free((void *)owned.items[i]);
+    free(owned.items);
+    memset(&owned, 0, sizeof owned);
+}
+
+void cli_print_help(void)
+{
+    fputs(
+"Usage: octavo [OPTIONS] INPUT... [-o OUTPUT]\n"
+"Convert plain text, HTML files and web pages to EPUB, DOCX or Markdown.\n"
+"Several inputs make one document, in order. INPUT may be a file, a URL or -.\n"
+"\n"
+"Formats\n"
+"  -f, --from FORMAT        input format (default: from extension, then content)\n"
+"  -t, --to FORMAT          output format (default: from -o's extension, else markdown)\n"
+"  -o, --output FILE        output file, - for standard output (default: stdout)\n"
+"      --list-formats       list the formats and the plugins providing them\n"
+"      --dump-tree          print the document tree (same as -t tree)\n"
+"\n"
+"Document\n"
+"  -M, --metadata KEY=VAL   set metadata (title, author, date, lang...); repeat a\n"
+"                           key to give several values\n"
+"      --title TEXT         the same as -M title=TEXT\n"
+"  -V, --variable KEY=VAL   set a format option (see docs/user-guide.md)\n"
+"      --encoding NAME      character encoding of text input\n"
+"      --extract auto|on|off  keep only the article of a web page (default auto)\n"
+"      --cover-image FILE   cover for e-books\n"
+"      --css FILE           extra stylesheet for e-books (repeatable)\n"
+"      --no-default-css     leave out the built-in e-book stylesheet\n"
+"      --split-level N      heading level that starts a new EPUB file\n"
+"      --toc-depth N        heading levels in the table of contents\n"
+"      --reference-doc FILE take DOCX styles from FILE\n"
+"      --wrap auto|none|preserve, --columns N   Markdown line wrapping\n"
+"      --extract-media DIR  write images to DIR and link them (Markdown)\n"
+"\n"
+"Network and limits\n"
+"      --offline            never use the network\n"
+"      --no-images          do not fetch remote images\n"
+"      --insecure           do not verify TLS certificates\n"
+"      --max-input-size N   largest input read (default 256M)\n"
+"      --max-download N     largest download (default 50M)\n"
+"\n"
+"Program\n"
+"      --plugin-dir DIR     load plugins from DIR first (repeatable)\n"
+"  -q, --quiet              no warnings\n"
+"  -v, --verbose            say what was decided (twice: more)\n"
+"      --version            versions of octavo, its libraries and plugins\n"
+"  -h, --help               this help\n"
+"\n"
+"Exit status: 0 success, 2 usage error, 3 input error, 4 conversion error,\n"
+"5 output error, 130 interrupted.\n",
+        stdout);
+}

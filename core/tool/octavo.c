@@ -1,0 +1,187 @@
+/*
+ * octavo.c — the command-line program: parse arguments, set up the registry
+ * and context, hand the request to liboctavo, report. It never touches the
+ * document tree itself.
+ */
+#include <octavo/octavo.h>
+#include <octavo/octavo_plugin.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "args.h"
+
+/* On SIGINT/SIGTERM: remove temporary outputs (old outputs were never
+ * touched) and leave at once with the conventional status. */
+static void on_signal(int sig)
+{
+    oct_request_interrupt();
+    oct_sink_abort_all();
+    static const char msg[] = "octavo: interrupted\n";
+    ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)ignored;
+    _exit(128 + sig);
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+typedef struct log_state {
+    int verbosity;
+} log_state;
+
+static void log_to_stderr(void *userdata, oct_severity sev, const char *where, long line,
+                          const char *message)
+{
+    const log_state *ls = userdata;
+    if (ls->verbosity < 0 && sev > OCT_SEV_ERROR) return;
+    if (sev == OCT_SEV_INFO && ls->verbosity < 1) return;
+    if (sev == OCT_SEV_DEBUG && ls->verbosity < 2) return;
+    static const char *const labels[] = {"error: ", "warning: ", "", ""};
+    char lbuf[32] = "";
+    if (line > 0) snprintf(lbuf, sizeof lbuf, "line %ld: ", line);
+    fprintf(stderr, "octavo: %s%s%s%s%s\n", where ? where : "", where ? ": " : "", lbuf,
+            labels[sev <= OCT_SEV_DEBUG ? sev : OCT_SEV_DEBUG], message);
+}
+
+static void list_formats(const oct_registry *reg)
+{
+    printf("%-12s %-5s %-10s %-8s %s\n", "FORMAT", "MODE", "PLUGIN", "VERSION", "FILE");
+    for (size_t i = 0; i < oct_registry_format_count(reg); i++) {
+        const oct_format *f = oct_registry_format_at(reg, i);
+        char mode[3] = {oct_format_can_read(f) ? 'r' : '-', oct_format_can_write(f) ? 'w' : '-', 0};
+        printf("%-12s %-5s %-10s %-8s %s\n", oct_format_name(f), mode,
+               oct_format_plugin_name(reg, f), oct_format_plugin_version(reg, f),
+               oct_format_plugin_path(reg, f));
+    }
+}
+
+static void show_version(const oct_registry *reg)
+{
+    printf("octavo %s\n%s\n", oct_version(), oct_version_details());
+    for (size_t i = 0; i < oct_registry_plugin_count(reg); i++) {
+        const char *name, *version;
+        const char *path = oct_registry_plugin_info(reg, i, &name, &version);
+        printf("plugin %s %s (%s)\n", name, version, path);
+    }
+}
+
+static int report(const oct_error *err, oct_status st)
+{
+    char line[1200];
+    oct_error e = *err;
+    if (e.status == OCT_OK) e.status = st;
+    fprintf(stderr, "octavo: %s\n", oct_error_format(&e, line, sizeof line));
+    return oct_status_exit_code(e.status);
+}
+
+int main(int argc, char **argv)
+{
+    cli_args args;
+    int rc = cli_parse(argc, argv, &args);
+    if (rc) { cli_args_free(&args); return rc; }
+    if (args.show_help) {
+        cli_print_help();
+        cli_args_free(&args);
+        return 0;
+    }
+    log_state ls = {args.verbosity};
+    oct_registry *reg = oct_registry_new();
+    oct_context *ctx = reg ? oct_context_new(reg) : NULL;
+    if (!ctx) {
+        fprintf(stderr, "octavo: out of memory\n");
+        oct_registry_free(reg);
+        cli_args_free(&args);
+        return 4;
+    }
+    oct_registry_set_log(reg, log_to_stderr, &ls);
+    oct_context_set_log(ctx, log_to_stderr, &ls);
+    oct_context_set_verbosity(ctx, args.verbosity >= 2 ? OCT_SEV_DEBUG
+                                   : args.verbosity == 1 ? OCT_SEV_INFO
+                                   : args.verbosity < 0 ? OCT_SEV_ERROR : OCT_SEV_WARNING);
+    oct_registry_load_default(reg, args.plugin_dirs.items, args.plugin_dirs.len);
+
+    if (args.show_version || args.list_formats) {
+        if (args.show_version) show_version(reg);
+        if (args.list_formats) list_formats(reg);
+        goto done;
+    }
+    if (args.inputs.len == 0) {
+        fprintf(stderr, "octavo: no input given (try --help)\n");
+        rc = 2;
+        goto done;
+    }
+    for (size_t i = 0; i < args.variables.len; i++) {
+        const char *kv = args.variables.items[i];
+        const char *eq = strchr(kv, '=');
+        char key[128];
+        size_t klen = (size_t)(eq - kv);
+        if (klen >= sizeof key) {
+            fprintf(stderr, "octavo: variable name too long: %s\n", kv);
+            rc = 2;
+            goto done;
+        }
+        memcpy(key, kv, klen);
+        key[klen] = '\0';
+        oct_context_set_option(ctx, key, eq + 1);
+    }
+    if (args.max_input_bytes) {
+        oct_limits lim = *oct_context_limits(ctx);
+        lim.max_input_bytes = args.max_input_bytes;
+        oct_context_set_limits(ctx, &lim);
+    }
+    const char *max_dl = oct_context_option(ctx, "max-download");
+    if (max_dl) {
+        oct_limits lim = *oct_context_limits(ctx);
+        lim.max_resource_bytes = strtoull(max_dl, NULL, 10);
+        oct_context_set_limits(ctx, &lim);
+    }
+
+    oct_convert_request req = {
+        .struct_size = sizeof req,
+        .inputs = args.inputs.items,
+        .n_inputs = args.inputs.len,
+        .from = args.from,
+        .to = args.to,
+        .output = args.output,
+        .metadata = args.metadata.items,
+        .n_metadata = args.metadata.len,
+        .cover_image = args.cover_image,
+        .stylesheets = args.stylesheets.items,
+        .n_stylesheets = args.stylesheets.len,
+        .reference_doc = args.reference_doc,
+        .extract_media = args.extract_media,
+    };
+    oct_error err;
+    oct_error_clear(&err);
+    /* Unknown formats are usage errors: say so before reading anything. */
+    if (args.from && !oct_registry_find(reg, args.from)) {
+        fprintf(stderr, "octavo: unknown input format '%s' (see --list-formats)\n", args.from);
+        rc = 2;
+        goto done;
+    }
+    if (!oct_convert_pick_writer(ctx, &req, &err)) {
+        rc = report(&err, OCT_ERR_UNKNOWN_FORMAT);
+        goto done;
+    }
+    install_signal_handlers();
+    oct_status st = oct_convert(ctx, &req, &err);
+    if (st) rc = report(&err, st);
+
+done:
+    oct_context_free(ctx);
+    oct_registry_free(reg);
+    cli_args_free(&args);
+    return rc;
+}

@@ -1,0 +1,49 @@
+/*
+ * xmlout.h — libxml2 text writers into memory, shared by the XML-producing
+ * writers (EPUB, DOCX). Text always goes through xmlTextWriter, which escapes
+ * it; these helpers only add what libxml2 lacks: dropping characters XML 1.0
+ * forbids, so hostile input can never produce a document that fails to parse.
+ */
+#ifndef OCTAVO_XMLOUT_H
+#define OCTAVO_XMLOUT_H
+
+#include <libxml/xmlwriter.h>
+#include <octavo/octavo.h>
+
+typedef struct oct_xml {
+    xmlBufferPtr buf;
+    xmlTextWriterPtr w;
+    int failed; /* sticky: a libxml2 call returned < 0 */
+} oct_xml;
+
+/* Starts a document with <?xml version="1.0" encoding="UTF-8"?> (standalone
+ * "yes" when standalone is non-zero), no indentation. */
+oct_status oct_xml_begin(oct_xml *x, int standalone);
+/* Ends the document; *data and *len then point into x->buf until oct_xml_free. */
+oct_status oct_xml_end(oct_xml *x, const char **data, size_t *len);
+void oct_xml_free(oct_xml *x);
+
+void oct_xml_start(oct_xml *x, const char *name);
+void oct_xml_end_element(oct_xml *x);
+void oct_xml_attr(oct_xml *x, const char *name, const char *value);
+void oct_xml_attrf(oct_xml *x, const char *name, const char *fmt, ...) OCT_PRINTF(3, 4);
+/* Text with characters not allowed in XML 1.0 removed (C0 controls but tab,
+ * LF, CR; U+FFFE/U+FFFF; also DEL and the C1 controls, which XML 1.0
+ * discourages); invalid UTF-8 becomes U+FFFD. Attributes are cleaned alike. */
+void oct_xml_text(oct_xml *x, const char *s, size_t len);
+void oct_xml_text_cstr(oct_xml *x, const char *s);
+/* <name attr...>text</name> in one call: oct_xml_element(x, "dc:title", s). */
+void oct_xml_element(oct_xml *x, const char *name, const char *text);
+/* Raw markup the caller guarantees well-formed (a fixed stylesheet, say). */
+void oct_xml_raw(oct_xml *x, const char *markup);
+
+/* Like oct_xml_end_element, but always writes </name>, never <name/>: for
+ * XHTML elements that are not void (an empty <a/> or <p/> confuses readers
+ * that parse XHTML as HTML). */
+void oct_xml_end_element_full(oct_xml *x);
+/* <!-- text -->; text is fixed by the caller and never contains "--". */
+void oct_xml_comment(oct_xml *x, const char *text);
+/* <!DOCTYPE name> (pubid/sysid may be NULL). */
+void oct_xml_doctype(oct_xml *x, const char *name, const char *pubid, const char *sysid);
+
+#endif
