@@ -212,8 +212,23 @@ static oct_node *open_wrapper(oct_builder *b, oct_node_type t)
 
 /* Makes the current node one that accepts inline content: wraps in the
  * containers the structure needs, then reopens remembered formatting. */
+static int is_structural(oct_node_type t)
+{
+    return t == OCT_NODE_LIST || t == OCT_NODE_TABLE || t == OCT_NODE_TABLE_ROW ||
+           t == OCT_NODE_DEFINITION_LIST;
+}
+
+/* The top of the stack is a wrapper the builder opened itself. */
+static int top_is_wrapper(const oct_builder *b)
+{
+    return b->depth > 1 && b->stack[b->depth - 1].entry == NO_ENTRY;
+}
+
 static oct_status ensure_inline_context(oct_builder *b)
 {
+    /* A list or table the builder opened for stray items or cells ends when
+     * ordinary content follows them. */
+    while (top_is_wrapper(b) && is_structural(type_of(current(b)))) pop(b, CLOSING_NONE);
     for (int guard = 0; guard < 4 && !b->status; guard++) {
         oct_node_type t = type_of(current(b));
         if (oct_node_type_can_contain(t, OCT_NODE_TEXT)) break;
@@ -274,10 +289,17 @@ static oct_node *place_block(oct_builder *b, oct_node *n)
     oct_node_type t = type_of(n);
     if (t == OCT_NODE_FOOTNOTE_DEF) return b->doc->root; /* definitions live under the root */
     while (b->depth > 1 && holds_inlines(type_of(current(b)))) pop(b, CLOSING_NONE);
-    for (int guard = 0; guard < 4 && !b->status; guard++) {
+    size_t existing = b->depth; /* wrappers above this are the ones we add now */
+    for (int guard = 0; guard < 64 && !b->status; guard++) {
         oct_node *cur = current(b);
         oct_node_type ct = type_of(cur);
         if (oct_node_type_can_contain(ct, t)) return cur;
+        /* Wrappers the builder added only hold what made it add them. */
+        if (b->depth <= existing && top_is_wrapper(b)) {
+            pop(b, CLOSING_NONE);
+            existing = b->depth;
+            continue;
+        }
         switch (t) {
         case OCT_NODE_LIST_ITEM:
             if (ct == OCT_NODE_LIST_ITEM) { pop(b, CLOSING_NONE); continue; } /* <li> in <li>: a sibling */

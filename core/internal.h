@@ -74,6 +74,12 @@ oct_node *oct_node_clone_shallow(oct_doc *doc, const oct_node *n);
 /* Appends without checks; callers have checked containment. */
 void oct_node_append_unchecked(oct_node *parent, oct_node *child);
 
+/* normalize.c: the text under n (inline content), truncated to size-1 bytes */
+size_t oct_node_plain_text(const oct_node *n, char *out, size_t size);
+
+/* parts.c: make an input one chapter of a multi-input book */
+oct_status oct_doc_make_chapter(oct_doc *part, oct_error *err);
+
 /* meta.c */
 void oct_meta_free_all(oct_doc *doc);
 

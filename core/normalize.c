@@ -231,8 +231,8 @@ static int valid_ncname(const char *s)
     return 1;
 }
 
-/* Text of a node's inline content, for slugs (bounded). */
-static size_t plain_text(const oct_node *n, char *out, size_t size)
+/* Text of a node's inline content, bounded (for slugs and comparisons). */
+size_t oct_node_plain_text(const oct_node *n, char *out, size_t size)
 {
     size_t o = 0;
     oct_iter it;
@@ -281,7 +281,7 @@ static oct_status fix_ids(oct_doc *doc)
         else if (n->id) slugify(n->id, strlen(n->id), want, sizeof want);
         else {
             char text[256];
-            size_t len = plain_text(n, text, sizeof text);
+            size_t len = oct_node_plain_text(n, text, sizeof text);
             slugify(text, len, want, sizeof want);
         }
         const char *old = n->id;

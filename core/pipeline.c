@@ -334,6 +334,10 @@ oct_status oct_convert(oct_context *ctx, const oct_convert_request *req, oct_err
         oct_doc *part = NULL;
         st = oct_read_input(ctx, r.inputs[i], reader, &part, err);
         if (st) break;
+        if (r.n_inputs > 1 && oct_context_option_bool(ctx, "chapters", 1)) {
+            st = oct_doc_make_chapter(part, err);
+            if (st) { oct_doc_free(part); break; }
+        }
         if (!doc) doc = part;
         else st = oct_doc_append_doc(doc, part, err);
     }

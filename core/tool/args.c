@@ -1,5 +1,6 @@
 /* args.c — parsing the octavo command line (getopt_long), nothing more. */
 #include "args.h"
+#include "defaults.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -52,6 +53,10 @@ enum {
     OPT_COLUMNS, OPT_CSS, OPT_COVER, OPT_REFDOC, OPT_EXTRACT_MEDIA, OPT_EXTRACT, OPT_OFFLINE,
     OPT_NO_IMAGES, OPT_INSECURE, OPT_SPLIT_LEVEL, OPT_TOC_DEPTH, OPT_MAX_INPUT, OPT_MAX_DOWNLOAD,
     OPT_TITLE, OPT_NO_DEFAULT_CSS,
+    OPT_OUTPUT_DIR, OPT_INCLUDE, OPT_EXCLUDE, OPT_FAIL_FAST, OPT_FAIL_IF_WARNINGS, OPT_REPORT,
+    OPT_JUNIT, OPT_INCREMENTAL, OPT_SHARD, OPT_MERGE_REPORTS,
+    /* keys only a defaults file has */
+    OPT_INPUT_FILES, OPT_METADATA_MAP, OPT_VARIABLES_MAP,
 };
 
 static const struct option long_options[] = {
@@ -63,6 +68,8 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
+    {"defaults", required_argument, NULL, 'd'},
+    {"jobs", required_argument, NULL, 'j'},
     {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
     {"list-formats", no_argument, NULL, OPT_LIST_FORMATS},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -84,6 +91,27 @@ static const struct option long_options[] = {
     {"max-input-size", required_argument, NULL, OPT_MAX_INPUT},
     {"max-download", required_argument, NULL, OPT_MAX_DOWNLOAD},
     {"title", required_argument, NULL, OPT_TITLE},
+    {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
+    {"include", required_argument, NULL, OPT_INCLUDE},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"fail-fast", no_argument, NULL, OPT_FAIL_FAST},
+    {"fail-if-warnings", no_argument, NULL, OPT_FAIL_IF_WARNINGS},
+    {"report", required_argument, NULL, OPT_REPORT},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"incremental", no_argument, NULL, OPT_INCREMENTAL},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"merge-reports", required_argument, NULL, OPT_MERGE_REPORTS},
+    {NULL, 0, NULL, 0},
+};
+
+/* Keys a defaults file may use besides the long option names. */
+static const struct option defaults_only_keys[] = {
+    {"input-files", required_argument, NULL, OPT_INPUT_FILES},
+    {"inputs", required_argument, NULL, OPT_INPUT_FILES},
+    {"input", required_argument, NULL, OPT_INPUT_FILES},
+    {"plugin-dirs", required_argument, NULL, OPT_PLUGIN_DIR},
+    {"output-file", required_argument, NULL, 'o'},
+    {"variables", required_argument, NULL, OPT_VARIABLES_MAP},
     {NULL, 0, NULL, 0},
 };
 
@@ -97,88 +125,223 @@ static int usage_error(const char *fmt, const char *arg)
 
 static int key_value(const char *s) { return strchr(s, '=') && s[0] != '='; }
 
-int cli_parse(int argc, char **argv, cli_args *a)
+/* "3/8" -> 3, 8 with 1 <= K <= N. */
+static int parse_shard(const char *s, unsigned *k, unsigned *n)
 {
-    memset(a, 0, sizeof *a);
+    char *end;
+    unsigned long a = strtoul(s, &end, 10);
+    if (end == s || *end != '/') return -1;
+    const char *p = end + 1;
+    unsigned long b = strtoul(p, &end, 10);
+    if (end == p || *end || a < 1 || b < 1 || a > b || b > 1000000) return -1;
+    *k = (unsigned)a;
+    *n = (unsigned)b;
+    return 0;
+}
+
+/* Applies one option, from the command line or a defaults file. */
+static int apply_option(cli_args *a, int c, const char *arg)
+{
+    switch (c) {
+    case 'f': a->from = arg; break;
+    case 't': a->to = arg; break;
+    case 'o': a->output = arg; break;
+    case 'M':
+    case OPT_METADATA_MAP:
+        if (!key_value(arg) && strchr(arg, '=')) return usage_error("bad metadata '%s': use KEY=VALUE", arg);
+        push(&a->metadata, arg);
+        break;
+    case 'V':
+    case OPT_VARIABLES_MAP:
+        if (!key_value(arg)) return usage_error("bad variable '%s': use KEY=VALUE", arg);
+        push(&a->variables, arg);
+        break;
+    case 'q': a->verbosity = -1; break;
+    case 'v': a->verbosity = a->verbosity < 0 ? 1 : a->verbosity + 1; break;
+    case 'h': a->show_help = 1; break;
+    case 'd': push(&a->defaults_files, arg); break;
+    case 'j': {
+        char *end;
+        long v = strtol(arg, &end, 10);
+        if (end == arg || *end || v < 1 || v > 256)
+            return usage_error("-j takes a number of parallel conversions from 1 to 256, not '%s'", arg);
+        a->jobs = v;
+        break;
+    }
+    case OPT_PLUGIN_DIR: push(&a->plugin_dirs, arg); break;
+    case OPT_LIST_FORMATS: a->list_formats = 1; break;
+    case OPT_VERSION: a->show_version = 1; break;
+    case OPT_DUMP_TREE: a->to = "tree"; break;
+    case OPT_ENCODING: push_var(a, "encoding", arg); break;
+    case OPT_WRAP:
+        if (strcmp(arg, "auto") && strcmp(arg, "none") && strcmp(arg, "preserve"))
+            return usage_error("--wrap takes auto, none or preserve, not '%s'", arg);
+        push_var(a, "wrap", arg);
+        break;
+    case OPT_COLUMNS: push_var(a, "columns", arg); break;
+    case OPT_CSS: push(&a->stylesheets, arg); break;
+    case OPT_NO_DEFAULT_CSS: push_var(a, "default-css", "off"); break;
+    case OPT_COVER: a->cover_image = arg; break;
+    case OPT_REFDOC: a->reference_doc = arg; break;
+    case OPT_EXTRACT_MEDIA: a->extract_media = arg; break;
+    case OPT_EXTRACT:
+        if (strcmp(arg, "auto") && strcmp(arg, "on") && strcmp(arg, "off"))
+            return usage_error("--extract takes auto, on or off, not '%s'", arg);
+        push_var(a, "extract", arg);
+        break;
+    case OPT_OFFLINE: push_var(a, "offline", "on"); break;
+    case OPT_NO_IMAGES: push_var(a, "images", "off"); break;
+    case OPT_INSECURE: push_var(a, "insecure", "on"); break;
+    case OPT_SPLIT_LEVEL: push_var(a, "split-level", arg); break;
+    case OPT_TOC_DEPTH: push_var(a, "toc-depth", arg); break;
+    case OPT_MAX_INPUT:
+        if (parse_size(arg, &a->max_input_bytes))
+            return usage_error("--max-input-size takes a size such as 64M, not '%s'", arg);
+        break;
+    case OPT_MAX_DOWNLOAD: {
+        unsigned long long v;
+        if (parse_size(arg, &v)) return usage_error("--max-download takes a size such as 50M, not '%s'", arg);
+        char num[32];
+        snprintf(num, sizeof num, "%llu", v);
+        push_var(a, "max-download", num);
+        break;
+    }
+    case OPT_TITLE: {
+        size_t n = strlen(arg) + 7;
+        char *kv = malloc(n);
+        if (!kv) return 2;
+        snprintf(kv, n, "title=%s", arg);
+        push(&owned, kv);
+        push(&a->metadata, kv);
+        break;
+    }
+    case OPT_OUTPUT_DIR: a->output_dir = arg; break;
+    case OPT_INCLUDE: push(&a->include, arg); break;
+    case OPT_EXCLUDE: push(&a->exclude, arg); break;
+    case OPT_FAIL_FAST: a->fail_fast = 1; break;
+    case OPT_FAIL_IF_WARNINGS: a->fail_if_warnings = 1; break;
+    case OPT_REPORT: a->report_json = arg; break;
+    case OPT_JUNIT: a->junit_xml = arg; break;
+    case OPT_INCREMENTAL: a->incremental = 1; break;
+    case OPT_SHARD:
+        if (parse_shard(arg, &a->shard_index, &a->shard_count))
+            return usage_error("--shard takes K/N with 1 <= K <= N, not '%s'", arg);
+        break;
+    case OPT_MERGE_REPORTS: a->merge_reports = arg; break;
+    case OPT_INPUT_FILES: push(&a->inputs, arg); break;
+    default: return 2;
+    }
+    return 0;
+}
+
+static const struct option *find_key(const struct option *table, const char *key)
+{
+    for (const struct option *o = table; o->name; o++)
+        if (strcmp(o->name, key) == 0) return o;
+    return NULL;
+}
+
+static int is_true(const char *v) { return !strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on"); }
+static int is_false(const char *v) { return !strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off"); }
+
+typedef struct defaults_target {
+    cli_args *args;
+    const char *path;
+} defaults_target;
+
+/* One key/value of a defaults file: the same options as the command line. */
+static int apply_default(void *userdata, const char *key, const char *value)
+{
+    defaults_target *t = userdata;
+    char *copy = strdup(value);
+    if (!copy || push(&owned, copy)) { free(copy); return 2; }
+    const struct option *o = find_key(defaults_only_keys, key);
+    if (!o && strcmp(key, "defaults") != 0 && strcmp(key, "merge-reports") != 0)
+        o = find_key(long_options, key);
+    if (!o) {
+        fprintf(stderr, "octavo: %s: unknown key '%s' (keys are the long option names)\n",
+                t->path, key);
+        return 2;
+    }
+    if (o->has_arg == no_argument) {
+        if (is_false(copy)) return 0;
+        if (!is_true(copy)) {
+            fprintf(stderr, "octavo: %s: '%s' takes true or false, not '%s'\n", t->path, key, copy);
+            return 2;
+        }
+        return apply_option(t->args, o->val, NULL);
+    }
+    return apply_option(t->args, o->val, copy);
+}
+
+static int parse_argv(int argc, char **argv, cli_args *a)
+{
     opterr = 0;
     optind = 1;
     int c;
     /* '+' would stop at the first input; options may follow inputs, as in pandoc. */
-    while ((c = getopt_long(argc, argv, ":f:t:o:M:V:qvh", long_options, NULL)) != -1) {
-        const char *arg = optarg;
-        switch (c) {
-        case 'f': a->from = arg; break;
-        case 't': a->to = arg; break;
-        case 'o': a->output = arg; break;
-        case 'M':
-            if (!key_value(arg) && strchr(arg, '=')) return usage_error("bad metadata '%s': use KEY=VALUE", arg);
-            push(&a->metadata, arg);
-            break;
-        case 'V':
-            if (!key_value(arg)) return usage_error("bad variable '%s': use KEY=VALUE", arg);
-            push(&a->variables, arg);
-            break;
-        case 'q': a->verbosity = -1; break;
-        case 'v': a->verbosity = a->verbosity < 0 ? 1 : a->verbosity + 1; break;
-        case 'h': a->show_help = 1; break;
-        case OPT_PLUGIN_DIR: push(&a->plugin_dirs, arg); break;
-        case OPT_LIST_FORMATS: a->list_formats = 1; break;
-        case OPT_VERSION: a->show_version = 1; break;
-        case OPT_DUMP_TREE: a->to = "tree"; break;
-        case OPT_ENCODING: push_var(a, "encoding", arg); break;
-        case OPT_WRAP:
-            if (strcmp(arg, "auto") && strcmp(arg, "none") && strcmp(arg, "preserve"))
-                return usage_error("--wrap takes auto, none or preserve, not '%s'", arg);
-            push_var(a, "wrap", arg);
-            break;
-        case OPT_COLUMNS: push_var(a, "columns", arg); break;
-        case OPT_CSS: push(&a->stylesheets, arg); break;
-        case OPT_NO_DEFAULT_CSS: push_var(a, "default-css", "off"); break;
-        case OPT_COVER: a->cover_image = arg; break;
-        case OPT_REFDOC: a->reference_doc = arg; break;
-        case OPT_EXTRACT_MEDIA: a->extract_media = arg; break;
-        case OPT_EXTRACT:
-            if (strcmp(arg, "auto") && strcmp(arg, "on") && strcmp(arg, "off"))
-                return usage_error("--extract takes auto, on or off, not '%s'", arg);
-            push_var(a, "extract", arg);
-            break;
-        case OPT_OFFLINE: push_var(a, "offline", "on"); break;
-        case OPT_NO_IMAGES: push_var(a, "images", "off"); break;
-        case OPT_INSECURE: push_var(a, "insecure", "on"); break;
-        case OPT_SPLIT_LEVEL: push_var(a, "split-level", arg); break;
-        case OPT_TOC_DEPTH: push_var(a, "toc-depth", arg); break;
-        case OPT_MAX_INPUT:
-            if (parse_size(arg, &a->max_input_bytes))
-                return usage_error("--max-input-size takes a size such as 64M, not '%s'", arg);
-            break;
-        case OPT_MAX_DOWNLOAD: {
-            unsigned long long v;
-            if (parse_size(arg, &v)) return usage_error("--max-download takes a size such as 50M, not '%s'", arg);
-            char num[32];
-            snprintf(num, sizeof num, "%llu", v);
-            push_var(a, "max-download", num);
-            break;
-        }
-        case OPT_TITLE: {
-            size_t n = strlen(arg) + 7;
-            char *kv = malloc(n);
-            if (!kv) return 2;
-            snprintf(kv, n, "title=%s", arg);
-            push(&owned, kv);
-            push(&a->metadata, kv);
-            break;
-        }
-        case ':': {
-            const char *opt = argv[optind - 1];
-            return usage_error("option %s needs a value", opt);
-        }
-        default: {
-            const char *opt = argv[optind - 1];
-            return usage_error("unknown option %s", opt);
-        }
-        }
+    while ((c = getopt_long(argc, argv, ":f:t:o:M:V:d:j:qvh", long_options, NULL)) != -1) {
+        if (c == ':') return usage_error("option %s needs a value", argv[optind - 1]);
+        if (c == '?') return usage_error("unknown option %s", argv[optind - 1]);
+        int rc = apply_option(a, c, optarg);
+        if (rc) return rc;
     }
     for (int i = optind; i < argc; i++) push(&a->inputs, argv[i]);
+    return 0;
+}
+
+/* Length of the key of "key=value" (or of the whole string). */
+static size_t key_len(const char *kv) { return strcspn(kv, "="); }
+
+/* Defaults' entries of a metadata key the command line sets again are
+ * overridden, not added to. */
+static void drop_overridden_metadata(str_list *m, size_t n_defaults)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < m->len; i++) {
+        int overridden = 0;
+        for (size_t j = n_defaults; i < n_defaults && j < m->len && !overridden; j++)
+            overridden = key_len(m->items[i]) == key_len(m->items[j]) &&
+                         strncmp(m->items[i], m->items[j], key_len(m->items[i])) == 0;
+        if (!overridden) m->items[out++] = m->items[i];
+    }
+    m->len = out;
+}
+
+int cli_parse(int argc, char **argv, cli_args *a)
+{
+    memset(a, 0, sizeof *a);
+    /* First pass: only to learn the defaults files, which apply first. */
+    cli_args scan;
+    memset(&scan, 0, sizeof scan);
+    int rc = parse_argv(argc, argv, &scan);
+    if (rc) {
+        free(scan.inputs.items); free(scan.metadata.items); free(scan.variables.items);
+        free(scan.plugin_dirs.items); free(scan.stylesheets.items); free(scan.include.items);
+        free(scan.exclude.items); free(scan.defaults_files.items);
+        return rc;
+    }
+    for (size_t i = 0; i < scan.defaults_files.len && !rc; i++) {
+        defaults_target t = {a, scan.defaults_files.items[i]};
+        rc = defaults_load(scan.defaults_files.items[i], apply_default, &t);
+    }
+    free(scan.inputs.items); free(scan.metadata.items); free(scan.variables.items);
+    free(scan.plugin_dirs.items); free(scan.stylesheets.items); free(scan.include.items);
+    free(scan.exclude.items); free(scan.defaults_files.items);
+    if (rc) return rc;
+
+    size_t default_inputs = a->inputs.len, default_metadata = a->metadata.len;
+    free(a->defaults_files.items);
+    memset(&a->defaults_files, 0, sizeof a->defaults_files);
+    rc = parse_argv(argc, argv, a);
+    if (rc) return rc;
+    /* Inputs named on the command line replace the defaults file's. */
+    if (a->inputs.len > default_inputs) {
+        memmove(a->inputs.items, a->inputs.items + default_inputs,
+                (a->inputs.len - default_inputs) * sizeof *a->inputs.items);
+        a->inputs.len -= default_inputs;
+    }
+    drop_overridden_metadata(&a->metadata, default_metadata);
     return 0;
 }
 
@@ -189,6 +352,9 @@ void cli_args_free(cli_args *a)
     free(a->variables.items);
     free(a->plugin_dirs.items);
     free(a->stylesheets.items);
+    free(a->include.items);
+    free(a->exclude.items);
+    free(a->defaults_files.items);
     for (size_t i = 0; i < owned.len; i++) free((void *)owned.items[i]);
     free(owned.items);
     memset(&owned, 0, sizeof owned);

@@ -1,0 +1,96 @@
+/*
+ * parts.c — several articles, one book. When a conversion has several
+ * inputs, each becomes a chapter: it opens with a level-1 heading carrying
+ * its title (unless it already starts with one), its byline and date follow
+ * as a paragraph, and its own headings move one level down when they would
+ * compete with the chapter titles. The table of contents then lists the
+ * articles, as percollate does.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Titles compared loosely: case and runs of spaces do not matter. */
+static int same_text(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == ' ') a++;
+        while (*b == ' ') b++;
+        if (!*a || !*b) return !*a && !*b;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
+        a++, b++;
+    }
+}
+
+static oct_node *first_heading(const oct_doc *doc)
+{
+    for (oct_node *n = doc->root->first_child; n; n = n->next) {
+        if (n->type == OCT_NODE_HEADING) return n;
+        if (n->type == OCT_NODE_DIV && n->first_child && n->first_child->type == OCT_NODE_HEADING)
+            return n->first_child;
+        if (n->type != OCT_NODE_DIV) return NULL;
+    }
+    return NULL;
+}
+
+static oct_status add_text_block(oct_doc *doc, oct_node *before, oct_node_type type,
+                                 const char *text, oct_node **out)
+{
+    oct_node *block = oct_node_new(doc, type);
+    oct_node *t = block ? oct_node_new(doc, OCT_NODE_TEXT) : NULL;
+    if (!t) return OCT_ERR_LIMIT;
+    oct_status st = oct_node_set_literal(t, text, strlen(text));
+    if (!st) st = oct_node_append_child(block, t);
+    if (!st) st = before ? oct_node_insert_before(before, block) : oct_node_append_child(doc->root, block);
+    if (!st && out) *out = block;
+    return st;
+}
+
+oct_status oct_doc_make_chapter(oct_doc *part, oct_error *err)
+{
+    const char *title = oct_meta_get(part, OCT_META_TITLE);
+    if (!title || !*title) return OCT_OK;
+    oct_node *h = first_heading(part);
+    char text[512];
+    if (h && h->as.heading.level == 1) {
+        oct_node_plain_text(h, text, sizeof text);
+        if (same_text(text, title)) return OCT_OK;
+    }
+    /* Make room for the chapter title: the part's headings move down a level. */
+    int has_h1 = 0;
+    oct_iter it;
+    oct_iter_init(&it, part->root);
+    oct_event ev;
+    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE)
+        if (ev == OCT_EVENT_ENTER && it.node->type == OCT_NODE_HEADING && it.node->as.heading.level == 1)
+            has_h1 = 1;
+    if (has_h1) {
+        oct_iter_init(&it, part->root);
+        while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
+            oct_node *n = (oct_node *)it.node;
+            if (ev == OCT_EVENT_ENTER && n->type == OCT_NODE_HEADING && n->as.heading.level < 6)
+                n->as.heading.level++;
+        }
+    }
+    oct_node *first = part->root->first_child;
+    oct_node *heading = NULL;
+    oct_status st = add_text_block(part, first, OCT_NODE_HEADING, title, &heading);
+    if (st) return oct_error_set(err, st, NULL, 0, "cannot add the chapter title");
+    /* "Jane Doe · 2019-01-09" under the title, when the article says so. */
+    char byline[512] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < oct_meta_count(part, OCT_META_AUTHOR) && o + 4 < sizeof byline; i++) {
+        const char *a = oct_meta_get_nth(part, OCT_META_AUTHOR, i);
+        o += (size_t)snprintf(byline + o, sizeof byline - o, "%s%s", i ? ", " : "", a);
+    }
+    const char *date = oct_meta_get(part, OCT_META_DATE);
+    if (date && o + 4 < sizeof byline)
+        snprintf(byline + o, sizeof byline - o, "%s%s", o ? " \xC2\xB7 " : "", date);
+    if (byline[0] && oct_utf8_is_valid(byline, strlen(byline))) {
+        st = add_text_block(part, heading->next, OCT_NODE_PARAGRAPH, byline, NULL);
+        if (st) return oct_error_set(err, st, NULL, 0, "cannot add the byline");
+    }
+    return OCT_OK;
+}

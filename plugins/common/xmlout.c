@@ -1,0 +1,215 @@
+/*
+ * xmlout.c — xmlTextWriter into an xmlBuffer, with text cleaned of what XML
+ * 1.0 cannot carry.
+ *
+ * libxml2 escapes markup characters but passes bytes through otherwise, so an
+ * invalid UTF-8 sequence or a control character in the input would end up in
+ * the output and make it unparseable. Every string therefore goes through
+ * clean_into(): invalid sequences become U+FFFD, forbidden characters are
+ * dropped. It works in bounded chunks on the stack, so long texts never need
+ * a second copy.
+ */
+#include "xmlout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK 4096
+
+oct_status oct_xml_begin(oct_xml *x, int standalone)
+{
+    memset(x, 0, sizeof *x);
+    x->buf = xmlBufferCreate();
+    if (!x->buf)
+        goto fail;
+    x->w = xmlNewTextWriterMemory(x->buf, 0);
+    if (!x->w)
+        goto fail;
+    if (xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", standalone ? "yes" : NULL) < 0)
+        goto fail;
+    return OCT_OK;
+
+fail:
+    oct_xml_free(x);
+    x->failed = 1;
+    return OCT_ERR_NOMEM;
+}
+
+oct_status oct_xml_end(oct_xml *x, const char **data, size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    if (!x->w || x->failed)
+        return OCT_ERR_CONVERSION;
+    if (xmlTextWriterEndDocument(x->w) < 0 || xmlTextWriterFlush(x->w) < 0) {
+        x->failed = 1;
+        return OCT_ERR_CONVERSION;
+    }
+    *data = (const char *)xmlBufferContent(x->buf);
+    *len = (size_t)xmlBufferLength(x->buf);
+    return OCT_OK;
+}
+
+void oct_xml_free(oct_xml *x)
+{
+    /* The writer flushes into the buffer when freed: it must go first. */
+    if (x->w)
+        xmlFreeTextWriter(x->w);
+    if (x->buf)
+        xmlBufferFree(x->buf);
+    x->w = NULL;
+    x->buf = NULL;
+}
+
+static void check(oct_xml *x, int rc)
+{
+    if (rc < 0)
+        x->failed = 1;
+}
+
+void oct_xml_start(oct_xml *x, const char *name)
+{
+    if (x->failed)
+        return;
+    check(x, xmlTextWriterStartElement(x->w, (const xmlChar *)name));
+}
+
+void oct_xml_end_element(oct_xml *x)
+{
+    if (x->failed)
+        return;
+    check(x, xmlTextWriterEndElement(x->w));
+}
+
+void oct_xml_end_element_full(oct_xml *x)
+{
+    if (x->failed)
+        return;
+    check(x, xmlTextWriterFullEndElement(x->w));
+}
+
+/* XML 1.0's Char production, minus what no reader should ever see: C0
+ * controls other than tab/LF/CR, DEL and the C1 controls (legal XML 1.0 but
+ * "discouraged", and rejected by HTML conformance checkers), and the
+ * non-characters U+FFFE/U+FFFF. Surrogates never get here: the decoder turns
+ * them into U+FFFD. */
+static int char_is_allowed(uint32_t cp)
+{
+    if (cp < 0x20)
+        return cp == 0x09 || cp == 0x0A || cp == 0x0D;
+    if (cp >= 0x7F && cp <= 0x9F)
+        return 0;
+    return cp != 0xFFFE && cp != 0xFFFF;
+}
+
+/* Writes s[0..len) through the writer's escaping string output, cleaned. */
+static void write_clean(oct_xml *x, const char *s, size_t len)
+{
+    char chunk[CHUNK + 8];
+    size_t used = 0;
+    size_t i = 0;
+
+    while (i < len && !x->failed) {
+        uint32_t cp;
+        size_t n = oct_utf8_decode(s + i, len - i, &cp);
+        if (char_is_allowed(cp)) {
+            /* Re-encode only repaired characters; valid ones are copied. */
+            if (cp == 0xFFFD && !(n == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))
+                used += oct_utf8_encode(cp, chunk + used);
+            else {
+                memcpy(chunk + used, s + i, n);
+                used += n;
+            }
+        }
+        i += n;
+        if (used >= CHUNK || i >= len) {
+            chunk[used] = '\0';
+            if (used)
+                check(x, xmlTextWriterWriteString(x->w, (const xmlChar *)chunk));
+            used = 0;
+        }
+    }
+}
+
+void oct_xml_text(oct_xml *x, const char *s, size_t len)
+{
+    if (x->failed || !s)
+        return;
+    write_clean(x, s, len);
+}
+
+void oct_xml_text_cstr(oct_xml *x, const char *s)
+{
+    if (s)
+        oct_xml_text(x, s, strlen(s));
+}
+
+void oct_xml_attr(oct_xml *x, const char *name, const char *value)
+{
+    if (x->failed || !value)
+        return;
+    check(x, xmlTextWriterStartAttribute(x->w, (const xmlChar *)name));
+    write_clean(x, value, strlen(value));
+    if (!x->failed)
+        check(x, xmlTextWriterEndAttribute(x->w));
+}
+
+void oct_xml_attrf(oct_xml *x, const char *name, const char *fmt, ...)
+{
+    char small[512];
+    char *big = NULL;
+    va_list ap;
+    int n;
+
+    if (x->failed)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        x->failed = 1;
+        return;
+    }
+    if ((size_t)n >= sizeof small) {
+        big = malloc((size_t)n + 1);
+        if (!big) {
+            x->failed = 1;
+            return;
+        }
+        va_start(ap, fmt);
+        vsnprintf(big, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    oct_xml_attr(x, name, big ? big : small);
+    free(big);
+}
+
+void oct_xml_element(oct_xml *x, const char *name, const char *text)
+{
+    oct_xml_start(x, name);
+    oct_xml_text_cstr(x, text);
+    oct_xml_end_element_full(x);
+}
+
+void oct_xml_raw(oct_xml *x, const char *markup)
+{
+    if (x->failed || !markup)
+        return;
+    check(x, xmlTextWriterWriteRaw(x->w, (const xmlChar *)markup));
+}
+
+void oct_xml_comment(oct_xml *x, const char *text)
+{
+    if (x->failed || !text)
+        return;
+    check(x, xmlTextWriterWriteComment(x->w, (const xmlChar *)text));
+}
+
+void oct_xml_doctype(oct_xml *x, const char *name, const char *pubid, const char *sysid)
+{
+    if (x->failed)
+        return;
+    check(x, xmlTextWriterWriteDTD(x->w, (const xmlChar *)name, (const xmlChar *)pubid,
+                                   (const xmlChar *)sysid, NULL));
+}

@@ -1,0 +1,67 @@
+/*
+ * flatopc.c — the package as one Flat OPC document (pkg:package), which
+ * Word opens directly: XML parts are embedded as they are (without their XML
+ * declaration), binary parts as base64. [Content_Types].xml has no part of
+ * its own here; every part carries its content type.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "docx.h"
+
+#define NS_PKG "http://schemas.microsoft.com/office/2006/xmlPackage"
+
+oct_status docx_write_flat(const docx_package *p, oct_sink *sink, oct_error *err)
+{
+    oct_xml x = {0};
+    oct_status s = oct_xml_begin(&x, 1);
+    if (s != OCT_OK)
+        goto fail;
+    if (xmlTextWriterWritePI(x.w, (const xmlChar *)"mso-application",
+                             (const xmlChar *)"progid=\"Word.Document\"") < 0)
+        x.failed = 1;
+    oct_xml_start(&x, "pkg:package");
+    oct_xml_attr(&x, "xmlns:pkg", NS_PKG);
+    for (size_t i = 0; i < p->count && !x.failed; i++) {
+        const docx_part *part = &p->parts[i];
+        if (strcmp(part->name, "[Content_Types].xml") == 0)
+            continue;
+        char name[512];
+        snprintf(name, sizeof name, "/%s", part->name);
+        oct_xml_start(&x, "pkg:part");
+        oct_xml_attr(&x, "pkg:name", name);
+        oct_xml_attr(&x, "pkg:contentType", part->content_type);
+        if (part->is_xml) {
+            size_t off = docx_xml_body_offset(part->data, part->len);
+            oct_xml_start(&x, "pkg:xmlData");
+            if (part->len > off &&
+                xmlTextWriterWriteRawLen(x.w, (const xmlChar *)part->data + off,
+                                         (int)(part->len - off)) < 0)
+                x.failed = 1;
+            oct_xml_end_element(&x);
+        } else {
+            oct_xml_start(&x, "pkg:binaryData");
+            if (part->len > INT32_MAX ||
+                xmlTextWriterWriteBase64(x.w, (const char *)part->data, 0, (int)part->len) < 0)
+                x.failed = 1;
+            oct_xml_end_element(&x);
+        }
+        oct_xml_end_element(&x);
+    }
+    oct_xml_end_element(&x);
+    const char *data = NULL;
+    size_t len = 0;
+    if ((s = oct_xml_end(&x, &data, &len)) != OCT_OK)
+        goto fail;
+    s = oct_sink_write(sink, data, len);
+    oct_xml_free(&x);
+    if (s != OCT_OK)
+        return oct_error_set(err, s, "docx-xml", 0, "cannot write the Flat OPC document");
+    return OCT_OK;
+fail:
+    oct_xml_free(&x);
+    return oct_error_set(err, s == OCT_OK ? OCT_ERR_NOMEM : s, "docx-xml", 0,
+                         "cannot serialise the Flat OPC document");
+}

@@ -1,0 +1,254 @@
+/*
+ * numbering.c — word/numbering.xml: one abstract definition per list style
+ * (bullet, decimal, letters, roman numerals; nine levels each) and one w:num
+ * per list in the document. Every ordered list's w:num restarts its level
+ * at the list's start value, so each list counts on its own.
+ *
+ * With a reference docx, its numbering part is kept (its styles may point
+ * into it) and ours is appended with ids above the reference's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "docx.h"
+
+#define STYLE_COUNT 6
+
+int docx_numbering_add(docx_numbering *n, oct_list_style style, int start, int level)
+{
+    if (n->count == n->cap) {
+        size_t cap = n->cap ? n->cap * 2 : 16;
+        if (cap > (1u << 24))
+            return 0;
+        docx_list_instance *lists = realloc(n->lists, cap * sizeof *lists);
+        if (!lists)
+            return 0;
+        n->lists = lists;
+        n->cap = cap;
+    }
+    if ((int)style < 0 || (int)style >= STYLE_COUNT)
+        style = OCT_LIST_BULLET;
+    docx_list_instance *l = &n->lists[n->count++];
+    l->style = style;
+    l->start = start;
+    l->level = level;
+    return (int)n->count;
+}
+
+void docx_numbering_free(docx_numbering *n)
+{
+    free(n->lists);
+    memset(n, 0, sizeof *n);
+}
+
+static const char *number_format(oct_list_style s)
+{
+    switch (s) {
+    case OCT_LIST_DECIMAL: return "decimal";
+    case OCT_LIST_LOWER_ALPHA: return "lowerLetter";
+    case OCT_LIST_UPPER_ALPHA: return "upperLetter";
+    case OCT_LIST_LOWER_ROMAN: return "lowerRoman";
+    case OCT_LIST_UPPER_ROMAN: return "upperRoman";
+    default: return "bullet";
+    }
+}
+
+static void abstract_num(oct_xml *x, oct_list_style style, int abstract_id)
+{
+    static const char *const bullets[] = {"\xE2\x80\xA2", "\xE2\x97\xA6", "\xE2\x96\xAA"};
+    oct_xml_start(x, "w:abstractNum");
+    oct_xml_attrf(x, "w:abstractNumId", "%d", abstract_id);
+    oct_xml_start(x, "w:nsid");
+    oct_xml_attrf(x, "w:val", "6F6374%02X", (unsigned)style & 0xFF);
+    oct_xml_end_element(x);
+    docx_val(x, "w:multiLevelType", "multilevel");
+    for (int lvl = 0; lvl < 9; lvl++) {
+        oct_xml_start(x, "w:lvl");
+        oct_xml_attrf(x, "w:ilvl", "%d", lvl);
+        docx_val_int(x, "w:start", 1);
+        docx_val(x, "w:numFmt", number_format(style));
+        if (style == OCT_LIST_BULLET) {
+            docx_val(x, "w:lvlText", bullets[lvl % 3]);
+        } else {
+            oct_xml_start(x, "w:lvlText");
+            oct_xml_attrf(x, "w:val", "%%%d.", lvl + 1);
+            oct_xml_end_element(x);
+        }
+        docx_val(x, "w:lvlJc", "left");
+        oct_xml_start(x, "w:pPr");
+        oct_xml_start(x, "w:ind");
+        oct_xml_attrf(x, "w:left", "%d", 720 * (lvl + 1));
+        oct_xml_attr(x, "w:hanging", "360");
+        oct_xml_end_element(x);
+        oct_xml_end_element(x);
+        oct_xml_end_element(x);
+    }
+    oct_xml_end_element(x);
+}
+
+/* Our numbering part as a standalone document. */
+static oct_status own_numbering(const docx_numbering *n, int num_offset, int abstract_offset,
+                                oct_xml *x)
+{
+    oct_status s = oct_xml_begin(x, 1);
+    if (s != OCT_OK)
+        return s;
+    oct_xml_start(x, "w:numbering");
+    oct_xml_attr(x, "xmlns:w", DOCX_NS_W);
+    int used[STYLE_COUNT] = {0};
+    for (size_t i = 0; i < n->count; i++)
+        used[n->lists[i].style] = 1;
+    for (int st = 0; st < STYLE_COUNT; st++) {
+        if (used[st])
+            abstract_num(x, (oct_list_style)st, st + abstract_offset);
+    }
+    for (size_t i = 0; i < n->count; i++) {
+        const docx_list_instance *l = &n->lists[i];
+        oct_xml_start(x, "w:num");
+        oct_xml_attrf(x, "w:numId", "%d", (int)i + 1 + num_offset);
+        docx_val_int(x, "w:abstractNumId", (long)l->style + abstract_offset);
+        if (l->style != OCT_LIST_BULLET) {
+            oct_xml_start(x, "w:lvlOverride");
+            oct_xml_attrf(x, "w:ilvl", "%d", l->level);
+            docx_val_int(x, "w:startOverride", l->start);
+            oct_xml_end_element(x);
+        }
+        oct_xml_end_element(x);
+    }
+    oct_xml_end_element(x);
+    return x->failed ? OCT_ERR_NOMEM : OCT_OK;
+}
+
+static int is_w(const xmlNode *n, const char *local)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           strcmp((const char *)n->ns->href, DOCX_NS_W) == 0 &&
+           strcmp((const char *)n->name, local) == 0;
+}
+
+static long w_attr_long(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetNsProp(n, (const xmlChar *)name, (const xmlChar *)DOCX_NS_W);
+    long r = v ? strtol((const char *)v, NULL, 10) : 0;
+    xmlFree(v);
+    return r;
+}
+
+static xmlDoc *parse_part(const unsigned char *data, size_t len)
+{
+    if (!data || !len || len > INT32_MAX)
+        return NULL;
+    return xmlReadMemory((const char *)data, (int)len, "part.xml", NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+}
+
+int docx_numbering_id_offset(const docx_refdoc *ref, int *abstract_offset)
+{
+    *abstract_offset = 0;
+    xmlDoc *d = ref ? parse_part(ref->numbering, ref->numbering_len) : NULL;
+    if (!d)
+        return 0;
+    long max_num = 0, max_abstract = -1;
+    xmlNode *root = xmlDocGetRootElement(d);
+    for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
+        if (is_w(c, "num")) {
+            long v = w_attr_long(c, "numId");
+            if (v > max_num)
+                max_num = v;
+        } else if (is_w(c, "abstractNum")) {
+            long v = w_attr_long(c, "abstractNumId");
+            if (v > max_abstract)
+                max_abstract = v;
+        }
+    }
+    xmlFreeDoc(d);
+    if (max_num > 1000000 || max_abstract > 1000000)
+        return 0;
+    *abstract_offset = (int)max_abstract + 1;
+    return (int)max_num;
+}
+
+/* Moves our abstract definitions and instances into the reference's part,
+ * keeping the schema's order (abstractNum*, num*, numIdMacAtCleanup?). */
+static oct_status merge(const docx_refdoc *ref, const char *ours, size_t ours_len,
+                        docx_package *p)
+{
+    xmlDoc *dst = parse_part(ref->numbering, ref->numbering_len);
+    xmlDoc *src = parse_part((const unsigned char *)ours, ours_len);
+    oct_status s = OCT_ERR_NOMEM;
+    xmlChar *mem = NULL;
+    if (!dst || !src)
+        goto done;
+    xmlNode *droot = xmlDocGetRootElement(dst), *sroot = xmlDocGetRootElement(src);
+    if (!droot || !sroot || !is_w(droot, "numbering"))
+        goto done;
+    xmlNode *first_num = NULL, *cleanup = NULL;
+    for (xmlNode *c = droot->children; c; c = c->next) {
+        if (!first_num && is_w(c, "num"))
+            first_num = c;
+        if (is_w(c, "numIdMacAtCleanup"))
+            cleanup = c;
+    }
+    for (xmlNode *c = sroot->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        xmlNode *copy = xmlDocCopyNode(c, dst, 1);
+        if (!copy)
+            goto done;
+        xmlNode *added;
+        if (is_w(c, "abstractNum"))
+            added = first_num ? xmlAddPrevSibling(first_num, copy)
+                              : cleanup ? xmlAddPrevSibling(cleanup, copy)
+                                        : xmlAddChild(droot, copy);
+        else
+            added = cleanup ? xmlAddPrevSibling(cleanup, copy) : xmlAddChild(droot, copy);
+        if (!added) {
+            xmlFreeNode(copy);
+            goto done;
+        }
+        xmlReconciliateNs(dst, added);
+    }
+    int size = 0;
+    dst->standalone = 1;
+    xmlDocDumpMemoryEnc(dst, &mem, &size, "UTF-8");
+    if (!mem)
+        goto done;
+    unsigned char *copy = malloc((size_t)size + 1);
+    if (!copy)
+        goto done;
+    memcpy(copy, mem, (size_t)size);
+    s = docx_package_add(p, "word/numbering.xml", DOCX_CT_WML "numbering+xml", copy,
+                         (size_t)size, 1, 1);
+done:
+    xmlFree(mem);
+    xmlFreeDoc(dst);
+    xmlFreeDoc(src);
+    return s;
+}
+
+oct_status docx_numbering_part(const docx_numbering *n, const docx_refdoc *ref,
+                               docx_package *p)
+{
+    int abstract_offset = 0;
+    int num_offset = docx_numbering_id_offset(ref, &abstract_offset);
+    oct_xml x = {0};
+    oct_status s = own_numbering(n, num_offset, abstract_offset, &x);
+    if (s != OCT_OK) {
+        oct_xml_free(&x);
+        return s;
+    }
+    if (ref && ref->numbering) {
+        const char *data = NULL;
+        size_t len = 0;
+        s = oct_xml_end(&x, &data, &len);
+        if (s == OCT_OK)
+            s = merge(ref, data, len, p);
+        oct_xml_free(&x);
+        return s;
+    }
+    return docx_package_add_xml(p, "word/numbering.xml", DOCX_CT_WML "numbering+xml", &x);
+}

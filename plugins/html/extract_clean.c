@@ -1,0 +1,281 @@
+/*
+ * extract_clean.c — tidying the gathered article: forms, embeds, asides,
+ * share bars and buttons go unconditionally; tables, lists and divs go when
+ * they look like clutter (few commas, many links, images without text,
+ * inputs, lone embeds). Data tables and what they hold are kept.
+ *
+ * Each step is one post-order walk: a node is judged after its children,
+ * with figures that only count the children that survived, which is what
+ * Readability's reverse document order gives.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "extract_internal.h"
+
+/* ------------------------------------------------------------ data tables */
+
+static void mark_table(ex_ctx *ex, xmlNodePtr table)
+{
+    ex_info *info = ex_info_of(ex, table);
+    const ex_stats *st = &info->st;
+    char buf[64];
+    const char *v;
+    info->data_table = 0;
+    if ((v = ex_attr(table, "role", buf, sizeof buf)) != NULL && strcmp(v, "presentation") == 0)
+        return;
+    if ((v = ex_attr(table, "datatable", buf, sizeof buf)) != NULL && strcmp(v, "0") == 0)
+        return;
+    if ((v = ex_attr(table, "summary", buf, sizeof buf)) != NULL && *v != '\0') {
+        info->data_table = 1;
+        return;
+    }
+    if (st->has_caption || st->has_datay) {
+        info->data_table = 1;
+        return;
+    }
+    if (st->has_table)
+        return;
+    if (st->max_cols == 1 || st->rows == 1)
+        return;
+    if (st->rows >= 10 || st->max_cols > 4) {
+        info->data_table = 1;
+        return;
+    }
+    info->data_table = (uint64_t)st->rows * st->max_cols > 10;
+}
+
+static int mark_tables_on_exit(ex_ctx *ex, xmlNodePtr node, void *arg)
+{
+    (void)arg;
+    if (ex_info_of(ex, node)->tag == EX_TAG_TABLE)
+        mark_table(ex, node);
+    return 0;
+}
+
+/* ------------------------------------------------------------ unconditional */
+
+typedef struct tag_set {
+    const ex_tag *tags;
+    size_t n;
+} tag_set;
+
+static int in_set(const tag_set *set, ex_tag tag)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (set->tags[i] == tag)
+            return 1;
+    return 0;
+}
+
+static int drop_tagged(ex_ctx *ex, xmlNodePtr node, void *arg)
+{
+    const ex_info *info = ex_info_of(ex, node);
+    if (!in_set(arg, info->tag))
+        return 0;
+    /* videos from the allowed hosts stay */
+    return !((ex_tag_class(info->tag) & EX_TC_EMBED) && info->st.self_video);
+}
+
+static void clean_tags(ex_ctx *ex, xmlNodePtr article, const ex_tag *tags, size_t n)
+{
+    tag_set set = {tags, n};
+    ex_stats_walk(ex, article, drop_tagged, &set);
+}
+
+/* Elements named like share bars with little text, below each top-level
+ * child of the article (the children themselves stay). */
+static void clean_share_bars(ex_ctx *ex, xmlNodePtr article)
+{
+    char match[1024];
+    ex_stats_walk(ex, article, NULL, NULL);
+    for (xmlNodePtr top = article->children; top != NULL; top = top->next) {
+        if (top->type != XML_ELEMENT_NODE)
+            continue;
+        xmlNodePtr node = ex_next_element(top, 0, top);
+        while (node != NULL) {
+            ex_match_string(node, match, sizeof match);
+            if (ex_hint_share(match) && ex_info_of(ex, node)->st.raw_len < 500) {
+                xmlNodePtr next = ex_next_element(node, 1, top);
+                ex_remove(ex, node);
+                node = next;
+            } else {
+                node = ex_next_element(node, 0, top);
+            }
+        }
+    }
+}
+
+static int drop_negative_heading(ex_ctx *ex, xmlNodePtr node, void *arg)
+{
+    (void)arg;
+    ex_tag tag = ex_info_of(ex, node)->tag;
+    return (tag == EX_TAG_H1 || tag == EX_TAG_H2) && ex_class_weight(ex, node) < 0;
+}
+
+/* ------------------------------------------------------------ conditional */
+
+/* The whole text is one of the words ad slots and loading placeholders
+ * show (Readability's adWords and loadingWords). */
+static int only_suspicious_words(xmlNodePtr node)
+{
+    static const char *const ad_words[] = {
+        "ad", "advertising", "advertisement", "pub", "publicit\xC3\xA9", "werb", "werbung",
+        "\xE5\xB9\xBF\xE5\x91\x8A", "\xD0\xA0\xD0\xB5\xD0\xBA\xD0\xBB\xD0\xB0\xD0\xBC\xD0\xB0",
+        "anuncio", "PUBLICIT\xC3\x89", "Publicit\xC3\xA9", NULL};
+    static const char *const loading_words[] = {
+        "loading", "\xE6\xAD\xA3\xE5\x9C\xA8\xE5\x8A\xA0\xE8\xBD\xBD",
+        "\xD0\x97\xD0\xB0\xD0\xB3\xD1\x80\xD1\x83\xD0\xB7\xD0\xBA\xD0\xB0",
+        "\xD0\xB7\xD0\xB0\xD0\xB3\xD1\x80\xD1\x83\xD0\xB7\xD0\xBA\xD0\xB0", "chargement",
+        "cargando", NULL};
+    char buf[4096]; /* the few words may come with much indentation */
+    if (!ex_gather_text(node, buf, sizeof buf))
+        return 0;
+    char *s = buf;
+    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    for (size_t i = 0; ad_words[i] != NULL; i++)
+        if (strcasecmp(s, ad_words[i]) == 0)
+            return 1;
+    if (n >= 3 && strcmp(s + n - 3, "...") == 0)
+        s[n - 3] = '\0';
+    else if (n >= 3 && strcmp(s + n - 3, "\xE2\x80\xA6") == 0) /* … */
+        s[n - 3] = '\0';
+    for (size_t i = 0; loading_words[i] != NULL; i++)
+        if (strcasecmp(s, loading_words[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int looks_like_clutter(ex_ctx *ex, xmlNodePtr node, const ex_info *info)
+{
+    const ex_stats *st = &info->st;
+    ex_tag tag = info->tag;
+    uint32_t len = ex_shape_len(st->shape);
+
+    int is_list = tag == EX_TAG_UL || tag == EX_TAG_OL;
+    if (!is_list)
+        is_list = len > 0 ? (double)st->list_len / len > 0.9 : st->list_len > 0;
+    if (tag == EX_TAG_TABLE && info->data_table)
+        return 0;
+    if (info->in_data_table || ex_has_ancestor(ex, node, EX_TAG_CODE, 3) || st->has_data_table)
+        return 0;
+
+    int weight = ex_class_weight(ex, node);
+    if (weight < 0)
+        return 1;
+    if (st->ascii_commas >= 10)
+        return 0;
+
+    long p = st->n_p, img = st->n_img, li = (long)st->n_li - 100, input = st->n_input;
+    double heading_density = len > 0 ? (double)st->heading_len / len : 0;
+    if (st->video)
+        return 0;
+    long embeds = st->n_embed;
+    if (len <= 32 && only_suspicious_words(node))
+        return 1;
+    double link_density = ex_link_density(ex, node);
+    double text_density = len > 0 ? (double)st->textish_len / len : 0;
+    int in_figure = ex_has_ancestor(ex, node, EX_TAG_FIGURE, 3);
+
+    int remove = (!in_figure && img > 1 && (double)p / img < 0.5) ||
+                 (!is_list && li > p) ||
+                 (input > p / 3) ||
+                 (!is_list && !in_figure && heading_density < 0.9 && len < 25 &&
+                  (img == 0 || img > 2) && link_density > 0) ||
+                 (!is_list && weight < 25 && link_density > 0.2) ||
+                 (weight >= 25 && link_density > 0.5) ||
+                 ((embeds == 1 && len < 75) || embeds > 1) ||
+                 (img == 0 && text_density == 0);
+
+    /* a simple list of images may stay */
+    if (is_list && remove) {
+        for (xmlNodePtr c = node->children; c != NULL; c = c->next)
+            if (c->type == XML_ELEMENT_NODE && ex_element_children(c) > 1)
+                return 1;
+        if (img == (long)st->n_li)
+            return 0;
+    }
+    return remove;
+}
+
+static int drop_if_clutter(ex_ctx *ex, xmlNodePtr node, void *arg)
+{
+    const ex_info *info = ex_info_of(ex, node);
+    if (info->tag != *(const ex_tag *)arg)
+        return 0;
+    return looks_like_clutter(ex, node, info);
+}
+
+static void clean_conditionally(ex_ctx *ex, xmlNodePtr article, ex_tag tag)
+{
+    if (!(ex->flags & EX_FLAG_CLEAN_CONDITIONALLY))
+        return;
+    ex_stats_walk(ex, article, drop_if_clutter, &tag);
+}
+
+/* ------------------------------------------------------------ final touches */
+
+static int drop_empty_paragraph(ex_ctx *ex, xmlNodePtr node, void *arg)
+{
+    (void)arg;
+    ex_info *info = ex_info_of(ex, node);
+    if (info->tag == EX_TAG_H1) {
+        /* the title is shown apart: h1 inside the article become h2 */
+        ex_set_tag(ex, node, EX_TAG_H2, "h2");
+        return 0;
+    }
+    return info->tag == EX_TAG_P && info->st.n_media == 0 && ex_shape_len(info->st.shape) == 0;
+}
+
+/* A layout table of one cell becomes that cell, as a <p> or a <div>. */
+static void unwrap_single_cell_tables(ex_ctx *ex, xmlNodePtr article)
+{
+    xmlNodePtr node = ex_next_element(article, 0, article);
+    while (node != NULL) {
+        if (ex_tag_of(ex, node) == EX_TAG_TABLE) {
+            xmlNodePtr body = ex_single_child_with_tag(ex, node, EX_TAG_TBODY);
+            xmlNodePtr rows = body != NULL ? body : node;
+            xmlNodePtr row = ex_single_child_with_tag(ex, rows, EX_TAG_TR);
+            xmlNodePtr cell = row != NULL ? ex_single_child_with_tag(ex, row, EX_TAG_TD) : NULL;
+            if (cell != NULL) {
+                int phrasing = 1;
+                for (xmlNodePtr c = cell->children; c != NULL && phrasing; c = c->next)
+                    phrasing = ex_is_phrasing(ex, c);
+                if (phrasing)
+                    ex_set_tag(ex, cell, EX_TAG_P, "p");
+                else
+                    ex_set_tag(ex, cell, EX_TAG_DIV, "div");
+                xmlUnlinkNode(cell);
+                ex_insert_before(node, cell);
+                ex_remove(ex, node);
+                node = cell;
+            }
+        }
+        node = ex_next_element(node, 0, article);
+    }
+}
+
+void ex_prep_article(ex_ctx *ex, xmlNodePtr article)
+{
+    static const ex_tag first[] = {EX_TAG_OBJECT, EX_TAG_EMBED, EX_TAG_FOOTER, EX_TAG_LINK,
+                                   EX_TAG_ASIDE};
+    static const ex_tag second[] = {EX_TAG_IFRAME, EX_TAG_INPUT, EX_TAG_TEXTAREA,
+                                    EX_TAG_SELECT, EX_TAG_BUTTON};
+
+    ex_stats_walk(ex, article, mark_tables_on_exit, NULL);
+    clean_conditionally(ex, article, EX_TAG_FORM);
+    clean_conditionally(ex, article, EX_TAG_FIELDSET);
+    clean_tags(ex, article, first, sizeof first / sizeof first[0]);
+    clean_share_bars(ex, article);
+    clean_tags(ex, article, second, sizeof second / sizeof second[0]);
+    ex_stats_walk(ex, article, drop_negative_heading, NULL);
+    clean_conditionally(ex, article, EX_TAG_TABLE);
+    clean_conditionally(ex, article, EX_TAG_UL);
+    clean_conditionally(ex, article, EX_TAG_DIV);
+    ex_stats_walk(ex, article, drop_empty_paragraph, NULL);
+    unwrap_single_cell_tables(ex, article);
+}

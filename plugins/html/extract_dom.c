@@ -1,0 +1,485 @@
+/*
+ * extract_dom.c — tag identities, the per-node side table and tree surgery
+ * for the article extractor. Nodes are linked and unlinked by hand rather
+ * than with xmlAddChild & co., which merge adjacent text nodes and free one
+ * of them behind our back.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_internal.h"
+
+static const char *const tag_names[] = {
+#define EX_X_NAME(id, name) name,
+    EX_TAG_LIST(EX_X_NAME)
+#undef EX_X_NAME
+};
+
+#define N_TAGS (sizeof tag_names / sizeof tag_names[0])
+
+ex_tag ex_tag_lookup(const xmlChar *name)
+{
+    if (name == NULL)
+        return EX_TAG_OTHER;
+    size_t lo = 0, hi = N_TAGS;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcasecmp((const char *)name, tag_names[mid]);
+        if (c == 0)
+            return (ex_tag)(EX_TAG_OTHER + 1 + mid);
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return EX_TAG_OTHER;
+}
+
+unsigned ex_tag_class(ex_tag tag)
+{
+    switch (tag) {
+    case EX_TAG_ABBR: case EX_TAG_AUDIO: case EX_TAG_B: case EX_TAG_BDO: case EX_TAG_BR:
+    case EX_TAG_BUTTON: case EX_TAG_CITE: case EX_TAG_CODE: case EX_TAG_DATA:
+    case EX_TAG_DATALIST: case EX_TAG_DFN: case EX_TAG_EM: case EX_TAG_I: case EX_TAG_INPUT:
+    case EX_TAG_KBD: case EX_TAG_LABEL: case EX_TAG_MARK: case EX_TAG_MATH: case EX_TAG_METER:
+    case EX_TAG_NOSCRIPT: case EX_TAG_OUTPUT: case EX_TAG_PROGRESS: case EX_TAG_Q:
+    case EX_TAG_RUBY: case EX_TAG_SAMP: case EX_TAG_SCRIPT: case EX_TAG_SELECT:
+    case EX_TAG_SMALL: case EX_TAG_STRONG: case EX_TAG_SUB: case EX_TAG_SUP:
+    case EX_TAG_TEXTAREA: case EX_TAG_TIME: case EX_TAG_VAR: case EX_TAG_WBR:
+        return EX_TC_PHRASING;
+    case EX_TAG_SPAN:
+        return EX_TC_PHRASING | EX_TC_TEXTISH;
+    case EX_TAG_EMBED: case EX_TAG_OBJECT:
+        return EX_TC_PHRASING | EX_TC_EMBED;
+    case EX_TAG_IFRAME:
+        return EX_TC_EMBED;
+    case EX_TAG_IMG:
+        return EX_TC_PHRASING | EX_TC_BLOCK | EX_TC_TEXTISH;
+    case EX_TAG_BLOCKQUOTE: case EX_TAG_DL: case EX_TAG_DIV: case EX_TAG_TABLE:
+        return EX_TC_BLOCK | EX_TC_TEXTISH;
+    case EX_TAG_OL: case EX_TAG_UL:
+        return EX_TC_BLOCK | EX_TC_TEXTISH | EX_TC_LIST;
+    case EX_TAG_P: case EX_TAG_PRE:
+        return EX_TC_BLOCK | EX_TC_TEXTISH | EX_TC_SCORED;
+    case EX_TAG_LI:
+        return EX_TC_TEXTISH;
+    case EX_TAG_TD:
+        return EX_TC_TEXTISH | EX_TC_SCORED;
+    case EX_TAG_SECTION:
+        return EX_TC_SCORED;
+    case EX_TAG_H1:
+        return EX_TC_HEADING;
+    case EX_TAG_H2: case EX_TAG_H3: case EX_TAG_H4: case EX_TAG_H5: case EX_TAG_H6:
+        return EX_TC_HEADING | EX_TC_SCORED;
+    case EX_TAG_COL: case EX_TAG_COLGROUP: case EX_TAG_TFOOT: case EX_TAG_THEAD:
+    case EX_TAG_TH:
+        return EX_TC_DATAY;
+    default:
+        return 0;
+    }
+}
+
+/* ------------------------------------------------------------ side table */
+
+static ex_info dummy_info;
+
+ex_info *ex_info_of(ex_ctx *ex, xmlNodePtr node)
+{
+    uintptr_t id = (uintptr_t)node->_private;
+    if (id != 0 && id <= ex->n_info) {
+        size_t i = id - 1;
+        return &ex->blocks[i / EX_INFO_BLOCK][i % EX_INFO_BLOCK];
+    }
+    size_t i = ex->n_info;
+    if (i / EX_INFO_BLOCK >= ex->n_blocks) {
+        ex_info **grown = realloc(ex->blocks, (ex->n_blocks + 1) * sizeof *grown);
+        if (grown == NULL)
+            goto nomem;
+        ex->blocks = grown;
+        ex->blocks[ex->n_blocks] = malloc(EX_INFO_BLOCK * sizeof(ex_info));
+        if (ex->blocks[ex->n_blocks] == NULL)
+            goto nomem;
+        ex->n_blocks++;
+    }
+    ex_info *info = &ex->blocks[i / EX_INFO_BLOCK][i % EX_INFO_BLOCK];
+    memset(info, 0, sizeof *info);
+    if (node->type == XML_ELEMENT_NODE)
+        info->tag = ex_tag_lookup(node->name);
+    ex->n_info++;
+    node->_private = (void *)(uintptr_t)ex->n_info;
+    return info;
+nomem:
+    ex->nomem = 1;
+    memset(&dummy_info, 0, sizeof dummy_info);
+    return &dummy_info;
+}
+
+ex_tag ex_tag_of(ex_ctx *ex, xmlNodePtr node)
+{
+    if (node == NULL || node->type != XML_ELEMENT_NODE)
+        return EX_TAG_NONE;
+    return ex_info_of(ex, node)->tag;
+}
+
+/* Forgets every record; nodes still pointing into the table must be
+ * cleared with ex_clear_private before they are looked up again. */
+void ex_info_reset(ex_ctx *ex)
+{
+    ex->n_info = 0;
+}
+
+void ex_info_free(ex_ctx *ex)
+{
+    for (size_t i = 0; i < ex->n_blocks; i++)
+        free(ex->blocks[i]);
+    free(ex->blocks);
+    ex->blocks = NULL;
+    ex->n_blocks = 0;
+    ex->n_info = 0;
+}
+
+void ex_clear_private(xmlNodePtr root)
+{
+    xmlNodePtr node = root;
+    while (node != NULL) {
+        node->_private = NULL;
+        if (node->type == XML_ELEMENT_NODE && node->children != NULL) {
+            node = node->children;
+            continue;
+        }
+        while (node != root && node->next == NULL)
+            node = node->parent;
+        if (node == root)
+            break;
+        node = node->next;
+    }
+}
+
+/* ------------------------------------------------------------ vectors */
+
+int ex_vec_push(ex_ctx *ex, ex_vec *vec, xmlNodePtr node)
+{
+    if (vec->n == vec->cap) {
+        size_t cap = vec->cap ? vec->cap * 2 : 64;
+        xmlNodePtr *grown = realloc(vec->v, cap * sizeof *grown);
+        if (grown == NULL) {
+            ex->nomem = 1;
+            return -1;
+        }
+        vec->v = grown;
+        vec->cap = cap;
+    }
+    vec->v[vec->n++] = node;
+    return 0;
+}
+
+void ex_vec_free(ex_vec *vec)
+{
+    free(vec->v);
+    vec->v = NULL;
+    vec->n = vec->cap = 0;
+}
+
+/* ------------------------------------------------------------ surgery */
+
+void ex_remove(ex_ctx *ex, xmlNodePtr node)
+{
+    xmlUnlinkNode(node);
+    /* Freed later, so node lists gathered earlier never dangle. When the
+     * trash cannot grow, free at once: nothing is listed in that case
+     * because the run is being abandoned. */
+    if (ex_vec_push(ex, &ex->trash, node) != 0)
+        xmlFreeNode(node);
+}
+
+void ex_empty_trash(ex_ctx *ex)
+{
+    for (size_t i = 0; i < ex->trash.n; i++)
+        xmlFreeNode(ex->trash.v[i]);
+    ex->trash.n = 0;
+}
+
+void ex_append_child(xmlNodePtr parent, xmlNodePtr child)
+{
+    child->parent = parent;
+    child->next = NULL;
+    child->prev = parent->last;
+    if (parent->last != NULL)
+        parent->last->next = child;
+    else
+        parent->children = child;
+    parent->last = child;
+}
+
+void ex_insert_before(xmlNodePtr ref, xmlNodePtr node)
+{
+    xmlNodePtr parent = ref->parent;
+    node->parent = parent;
+    node->next = ref;
+    node->prev = ref->prev;
+    if (ref->prev != NULL)
+        ref->prev->next = node;
+    else if (parent != NULL)
+        parent->children = node;
+    ref->prev = node;
+}
+
+void ex_set_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag, const char *name)
+{
+    xmlNodeSetName(node, BAD_CAST name);
+    ex_info_of(ex, node)->tag = tag;
+}
+
+xmlNodePtr ex_new_element(ex_ctx *ex, const char *name)
+{
+    xmlNodePtr node = xmlNewDocNode(ex->doc, NULL, BAD_CAST name, NULL);
+    if (node == NULL)
+        ex->nomem = 1;
+    return node;
+}
+
+static int copyable(const xmlNode *node)
+{
+    return node->type == XML_ELEMENT_NODE || node->type == XML_TEXT_NODE ||
+           node->type == XML_CDATA_SECTION_NODE;
+}
+
+/* Deep copy without recursion: shallow copies linked under a parallel
+ * cursor. Comments and processing instructions are left behind. */
+xmlNodePtr ex_copy_tree(ex_ctx *ex, xmlNodePtr src)
+{
+    xmlNodePtr root = xmlDocCopyNode(src, ex->doc, 2);
+    if (root == NULL) {
+        ex->nomem = 1;
+        return NULL;
+    }
+    root->_private = NULL;
+    xmlNodePtr from = src->children;
+    xmlNodePtr into = root;
+    while (from != NULL) {
+        if (copyable(from)) {
+            xmlNodePtr copy = xmlDocCopyNode(from, ex->doc, 2);
+            if (copy == NULL) {
+                ex->nomem = 1;
+                xmlFreeNode(root);
+                return NULL;
+            }
+            copy->_private = NULL;
+            ex_append_child(into, copy);
+            if (from->type == XML_ELEMENT_NODE && from->children != NULL) {
+                from = from->children;
+                into = copy;
+                continue;
+            }
+        }
+        while (from != src && from->next == NULL) {
+            from = from->parent;
+            into = into->parent;
+        }
+        if (from == src)
+            break;
+        from = from->next;
+    }
+    return root;
+}
+
+/* Pre-order successor among elements, staying inside root. */
+xmlNodePtr ex_next_element(xmlNodePtr node, int skip_children, xmlNodePtr root)
+{
+    if (!skip_children) {
+        for (xmlNodePtr c = node->children; c != NULL; c = c->next)
+            if (c->type == XML_ELEMENT_NODE)
+                return c;
+    }
+    while (node != NULL && node != root) {
+        for (xmlNodePtr s = node->next; s != NULL; s = s->next)
+            if (s->type == XML_ELEMENT_NODE)
+                return s;
+        node = node->parent;
+    }
+    return NULL;
+}
+
+size_t ex_element_children(xmlNodePtr node)
+{
+    size_t n = 0;
+    for (xmlNodePtr c = node->children; c != NULL; c = c->next)
+        n += c->type == XML_ELEMENT_NODE;
+    return n;
+}
+
+/* Readability's _hasAncestorTag: max_depth < 0 means unbounded, otherwise
+ * ancestors up to max_depth + 1 levels up are looked at. */
+int ex_has_ancestor(ex_ctx *ex, xmlNodePtr node, ex_tag tag, int max_depth)
+{
+    int depth = 0;
+    for (xmlNodePtr p = node->parent; p != NULL && p->type == XML_ELEMENT_NODE; p = p->parent) {
+        if (max_depth >= 0 && depth > max_depth)
+            return 0;
+        if (ex_tag_of(ex, p) == tag)
+            return 1;
+        depth++;
+    }
+    return 0;
+}
+
+int ex_is_text(xmlNodePtr node)
+{
+    return node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE;
+}
+
+static int text_is_blank(const xmlChar *s)
+{
+    if (s == NULL)
+        return 1;
+    size_t len = strlen((const char *)s);
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += ex_utf8_next((const unsigned char *)s + i, len - i, &cp);
+        if (!ex_is_js_space(cp))
+            return 0;
+    }
+    return 1;
+}
+
+int ex_is_whitespace_node(ex_ctx *ex, xmlNodePtr node)
+{
+    if (ex_is_text(node))
+        return text_is_blank(node->content);
+    return ex_tag_of(ex, node) == EX_TAG_BR;
+}
+
+/* Text, a phrasing tag, or a/del/ins holding only phrasing content. The
+ * a/del/ins nesting is followed iteratively with a budget: past it the
+ * answer is "not phrasing", which only keeps a <div> from being merged. */
+int ex_is_phrasing(ex_ctx *ex, xmlNodePtr node)
+{
+    if (ex_is_text(node))
+        return 1;
+    if (node->type != XML_ELEMENT_NODE)
+        return 0;
+    ex_tag tag = ex_tag_of(ex, node);
+    if (ex_tag_class(tag) & EX_TC_PHRASING)
+        return 1;
+    if (tag != EX_TAG_A && tag != EX_TAG_DEL && tag != EX_TAG_INS)
+        return 0;
+    int budget = 512;
+    xmlNodePtr cur = node->children;
+    while (cur != NULL) {
+        if (--budget < 0)
+            return 0;
+        int descend = 0;
+        if (cur->type == XML_ELEMENT_NODE) {
+            ex_tag t = ex_tag_of(ex, cur);
+            if (t == EX_TAG_A || t == EX_TAG_DEL || t == EX_TAG_INS)
+                descend = cur->children != NULL;
+            else if (!(ex_tag_class(t) & EX_TC_PHRASING))
+                return 0;
+        }
+        if (descend) {
+            cur = cur->children;
+            continue;
+        }
+        while (cur->next == NULL && cur->parent != node)
+            cur = cur->parent;
+        cur = cur->next;
+    }
+    return 1;
+}
+
+int ex_gather_text(xmlNodePtr node, char *buf, size_t cap)
+{
+    size_t len = 0;
+    int budget = 4096;
+    buf[0] = '\0';
+    if (ex_is_text(node)) {
+        size_t n = node->content ? strlen((const char *)node->content) : 0;
+        if (n >= cap)
+            return 0;
+        memcpy(buf, node->content, n);
+        buf[n] = '\0';
+        return 1;
+    }
+    xmlNodePtr cur = node->children;
+    while (cur != NULL) {
+        if (--budget < 0)
+            return 0;
+        if (ex_is_text(cur) && cur->content != NULL) {
+            size_t n = strlen((const char *)cur->content);
+            if (len + n >= cap)
+                return 0;
+            memcpy(buf + len, cur->content, n);
+            len += n;
+            buf[len] = '\0';
+        }
+        if (cur->type == XML_ELEMENT_NODE && cur->children != NULL) {
+            cur = cur->children;
+            continue;
+        }
+        while (cur->next == NULL && cur->parent != node)
+            cur = cur->parent;
+        cur = cur->next;
+    }
+    return 1;
+}
+
+/* The attribute's value copied into buf (truncated), or NULL if absent. */
+const char *ex_attr(xmlNodePtr node, const char *name, char *buf, size_t cap)
+{
+    if (node->type != XML_ELEMENT_NODE)
+        return NULL;
+    for (xmlAttrPtr a = node->properties; a != NULL; a = a->next) {
+        if (a->name == NULL || strcasecmp((const char *)a->name, name) != 0)
+            continue;
+        size_t len = 0;
+        buf[0] = '\0';
+        for (xmlNodePtr t = a->children; t != NULL; t = t->next) {
+            if (t->content == NULL)
+                continue;
+            size_t n = strlen((const char *)t->content);
+            if (len + n >= cap)
+                n = cap - 1 - len;
+            memcpy(buf + len, t->content, n);
+            len += n;
+            buf[len] = '\0';
+        }
+        return buf;
+    }
+    return NULL;
+}
+
+/* Ends with a non-whitespace character (Readability's /\S$/). */
+static int text_has_content(xmlNodePtr text)
+{
+    if (text->content == NULL)
+        return 0;
+    size_t len = strlen((const char *)text->content);
+    if (len == 0)
+        return 0;
+    /* find the start of the last code point */
+    size_t i = len - 1;
+    while (i > 0 && (text->content[i] & 0xC0) == 0x80)
+        i--;
+    uint32_t cp;
+    ex_utf8_next(text->content + i, len - i, &cp);
+    return !ex_is_js_space(cp);
+}
+
+/* Readability's _hasSingleTagInsideElement: the one element child, of that
+ * tag, with no text beside it. */
+xmlNodePtr ex_single_child_with_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag)
+{
+    xmlNodePtr only = NULL;
+    for (xmlNodePtr c = node->children; c != NULL; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            if (only != NULL)
+                return NULL;
+            only = c;
+        } else if (ex_is_text(c) && text_has_content(c)) {
+            return NULL;
+        }
+    }
+    return only != NULL && ex_tag_of(ex, only) == tag ? only : NULL;
+}

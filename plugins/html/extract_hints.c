@@ -1,0 +1,231 @@
+/*
+ * extract_hints.c — what class names, ids, roles and inline styles say about
+ * a node. The word lists are Readability's; its regular expressions are
+ * plain alternations of substrings, matched here case-insensitively.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "extract_internal.h"
+
+/* ASCII case-insensitive strstr (strcasestr is a GNU extension). */
+static const char *find_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay != '\0'; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return hay;
+    return NULL;
+}
+
+static int contains_any(const char *s, const char *const *words)
+{
+    if (s == NULL || *s == '\0')
+        return 0;
+    for (size_t i = 0; words[i] != NULL; i++)
+        if (find_ci(s, words[i]) != NULL)
+            return 1;
+    return 0;
+}
+
+int ex_hint_unlikely(const char *match)
+{
+    static const char *const words[] = {
+        "-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community",
+        "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu",
+        "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social",
+        "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
+        "yom-remote", NULL};
+    return contains_any(match, words);
+}
+
+int ex_hint_maybe(const char *match)
+{
+    static const char *const words[] = {"and", "article", "body", "column", "content", "mathjax",
+                                        "main", "shadow", NULL};
+    return contains_any(match, words);
+}
+
+int ex_hint_positive(const char *s)
+{
+    static const char *const words[] = {"article", "body", "content", "entry", "hentry",
+                                        "h-entry", "main", "page", "pagination", "post",
+                                        "text", "blog", "story", NULL};
+    return contains_any(s, words);
+}
+
+/* "hid" as a whole space-separated word. */
+static int has_hid_word(const char *s)
+{
+    for (const char *p = s; (p = find_ci(p, "hid")) != NULL; p += 3) {
+        int before = p == s || p[-1] == ' ';
+        int after = p[3] == '\0' || p[3] == ' ';
+        if (before && after)
+            return 1;
+    }
+    return 0;
+}
+
+int ex_hint_negative(const char *s)
+{
+    static const char *const words[] = {
+        "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr",
+        "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share",
+        "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget", NULL};
+    if (s == NULL || *s == '\0')
+        return 0;
+    return contains_any(s, words) || has_hid_word(s);
+}
+
+int ex_hint_byline(const char *match)
+{
+    static const char *const words[] = {"byline", "author", "dateline", "writtenby",
+                                        "p-author", NULL};
+    return contains_any(match, words);
+}
+
+static int is_word_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* (\b|_)(share|sharedaddy)(\b|_): the word must not run into other letters
+ * or digits on either side ('_' counts as a separator here). */
+int ex_hint_share(const char *match)
+{
+    static const char *const words[] = {"share", "sharedaddy"};
+    for (size_t w = 0; w < 2; w++) {
+        size_t wl = strlen(words[w]);
+        for (const char *p = match; (p = find_ci(p, words[w])) != NULL; p++) {
+            char before = p == match ? ' ' : p[-1];
+            char after = p[wl];
+            int ok_before = before == '_' || !is_word_char(before);
+            int ok_after = after == '_' || after == '\0' || !is_word_char(after);
+            if (ok_before && ok_after)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Readability's allowed video hosts: //(www.)?(dailymotion|youtube|
+ * youtube-nocookie|player.vimeo|v.qq).com, (archive|upload.wikimedia).org,
+ * player.twitch.tv */
+int ex_hint_video(const char *s)
+{
+    static const char *const hosts[] = {
+        "dailymotion.com", "youtube.com", "youtube-nocookie.com", "player.vimeo.com",
+        "v.qq.com", "archive.org", "upload.wikimedia.org", "player.twitch.tv", NULL};
+    for (const char *p = s; (p = strstr(p, "//")) != NULL; p += 2) {
+        const char *h = p + 2;
+        if (strncasecmp(h, "www.", 4) == 0) {
+            for (size_t i = 0; hosts[i] != NULL; i++)
+                if (strncasecmp(h + 4, hosts[i], strlen(hosts[i])) == 0)
+                    return 1;
+        }
+        for (size_t i = 0; hosts[i] != NULL; i++)
+            if (strncasecmp(h, hosts[i], strlen(hosts[i])) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+int ex_class_weight(ex_ctx *ex, xmlNodePtr node)
+{
+    if (!(ex->flags & EX_FLAG_WEIGHT_CLASSES))
+        return 0;
+    char buf[512];
+    int weight = 0;
+    const char *cls = ex_attr(node, "class", buf, sizeof buf);
+    if (cls != NULL && *cls != '\0') {
+        if (ex_hint_negative(cls))
+            weight -= 25;
+        if (ex_hint_positive(cls))
+            weight += 25;
+    }
+    const char *id = ex_attr(node, "id", buf, sizeof buf);
+    if (id != NULL && *id != '\0') {
+        if (ex_hint_negative(id))
+            weight -= 25;
+        if (ex_hint_positive(id))
+            weight += 25;
+    }
+    return weight;
+}
+
+const char *ex_match_string(xmlNodePtr node, char *buf, size_t cap)
+{
+    char part[512];
+    size_t len = 0;
+    const char *cls = ex_attr(node, "class", part, sizeof part);
+    if (cls != NULL) {
+        len = strlen(cls);
+        if (len >= cap - 2)
+            len = cap - 2;
+        memcpy(buf, cls, len);
+    }
+    buf[len++] = ' ';
+    buf[len] = '\0';
+    const char *id = ex_attr(node, "id", part, sizeof part);
+    if (id != NULL) {
+        size_t n = strlen(id);
+        if (len + n >= cap)
+            n = cap - 1 - len;
+        memcpy(buf + len, id, n);
+        len += n;
+        buf[len] = '\0';
+    }
+    return buf;
+}
+
+/* Whether the inline style declares property: value (value compared up to
+ * its end, "!important" or a space). */
+static int style_says(const char *style, const char *property, const char *value)
+{
+    size_t plen = strlen(property), vlen = strlen(value);
+    const char *p = style;
+    while (*p != '\0') {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ';')
+            p++;
+        const char *decl = p;
+        while (*p != '\0' && *p != ';')
+            p++;
+        const char *colon = memchr(decl, ':', (size_t)(p - decl));
+        if (colon == NULL)
+            continue;
+        const char *name_end = colon;
+        while (name_end > decl && (name_end[-1] == ' ' || name_end[-1] == '\t'))
+            name_end--;
+        if ((size_t)(name_end - decl) != plen || strncasecmp(decl, property, plen) != 0)
+            continue;
+        const char *v = colon + 1;
+        while (v < p && (*v == ' ' || *v == '\t' || *v == '\n'))
+            v++;
+        if ((size_t)(p - v) >= vlen && strncasecmp(v, value, vlen) == 0) {
+            char next = v + vlen < p ? v[vlen] : '\0';
+            if (next == '\0' || next == ' ' || next == '!' || next == '\t' || next == '\n' ||
+                next == '\r')
+                return 1;
+        }
+    }
+    return 0;
+}
+
+int ex_is_visible(xmlNodePtr node)
+{
+    char buf[1024];
+    const char *style = ex_attr(node, "style", buf, sizeof buf);
+    if (style != NULL && (style_says(style, "display", "none") ||
+                          style_says(style, "visibility", "hidden")))
+        return 0;
+    if (xmlHasProp(node, BAD_CAST "hidden") != NULL)
+        return 0;
+    const char *aria = ex_attr(node, "aria-hidden", buf, sizeof buf);
+    if (aria != NULL && strcmp(aria, "true") == 0) {
+        char cls[512];
+        const char *c = ex_attr(node, "class", cls, sizeof cls);
+        if (c == NULL || strstr(c, "fallback-image") == NULL)
+            return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,205 @@
+/*
+ * extract_internal.h — shared pieces of the article extractor (extract*.c).
+ *
+ * Per-node data lives in a side table of ex_info records; node->_private holds
+ * the record's index + 1 while an extraction runs and is cleared at the end.
+ * Records sit in fixed-size blocks so pointers to them stay valid as the
+ * table grows.
+ */
+#ifndef OCTAVO_HTML_EXTRACT_INTERNAL_H
+#define OCTAVO_HTML_EXTRACT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libxml/tree.h>
+
+#include "extract.h"
+
+/* The element names the heuristics care about; everything else is OTHER. */
+#define EX_TAG_LIST(X)                                                                    \
+    X(A, "a") X(ABBR, "abbr") X(ADDRESS, "address") X(ARTICLE, "article")              \
+    X(ASIDE, "aside") X(AUDIO, "audio") X(B, "b") X(BDO, "bdo")                         \
+    X(BLOCKQUOTE, "blockquote") X(BODY, "body") X(BR, "br") X(BUTTON, "button")         \
+    X(CAPTION, "caption") X(CITE, "cite") X(CODE, "code") X(COL, "col")                 \
+    X(COLGROUP, "colgroup") X(DATA, "data") X(DATALIST, "datalist") X(DD, "dd")         \
+    X(DEL, "del") X(DFN, "dfn") X(DIV, "div") X(DL, "dl") X(DT, "dt") X(EM, "em")       \
+    X(EMBED, "embed") X(FIELDSET, "fieldset") X(FIGURE, "figure") X(FONT, "font")       \
+    X(FOOTER, "footer") X(FORM, "form") X(H1, "h1") X(H2, "h2") X(H3, "h3")            \
+    X(H4, "h4") X(H5, "h5") X(H6, "h6") X(HEADER, "header") X(HR, "hr")                 \
+    X(HTML, "html") X(I, "i") X(IFRAME, "iframe") X(IMG, "img") X(INPUT, "input")       \
+    X(INS, "ins") X(KBD, "kbd") X(LABEL, "label") X(LI, "li") X(LINK, "link")           \
+    X(MAIN, "main") X(MARK, "mark") X(MATH, "math") X(META, "meta")                     \
+    X(METER, "meter") X(NOSCRIPT, "noscript") X(OBJECT, "object") X(OL, "ol")           \
+    X(OUTPUT, "output") X(P, "p") X(PRE, "pre") X(PROGRESS, "progress") X(Q, "q")       \
+    X(RUBY, "ruby") X(SAMP, "samp") X(SCRIPT, "script") X(SECTION, "section")           \
+    X(SELECT, "select") X(SMALL, "small") X(SPAN, "span") X(STRONG, "strong")           \
+    X(STYLE, "style") X(SUB, "sub") X(SUP, "sup") X(SVG, "svg") X(TABLE, "table")       \
+    X(TBODY, "tbody") X(TD, "td") X(TEMPLATE, "template") X(TEXTAREA, "textarea")       \
+    X(TFOOT, "tfoot") X(TH, "th") X(THEAD, "thead") X(TIME, "time") X(TITLE, "title")   \
+    X(TR, "tr") X(UL, "ul") X(VAR, "var") X(WBR, "wbr")
+
+typedef enum ex_tag {
+    EX_TAG_NONE = 0, /* not an element (text, comment...) */
+    EX_TAG_OTHER,
+#define EX_X_ENUM(id, name) EX_TAG_##id,
+    EX_TAG_LIST(EX_X_ENUM)
+#undef EX_X_ENUM
+    EX_TAG_COUNT_
+} ex_tag;
+
+/* Classes of tags (bits of ex_tag_class). */
+enum {
+    EX_TC_PHRASING = 1 << 0,  /* phrasing content (Readability's list) */
+    EX_TC_BLOCK = 1 << 1,     /* keeps a <div> from becoming a <p> */
+    EX_TC_TEXTISH = 1 << 2,   /* counts towards "text density" */
+    EX_TC_HEADING = 1 << 3,   /* h1..h6 */
+    EX_TC_DATAY = 1 << 4,     /* marks its table as a data table */
+    EX_TC_EMBED = 1 << 5,     /* object, embed, iframe */
+    EX_TC_SCORED = 1 << 6,    /* paragraph-like: its text is scored */
+    EX_TC_LIST = 1 << 7,      /* ul, ol */
+};
+
+/* Retry flags, dropped one by one when too little text is found. */
+enum {
+    EX_FLAG_STRIP_UNLIKELYS = 1,
+    EX_FLAG_WEIGHT_CLASSES = 2,
+    EX_FLAG_CLEAN_CONDITIONALLY = 4,
+    EX_FLAG_ALL = 7,
+};
+
+/* The shape of a text after JS-style trim() and \s{2,} -> " " collapsing,
+ * kept composable: two shapes concatenate without looking at the text. */
+typedef struct ex_shape {
+    uint32_t nonws;   /* non-whitespace UTF-16 units */
+    uint32_t runs;    /* maximal whitespace runs */
+    uint8_t lead_ws;  /* starts with whitespace */
+    uint8_t trail_ws; /* ends with whitespace */
+    uint8_t any;      /* has any character at all */
+} ex_shape;
+
+/* Subtree figures, recomputed bottom-up by every ex_stats_walk. */
+typedef struct ex_stats {
+    ex_shape shape;
+    uint32_t raw_len;      /* textContent length, untrimmed */
+    uint32_t commas;       /* all comma variants */
+    uint32_t ascii_commas; /* ',' only */
+    double link_len;       /* sum of (inner text of <a>) * (0.3 for #links) */
+    uint32_t heading_len;  /* sum of inner text of h1..h6 descendants */
+    uint32_t textish_len;  /* sum of inner text of "textish" descendants */
+    uint32_t list_len;     /* sum of inner text of ul/ol descendants */
+    uint32_t n_p, n_img, n_li, n_input, n_embed, n_media, n_br_hr, n_elem_children;
+    uint32_t rows, max_cols, td_cols; /* table size as Readability counts it */
+    uint8_t video;          /* a descendant object/embed/iframe is an allowed video */
+    uint8_t self_video;     /* this node is an object/embed/iframe showing a video */
+    uint8_t video_attr;     /* some attribute in the subtree names a video host */
+    uint8_t has_block;      /* a descendant is a block (EX_TC_BLOCK) */
+    uint8_t has_data_table; /* a descendant is a table marked as data table */
+    uint8_t has_datay;      /* a descendant is col/colgroup/tfoot/thead/th */
+    uint8_t has_table;      /* a descendant is a table */
+    uint8_t has_caption;    /* a descendant is a non-empty caption */
+} ex_stats;
+
+typedef struct ex_info {
+    ex_tag tag;
+    ex_stats st;
+    double score;          /* Readability's contentScore */
+    uint8_t scored;        /* score initialised (node is a candidate) */
+    uint8_t data_table;    /* set on tables by ex_mark_data_tables */
+    uint8_t in_data_table; /* some ancestor is a data table (set on walk entry) */
+    uint8_t alt_hits;      /* how many close runner-up candidates sit below */
+} ex_info;
+
+typedef struct ex_vec {
+    xmlNodePtr *v;
+    size_t n, cap;
+} ex_vec;
+
+#define EX_INFO_BLOCK 4096
+
+typedef struct ex_ctx {
+    xmlDocPtr doc;
+    oct_context *log;
+    ex_info **blocks;
+    size_t n_blocks;
+    size_t n_info;
+    ex_vec trash;         /* unlinked nodes, freed after each attempt */
+    int flags;            /* EX_FLAG_* */
+    char *title;          /* article title (heading de-duplication), may be NULL */
+    int has_meta_byline;  /* metadata names an author: keep byline nodes */
+    int byline_found;
+    int nomem;
+} ex_ctx;
+
+/* ---- extract_dom.c: tags, side table, tree surgery */
+ex_tag ex_tag_lookup(const xmlChar *name);
+unsigned ex_tag_class(ex_tag tag);
+ex_info *ex_info_of(ex_ctx *ex, xmlNodePtr node); /* never NULL; a dummy on OOM */
+ex_tag ex_tag_of(ex_ctx *ex, xmlNodePtr node);
+void ex_info_reset(ex_ctx *ex);
+void ex_info_free(ex_ctx *ex);
+void ex_clear_private(xmlNodePtr root);
+int ex_vec_push(ex_ctx *ex, ex_vec *vec, xmlNodePtr node);
+void ex_vec_free(ex_vec *vec);
+void ex_remove(ex_ctx *ex, xmlNodePtr node); /* unlink into the trash */
+void ex_empty_trash(ex_ctx *ex);
+void ex_append_child(xmlNodePtr parent, xmlNodePtr child);
+void ex_insert_before(xmlNodePtr ref, xmlNodePtr node);
+void ex_set_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag, const char *name);
+xmlNodePtr ex_new_element(ex_ctx *ex, const char *name);
+xmlNodePtr ex_copy_tree(ex_ctx *ex, xmlNodePtr src);
+xmlNodePtr ex_next_element(xmlNodePtr node, int skip_children, xmlNodePtr root);
+size_t ex_element_children(xmlNodePtr node);
+int ex_has_ancestor(ex_ctx *ex, xmlNodePtr node, ex_tag tag, int max_depth);
+int ex_is_text(xmlNodePtr node);
+int ex_is_whitespace_node(ex_ctx *ex, xmlNodePtr node);
+int ex_is_phrasing(ex_ctx *ex, xmlNodePtr node);
+xmlNodePtr ex_single_child_with_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag);
+/* Appends the text of node's subtree to buf (at most cap-1 bytes, NUL-ended);
+ * returns 0 when the text or the subtree was too big to read whole. */
+int ex_gather_text(xmlNodePtr node, char *buf, size_t cap);
+const char *ex_attr(xmlNodePtr node, const char *name, char *buf, size_t cap);
+
+/* ---- extract_text.c: whitespace, lengths, tokens */
+size_t ex_utf8_next(const unsigned char *s, size_t len, uint32_t *cp);
+int ex_is_js_space(uint32_t cp);
+ex_shape ex_shape_concat(ex_shape a, ex_shape b);
+uint32_t ex_shape_len(ex_shape s);
+/* Shape, raw length and commas of one text. */
+void ex_text_measure(const char *s, size_t len, ex_stats *st);
+double ex_text_similarity(const char *a, const char *b);
+
+/* ---- extract_hints.c: what class and id names say */
+int ex_hint_unlikely(const char *match);
+int ex_hint_maybe(const char *match);
+int ex_hint_positive(const char *s);
+int ex_hint_negative(const char *s);
+int ex_hint_byline(const char *match);
+int ex_hint_share(const char *match);
+int ex_hint_video(const char *s);
+int ex_class_weight(ex_ctx *ex, xmlNodePtr node);
+int ex_is_visible(xmlNodePtr node);
+/* "class id" into buf. */
+const char *ex_match_string(xmlNodePtr node, char *buf, size_t cap);
+
+/* ---- extract_stats.c: bottom-up figures */
+/* Returns 1 to have the node removed (it is never root). */
+typedef int (*ex_exit_fn)(ex_ctx *ex, xmlNodePtr node, void *arg);
+void ex_stats_walk(ex_ctx *ex, xmlNodePtr root, ex_exit_fn on_exit, void *arg);
+uint32_t ex_len(ex_ctx *ex, xmlNodePtr node); /* inner text length, from the last walk */
+double ex_link_density(ex_ctx *ex, xmlNodePtr node);
+
+/* ---- extract_meta.c: title and author metadata */
+void ex_read_metadata(ex_ctx *ex, xmlNodePtr root);
+
+/* ---- extract_prep.c: the document before scoring */
+void ex_prep_document(ex_ctx *ex, xmlNodePtr page);
+
+/* ---- extract_score.c: finding the article */
+/* Returns a detached <div> holding the article, or NULL (out of memory). */
+xmlNodePtr ex_grab_article(ex_ctx *ex, xmlNodePtr page);
+
+/* ---- extract_clean.c: tidying the article */
+void ex_prep_article(ex_ctx *ex, xmlNodePtr article);
+
+#endif

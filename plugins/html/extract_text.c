@@ -1,0 +1,199 @@
+/*
+ * extract_text.c — text measures with the semantics Readability gets from
+ * JavaScript: lengths in UTF-16 units, String.trim() and \s for whitespace,
+ * \W+ for the tokens of title similarity.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_internal.h"
+
+/* One code point from s; malformed bytes decode as themselves, one at a time. */
+size_t ex_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    unsigned c = s[0];
+    size_t need;
+    uint32_t v;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        need = 1;
+        v = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        need = 2;
+        v = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        need = 3;
+        v = c & 0x07;
+    } else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    if (need >= len) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (size_t i = 1; i <= need; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    *cp = v;
+    return need + 1;
+}
+
+int ex_is_js_space(uint32_t cp)
+{
+    switch (cp) {
+    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0xA0:
+    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+    case 0xFEFF:
+        return 1;
+    default:
+        return cp >= 0x2000 && cp <= 0x200A;
+    }
+}
+
+static int is_comma(uint32_t cp)
+{
+    switch (cp) {
+    case 0x002C: case 0x060C: case 0xFE50: case 0xFE10: case 0xFE11: case 0x2E41:
+    case 0x2E34: case 0x2E32: case 0xFF0C:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+ex_shape ex_shape_concat(ex_shape a, ex_shape b)
+{
+    if (!a.any)
+        return b;
+    if (!b.any)
+        return a;
+    ex_shape r;
+    r.nonws = a.nonws + b.nonws;
+    r.runs = a.runs + b.runs - (a.trail_ws && b.lead_ws ? 1 : 0);
+    r.lead_ws = a.lead_ws;
+    r.trail_ws = b.trail_ws;
+    r.any = 1;
+    return r;
+}
+
+/* Length after trim() and collapsing runs of two or more spaces to one: a
+ * lone whitespace character stays (JS's \s{2,} leaves it), so each inner run
+ * counts one unit either way. */
+uint32_t ex_shape_len(ex_shape s)
+{
+    if (s.nonws == 0)
+        return 0;
+    return s.nonws + s.runs - s.lead_ws - s.trail_ws;
+}
+
+void ex_text_measure(const char *text, size_t len, ex_stats *st)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    ex_shape sh = {0, 0, 0, 0, 0};
+    uint32_t raw = 0, commas = 0, ascii_commas = 0;
+    int in_ws = 0;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += ex_utf8_next(s + i, len - i, &cp);
+        uint32_t units = cp > 0xFFFF ? 2 : 1;
+        raw += units;
+        if (ex_is_js_space(cp)) {
+            if (!sh.any)
+                sh.lead_ws = 1;
+            if (!in_ws)
+                sh.runs++;
+            in_ws = 1;
+        } else {
+            sh.nonws += units;
+            in_ws = 0;
+            if (is_comma(cp)) {
+                commas++;
+                ascii_commas += cp == ',';
+            }
+        }
+        sh.any = 1;
+    }
+    sh.trail_ws = (uint8_t)in_ws;
+    st->shape = sh;
+    st->raw_len = raw;
+    st->commas = commas;
+    st->ascii_commas = ascii_commas;
+}
+
+/* ------------------------------------------------------ title similarity */
+
+typedef struct token_list {
+    const char *start[256];
+    size_t len[256];
+    size_t n;
+} token_list;
+
+static int is_word_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* JS \W+ splitting: only ASCII letters, digits and '_' make words. */
+static void tokenize(const char *s, token_list *out)
+{
+    out->n = 0;
+    size_t i = 0;
+    while (s[i] != '\0' && out->n < 256) {
+        while (s[i] != '\0' && !is_word_byte((unsigned char)s[i]))
+            i++;
+        size_t start = i;
+        while (s[i] != '\0' && is_word_byte((unsigned char)s[i]))
+            i++;
+        if (i > start) {
+            out->start[out->n] = s + start;
+            out->len[out->n] = i - start;
+            out->n++;
+        }
+    }
+}
+
+static int token_in(const token_list *list, const char *tok, size_t len)
+{
+    for (size_t i = 0; i < list->n; i++)
+        if (list->len[i] == len && strncasecmp(list->start[i], tok, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 when every word of b also appears in a, 0 when none does. */
+double ex_text_similarity(const char *a, const char *b)
+{
+    token_list *ta = malloc(sizeof *ta), *tb = malloc(sizeof *tb);
+    double result = 0;
+    if (ta == NULL || tb == NULL)
+        goto done;
+    tokenize(a, ta);
+    tokenize(b, tb);
+    if (ta->n == 0 || tb->n == 0)
+        goto done;
+    size_t all = 0, uniq = 0, n_uniq = 0;
+    for (size_t i = 0; i < tb->n; i++) {
+        all += tb->len[i];
+        if (!token_in(ta, tb->start[i], tb->len[i])) {
+            uniq += tb->len[i];
+            n_uniq++;
+        }
+    }
+    all += tb->n - 1;
+    if (n_uniq > 0)
+        uniq += n_uniq - 1;
+    result = 1.0 - (double)uniq / (double)all;
+done:
+    free(ta);
+    free(tb);
+    return result;
+}

@@ -1,0 +1,178 @@
+/*
+ * html.h — the pieces of the HTML reader, shared between its files.
+ *
+ * Flow: bytes -> charset.c (to UTF-8) -> prepare.c (HTML5 character
+ * references, line ends, attribute cap) -> parse.c (libxml2) -> meta.c and
+ * jsonld.c (metadata, whole document) -> extract.c (optional) -> footnotes.c
+ * (notes and references) -> walk.c (DOM into the builder, with tables.c and
+ * images.c) .
+ */
+#ifndef OCTAVO_HTML_H
+#define OCTAVO_HTML_H
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "octavo/octavo_plugin.h"
+
+/* ---------------------------------------------------------------- charset */
+
+/* Picks the encoding: BOM, then the HTTP Content-Type, then <meta charset>
+ * or http-equiv in the first bytes, then UTF-8 when the bytes are valid
+ * UTF-8, else windows-1252. Writes the label (e.g. "UTF-8") into label and
+ * returns the number of BOM bytes to skip. */
+size_t html_detect_charset(const unsigned char *data, size_t len, const char *content_type,
+                           char *label, size_t label_size);
+
+/* Converts data from label to UTF-8 into out (invalid bytes become U+FFFD).
+ * Unknown labels are reported and read as UTF-8. */
+oct_status html_to_utf8(oct_context *ctx, const unsigned char *data, size_t len,
+                        const char *label, oct_buf *out);
+
+/* ---------------------------------------------------------------- prepare */
+
+/* Rewrites UTF-8 HTML for libxml2's HTML 4 parser: decodes the HTML5 named
+ * and numeric character references it does not know, turns CR and CRLF into
+ * LF, drops NUL bytes, and keeps at most HTML_MAX_ATTRIBUTES attributes per
+ * tag (libxml2 checks duplicates in quadratic time). */
+#define HTML_MAX_ATTRIBUTES 256
+oct_status html_prepare(const char *in, size_t len, oct_buf *out);
+
+/* Looks up an HTML5 named reference (name without '&' and ';'). semicolon:
+ * whether the source had one. Fills up to two code points; returns 0 when the
+ * name is unknown in that form. */
+int html_entity_lookup(const char *name, size_t len, int semicolon, uint32_t cp[2]);
+
+/* ------------------------------------------------------------------ parse */
+
+/* Detects the charset, prepares and parses. The returned tree is owned by
+ * the caller (xmlFreeDoc). */
+oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct_error *err);
+
+/* -------------------------------------------------------------------- dom */
+
+/* Element name equals name (libxml2 lowercases HTML names). */
+int html_is(const xmlNode *n, const char *name);
+/* Value of an attribute (name compared case-insensitively), or NULL. The
+ * pointer stays valid while the tree lives. */
+const char *html_attr(const xmlNode *n, const char *name);
+/* The class attribute contains token (whitespace-separated, exact). */
+int html_has_class(const xmlNode *n, const char *token);
+/* A space-separated attribute (class, rel, epub:type) contains token,
+ * compared case-insensitively. */
+int html_attr_has_token(const xmlNode *n, const char *attr, const char *token);
+/* Hidden by the hidden attribute, aria-hidden="true" or an inline style. */
+int html_is_hidden(const xmlNode *n);
+/* The next node of a pre-order walk of root's subtree after n, skipping n's
+ * children when skip_children is set; NULL at the end. */
+xmlNode *html_next(const xmlNode *root, const xmlNode *n, int skip_children);
+/* The first element of the subtree (root excluded) named name, or NULL;
+ * looks at no more than max_nodes nodes. */
+xmlNode *html_find_descendant(const xmlNode *root, const char *name, size_t max_nodes);
+/* The <body> (or the root element when there is none). */
+xmlNode *html_body(xmlDocPtr doc);
+/* ASCII whitespace as HTML defines it. */
+int html_is_space(int c);
+/* Trims ASCII whitespace from both ends: returns the start, sets *len. */
+const char *html_trim(const char *s, size_t *len);
+
+/* -------------------------------------------------------------------- url */
+
+/* Where relative references resolve: <base href> against the document URL,
+ * or the document URL/path. */
+typedef struct html_base {
+    char *url;     /* absolute URL references resolve against, or NULL */
+    char *doc_url; /* the document's own URL (fetched), or NULL */
+    char *path;    /* local path of the document, or NULL */
+} html_base;
+
+void html_base_init(html_base *b, xmlDocPtr dom, const oct_input *in, const oct_doc *doc);
+void html_base_free(html_base *b);
+/* Resolves a reference as the model wants it: data: URIs and fragment-only
+ * references as they are, relative ones against an absolute base, and
+ * relative paths kept relative for local files. Returns a string in doc's
+ * arena, or NULL for unusable values (empty, javascript:). */
+const char *html_resolve(const html_base *b, oct_doc *doc, const char *ref);
+
+/* ------------------------------------------------------------------- meta */
+
+/* Title, authors, date, language, Open Graph, Dublin Core, JSON-LD, canonical
+ * URL and the lead image ("cover-url"), from the whole document. */
+oct_status html_read_metadata(oct_context *ctx, xmlDocPtr dom, const html_base *base,
+                              oct_doc *doc);
+
+/* Metadata found in one JSON-LD block, every string malloc'ed or NULL. */
+#define HTML_JSONLD_MAX_AUTHORS 16
+typedef struct html_jsonld {
+    char *headline;
+    char *description;
+    char *date_published;
+    char *publisher;
+    char *image;
+    char *language;
+    char *authors[HTML_JSONLD_MAX_AUTHORS];
+    size_t n_authors;
+} html_jsonld;
+
+/* Parses one <script type="application/ld+json"> body; fills out from the
+ * first schema.org Article-like object. Returns 1 when one was found. */
+int html_jsonld_parse(const char *text, size_t len, html_jsonld *out);
+void html_jsonld_free(html_jsonld *j);
+
+/* Normalises a date to ISO 8601 (YYYY[-MM[-DD[THH:MM[:SS][zone]]]]) into out;
+ * returns 0 when the value is not a date it understands. */
+int html_iso_date(const char *in, char *out, size_t out_size);
+
+/* --------------------------------------------------------------- footnotes */
+
+/* Notes found in the page and the links that point at them. */
+typedef struct html_notes html_notes;
+
+html_notes *html_notes_find(xmlDocPtr dom);
+void html_notes_free(html_notes *notes);
+/* The label of note element n (walked as a FOOTNOTE_DEF, not in place), or
+ * NULL when n is no note. Marks the note as walked. */
+const char *html_notes_enter(html_notes *notes, const xmlNode *n);
+/* Label of the note a reference element points at (an <a>, or a <sup> whose
+ * only content is such a link), or NULL. Marks the note as referenced. */
+const char *html_notes_ref_label(html_notes *notes, const xmlNode *n);
+/* n is a link back from a note to its reference (dropped inside notes). */
+int html_notes_is_backlink(const html_notes *notes, const xmlNode *n);
+/* Notes referenced from the walked part but not walked themselves (they
+ * stand outside it), in document order from *cursor on; NULL at the end. */
+xmlNode *html_notes_next_unwalked(const html_notes *notes, size_t *cursor);
+
+/* ----------------------------------------------------------------- tables */
+
+/* A table that only positions content (unwrapped) rather than holding data. */
+int html_table_is_layout(const xmlNode *table, int inside_data_cell);
+/* Row section from the row's parent (thead/tfoot/tbody). */
+oct_row_section html_row_section(const xmlNode *tr);
+/* Fills a TABLE_CELL from a td/th: header flag, spans, alignment. */
+void html_cell_setup(const xmlNode *cell, oct_node *node);
+
+/* ----------------------------------------------------------------- images */
+
+/* Fills an IMAGE node from an <img> (or the <img> inside a <picture>, which
+ * may be given as picture): best candidate of src/srcset/lazy attributes and
+ * the picture's sources, alt, title, width, height. Returns 0 when there is
+ * no usable URL. */
+int html_image_setup(const xmlNode *img, const xmlNode *picture, const html_base *base,
+                     oct_doc *doc, oct_node *node);
+/* An <img> whose only source is a placeholder (lazy loading without a real
+ * URL) — a <noscript> next to it holds the real image. */
+int html_image_is_placeholder(const xmlNode *img);
+
+/* ------------------------------------------------------------------- walk */
+
+typedef struct html_walk_options {
+    const html_base *base;
+    html_notes *notes;
+} html_walk_options;
+
+/* Maps the subtree of root (root itself excluded) into the builder, then the
+ * notes as FOOTNOTE_DEFs. */
+oct_status html_walk(oct_context *ctx, xmlNode *root, const html_walk_options *opt,
+                     oct_builder *b, oct_error *err);
+
+#endif /* OCTAVO_HTML_H */

@@ -1,0 +1,51 @@
+/* parse.c — bytes to a libxml2 HTML tree. */
+#include <string.h>
+
+#include "html.h"
+
+/* Recovering, silent, offline: no network, no entity substitution, no DTD.
+ * HUGE lifts libxml2's 256-level depth cap (which otherwise stops the parse
+ * and loses the rest of the page) and its 10 MB text-node cap; the input is
+ * already bounded by the core's max_input_bytes, and depth beyond the
+ * model's max_depth is flattened by the builder. */
+#define PARSE_OPTIONS                                                                      \
+    (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |   \
+     XML_PARSE_HUGE)
+
+oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct_error *err)
+{
+    *out = NULL;
+    char label[64];
+    const size_t bom = html_detect_charset(in->data, in->len, in->content_type, label,
+                                           sizeof label);
+    oct_info(ctx, "character encoding %s", label);
+
+    /* Conversion writes at most 3 bytes per input byte (U+FFFD for a bad
+     * byte); preparing grows text at most 4/3 ("&lt" -> "&lt;"). */
+    if (in->len > ((size_t)1 << 28))
+        return oct_error_set(err, OCT_ERR_LIMIT, in->name, 0, "HTML input too large");
+    oct_buf utf8, prepared;
+    oct_buf_init(&utf8, in->len * 3 + 64);
+    oct_buf_init(&prepared, in->len * 4 + 128);
+    oct_status st = html_to_utf8(ctx, in->data + bom, in->len - bom, label, &utf8);
+    if (st == OCT_OK)
+        st = html_prepare(utf8.data ? utf8.data : "", utf8.len, &prepared);
+    oct_buf_free(&utf8);
+    if (st != OCT_OK) {
+        oct_buf_free(&prepared);
+        return oct_error_set(err, st, in->name, 0, "cannot prepare the HTML text: %s",
+                             oct_status_message(st));
+    }
+    if (prepared.len > (size_t)INT32_MAX) {
+        oct_buf_free(&prepared);
+        return oct_error_set(err, OCT_ERR_LIMIT, in->name, 0, "HTML input too large");
+    }
+    const char *url = in->url ? in->url : NULL;
+    xmlDocPtr dom = htmlReadMemory(prepared.data ? prepared.data : "", (int)prepared.len, url,
+                                   "UTF-8", PARSE_OPTIONS);
+    oct_buf_free(&prepared);
+    if (!dom)
+        return oct_error_set(err, OCT_ERR_PARSE, in->name, 0, "libxml2 could not parse the HTML");
+    *out = dom;
+    return OCT_OK;
+}

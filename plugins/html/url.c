@@ -1,0 +1,120 @@
+/* url.c — where links and images point, seen from the document. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/uri.h>
+
+#include "html.h"
+
+static int has_scheme(const char *s)
+{
+    if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+        return 0;
+    const char *p = s + 1;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '+' || *p == '-' || *p == '.')
+        p++;
+    /* "C:\dir" is a Windows path, not a scheme. */
+    return *p == ':' && p - s > 1;
+}
+
+/* A copy of ref without surrounding whitespace and without the tabs and
+ * newlines that URL parsing ignores (hrefs wrapped over lines). */
+static char *clean_copy(const char *ref)
+{
+    size_t len;
+    const char *s = html_trim(ref, &len);
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            out[n++] = s[i];
+    out[n] = '\0';
+    return out;
+}
+
+void html_base_init(html_base *b, xmlDocPtr dom, const oct_input *in, const oct_doc *doc)
+{
+    memset(b, 0, sizeof *b);
+    const char *doc_base = oct_doc_base(doc);
+    if (in->url && has_scheme(in->url))
+        b->url = strdup(in->url);
+    else if (doc_base && has_scheme(doc_base))
+        b->url = strdup(doc_base);
+    if (b->url)
+        b->doc_url = strdup(b->url);
+    if (in->path)
+        b->path = strdup(in->path);
+    else if (doc_base && !has_scheme(doc_base))
+        b->path = strdup(doc_base);
+
+    xmlNode *root = xmlDocGetRootElement(dom);
+    xmlNode *base = root ? html_find_descendant(root, "base", 100000) : NULL;
+    const char *href = base ? html_attr(base, "href") : NULL;
+    if (!href)
+        return;
+    char *clean = clean_copy(href);
+    if (!clean || !*clean) {
+        free(clean);
+        return;
+    }
+    if (has_scheme(clean)) {
+        free(b->url);
+        b->url = clean;
+    } else if (b->url) {
+        xmlChar *abs = xmlBuildURI((const xmlChar *)clean, (const xmlChar *)b->url);
+        if (abs) {
+            free(b->url);
+            b->url = strdup((const char *)abs);
+            xmlFree(abs);
+        }
+        free(clean);
+    } else {
+        /* A relative <base> in a local file: references stay relative. */
+        free(clean);
+    }
+}
+
+void html_base_free(html_base *b)
+{
+    free(b->url);
+    free(b->doc_url);
+    free(b->path);
+    memset(b, 0, sizeof *b);
+}
+
+const char *html_resolve(const html_base *b, oct_doc *doc, const char *ref)
+{
+    if (!ref)
+        return NULL;
+    char *clean = clean_copy(ref);
+    if (!clean)
+        return NULL;
+    const char *result = NULL;
+    if (!*clean || strncasecmp(clean, "javascript:", 11) == 0) {
+        result = NULL;
+    } else if (clean[0] == '#' || strncasecmp(clean, "data:", 5) == 0) {
+        result = oct_doc_strndup(doc, clean, strlen(clean));
+    } else if (b->url) {
+        xmlChar *abs = xmlBuildURI((const xmlChar *)clean, (const xmlChar *)b->url);
+        const char *s = abs ? (const char *)abs : clean;
+        result = oct_doc_strndup(doc, s, strlen(s));
+        xmlFree(abs);
+    } else if (clean[0] == '/' && clean[1] == '/') {
+        /* Protocol-relative in a local file: the web would use https. */
+        char *withscheme = malloc(strlen(clean) + 8);
+        if (withscheme) {
+            strcpy(withscheme, "https:");
+            strcat(withscheme, clean);
+            result = oct_doc_strndup(doc, withscheme, strlen(withscheme));
+            free(withscheme);
+        }
+    } else {
+        result = oct_doc_strndup(doc, clean, strlen(clean));
+    }
+    free(clean);
+    return result;
+}

@@ -1,0 +1,836 @@
+/*
+ * walk.c — the HTML DOM into the document builder.
+ *
+ * One pre/post-order walk over xmlNode using the parent/next pointers (never
+ * recursion: hostile pages nest 100,000 deep). Each element is classified
+ * once; what it opened in the builder is remembered on a heap stack of
+ * frames, one per element being walked, and closed when the walk leaves it.
+ * The builder keeps the tree valid (a <figure> met inside an open <p>
+ * closes the paragraph), so this file only says what it saw.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "html.h"
+
+typedef enum kind {
+    K_INLINE = 0, /* unknown or purely presentational inline: content only */
+    K_BLOCK,      /* a block that only groups content (div, section...) */
+    K_DROP,
+    K_HEADING, K_P, K_BLOCKQUOTE, K_UL, K_OL, K_LI, K_DL, K_DT, K_DD, K_PRE, K_HR, K_BR,
+    K_TABLE, K_CAPTION, K_TSECTION, K_TR, K_CELL, K_FIGURE, K_FIGCAPTION, K_IMG, K_PICTURE,
+    K_A, K_EMPH, K_STRONG, K_UNDERLINE, K_STRIKE, K_SUB, K_SUP, K_CODE, K_MARK, K_Q,
+    K_SMALL, K_ABBR, K_SPAN, K_NOSCRIPT, K_SVG
+} kind;
+
+typedef struct element_kind {
+    const char *name;
+    kind k;
+} element_kind;
+
+/* Sorted by name for bsearch. */
+static const element_kind kinds[] = {
+    {"a", K_A},           {"abbr", K_ABBR},         {"acronym", K_ABBR},
+    {"address", K_BLOCK}, {"applet", K_DROP},       {"area", K_DROP},
+    {"article", K_BLOCK}, {"aside", K_BLOCK},       {"audio", K_DROP},
+    {"b", K_STRONG},      {"base", K_DROP},         {"basefont", K_DROP},
+    {"bdi", K_SPAN},      {"bdo", K_SPAN},          {"blockquote", K_BLOCKQUOTE},
+    {"body", K_BLOCK},    {"br", K_BR},             {"button", K_DROP},
+    {"canvas", K_DROP},   {"caption", K_CAPTION},   {"center", K_BLOCK},
+    {"cite", K_EMPH},     {"code", K_CODE},         {"col", K_DROP},
+    {"colgroup", K_DROP}, {"datalist", K_DROP},     {"dd", K_DD},
+    {"del", K_STRIKE},    {"details", K_BLOCK},     {"dfn", K_EMPH},
+    {"dialog", K_BLOCK},  {"dir", K_UL},            {"div", K_BLOCK},
+    {"dl", K_DL},         {"dt", K_DT},             {"em", K_EMPH},
+    {"embed", K_DROP},    {"fieldset", K_BLOCK},    {"figcaption", K_FIGCAPTION},
+    {"figure", K_FIGURE}, {"footer", K_BLOCK},      {"form", K_BLOCK},
+    {"frame", K_DROP},    {"frameset", K_BLOCK},    {"h1", K_HEADING},
+    {"h2", K_HEADING},    {"h3", K_HEADING},        {"h4", K_HEADING},
+    {"h5", K_HEADING},    {"h6", K_HEADING},        {"head", K_DROP},
+    {"header", K_BLOCK},  {"hgroup", K_BLOCK},      {"hr", K_HR},
+    {"html", K_BLOCK},    {"i", K_EMPH},            {"iframe", K_DROP},
+    {"img", K_IMG},       {"input", K_DROP},        {"ins", K_UNDERLINE},
+    {"kbd", K_CODE},      {"keygen", K_DROP},       {"legend", K_BLOCK},
+    {"li", K_LI},         {"link", K_DROP},         {"listing", K_PRE},
+    {"main", K_BLOCK},    {"map", K_DROP},          {"mark", K_MARK},
+    {"menu", K_UL},       {"meta", K_DROP},         {"meter", K_DROP},
+    {"nav", K_BLOCK},     {"noembed", K_DROP},      {"noframes", K_DROP},
+    {"noscript", K_NOSCRIPT}, {"object", K_DROP},   {"ol", K_OL},
+    {"optgroup", K_DROP}, {"option", K_DROP},       {"output", K_DROP},
+    {"p", K_P},           {"param", K_DROP},        {"picture", K_PICTURE},
+    {"plaintext", K_PRE}, {"pre", K_PRE},           {"progress", K_DROP},
+    {"q", K_Q},           {"rp", K_DROP},           {"rt", K_DROP},
+    {"rtc", K_DROP},      {"s", K_STRIKE},          {"samp", K_CODE},
+    {"script", K_DROP},   {"search", K_BLOCK},      {"section", K_BLOCK},
+    {"select", K_DROP},   {"small", K_SMALL},       {"source", K_DROP},
+    {"span", K_SPAN},     {"strike", K_STRIKE},     {"strong", K_STRONG},
+    {"style", K_DROP},    {"sub", K_SUB},           {"summary", K_BLOCK},
+    {"sup", K_SUP},       {"svg", K_SVG},           {"table", K_TABLE},
+    {"tbody", K_TSECTION}, {"td", K_CELL},          {"template", K_DROP},
+    {"textarea", K_DROP}, {"tfoot", K_TSECTION},    {"th", K_CELL},
+    {"thead", K_TSECTION}, {"title", K_DROP},       {"tr", K_TR},
+    {"track", K_DROP},    {"tt", K_CODE},           {"u", K_UNDERLINE},
+    {"ul", K_UL},         {"var", K_CODE},          {"video", K_DROP},
+    {"wbr", K_DROP},      {"xmp", K_PRE},
+};
+
+static int compare_kind(const void *name, const void *e)
+{
+    return strcmp(name, ((const element_kind *)e)->name);
+}
+
+static kind kind_of(const xmlNode *n)
+{
+    const element_kind *e = bsearch(n->name, kinds, sizeof kinds / sizeof kinds[0],
+                                    sizeof kinds[0], compare_kind);
+    return e ? e->k : K_INLINE;
+}
+
+/* Context inherited by an element's descendants. */
+enum {
+    F_PRE = 1u << 0,          /* text kept as it is (pre, code block) */
+    F_CODE = 1u << 1,         /* inside inline code: markup is only text */
+    F_DATA_TABLE = 1u << 2,   /* the nearest table holds data */
+    F_LAYOUT_TABLE = 1u << 3, /* the nearest table only positions content */
+    F_DATA_CELL = 1u << 4,    /* inside a cell of a data table */
+    F_NOTE = 1u << 5,         /* inside a footnote */
+    F_INLINE_BLOCK = 1u << 6  /* inside a heading, caption or term */
+};
+
+typedef struct frame {
+    oct_node *node;         /* the code block to trim on leaving, else NULL */
+    unsigned char opens;    /* builder opens to close on leaving */
+    unsigned char block;    /* a block boundary for whitespace */
+    unsigned char brk;      /* ends the current paragraph on leaving */
+    unsigned char flags;    /* F_* for the descendants */
+} frame;
+
+typedef struct walker {
+    oct_context *ctx;
+    oct_builder *b;
+    oct_doc *doc;
+    const html_walk_options *opt;
+    frame *stack;
+    size_t depth, cap;
+    int has_content;   /* the current block has visible text */
+    int pending_space; /* collapsed whitespace not yet written */
+    int last_space;    /* the last thing written was a space */
+    int warned_svg;
+    size_t visited;
+    oct_status status;
+} walker;
+
+static unsigned flags_now(const walker *w) { return w->depth ? w->stack[w->depth - 1].flags : 0; }
+
+static int push_frame(walker *w, frame f)
+{
+    if (w->depth == w->cap) {
+        const size_t cap = w->cap ? w->cap * 2 : 64;
+        frame *p = realloc(w->stack, cap * sizeof *p);
+        if (!p) {
+            w->status = OCT_ERR_NOMEM;
+            return 0;
+        }
+        w->stack = p;
+        w->cap = cap;
+    }
+    w->stack[w->depth++] = f;
+    return 1;
+}
+
+static void note_status(walker *w, oct_status st)
+{
+    /* A node the builder refused (e.g. a containment it cannot repair) is
+     * not fatal; running out of nodes or memory is. */
+    if (st == OCT_ERR_LIMIT || st == OCT_ERR_NOMEM)
+        if (!w->status)
+            w->status = st;
+}
+
+static void text_out(walker *w, const char *s, size_t len)
+{
+    note_status(w, oct_builder_text(w->b, s, len));
+    w->last_space = len > 0 && s[len - 1] == ' ';
+}
+
+/* Writes a collapsed space waiting before new inline content. */
+static void flush_space(walker *w)
+{
+    if (w->pending_space && w->has_content && !w->last_space)
+        text_out(w, " ", 1);
+    w->pending_space = 0;
+}
+
+static void block_boundary(walker *w)
+{
+    if (flags_now(w) & F_INLINE_BLOCK) {
+        /* A div inside a heading: words on both sides stay apart. */
+        if (w->has_content)
+            w->pending_space = 1;
+        return;
+    }
+    w->has_content = 0;
+    w->pending_space = 0;
+    w->last_space = 0;
+}
+
+static int holds_inlines(oct_node_type t)
+{
+    return t == OCT_NODE_PARAGRAPH || t == OCT_NODE_HEADING || t == OCT_NODE_CAPTION ||
+           t == OCT_NODE_DEFINITION_TERM || oct_node_type_is_inline(t);
+}
+
+/* Ends the paragraph content is flowing into, the way a <div> does in a
+ * browser: an empty paragraph is opened (the builder closes the open one
+ * and remembers open formatting), then removed again. */
+static void paragraph_break(walker *w)
+{
+    if (flags_now(w) & (F_INLINE_BLOCK | F_PRE | F_CODE))
+        return;
+    if (!holds_inlines(oct_node_get_type(oct_builder_current(w->b))))
+        return;
+    oct_node *marker = oct_node_new(w->doc, OCT_NODE_PARAGRAPH);
+    if (!marker) {
+        note_status(w, OCT_ERR_LIMIT);
+        return;
+    }
+    if (oct_builder_open(w->b, marker) == OCT_OK) {
+        oct_builder_close(w->b);
+        if (oct_node_parent(marker))
+            oct_node_unlink(marker);
+    }
+}
+
+static void common_attributes(walker *w, const xmlNode *e, oct_node *n)
+{
+    const char *lang = html_attr(e, "lang");
+    if (!lang)
+        lang = html_attr(e, "xml:lang");
+    if (lang && *lang)
+        oct_node_set_lang(n, lang);
+    const char *dir = html_attr(e, "dir");
+    if (dir && strcasecmp(dir, "rtl") == 0)
+        oct_node_set_dir(n, OCT_DIR_RTL);
+    else if (dir && strcasecmp(dir, "ltr") == 0)
+        oct_node_set_dir(n, OCT_DIR_LTR);
+    if (oct_node_type_is_block(oct_node_get_type(n))) {
+        const char *id = html_attr(e, "id");
+        if (id && *id)
+            oct_node_set_id(n, id);
+        oct_node_set_source_line(n, (long)e->line);
+    }
+}
+
+static int has_lang_or_dir(const xmlNode *e)
+{
+    const char *dir = html_attr(e, "dir");
+    return html_attr(e, "lang") || html_attr(e, "xml:lang") ||
+           (dir && (strcasecmp(dir, "rtl") == 0 || strcasecmp(dir, "ltr") == 0));
+}
+
+/* Opens a node of type t for element e; returns it (NULL when refused). */
+static oct_node *open_node(walker *w, const xmlNode *e, oct_node_type t, frame *f)
+{
+    if (oct_node_type_is_inline(t))
+        flush_space(w);
+    oct_node *n = oct_node_new(w->doc, t);
+    if (!n) {
+        note_status(w, OCT_ERR_LIMIT);
+        return NULL;
+    }
+    common_attributes(w, e, n);
+    return n;
+}
+
+static int commit_open(walker *w, oct_node *n, frame *f)
+{
+    if (!n)
+        return 0;
+    oct_status st = oct_builder_open(w->b, n);
+    if (st != OCT_OK) {
+        note_status(w, st);
+        return 0;
+    }
+    f->opens++;
+    return 1;
+}
+
+static void leaf(walker *w, oct_node *n)
+{
+    if (!n)
+        return;
+    note_status(w, oct_builder_leaf(w->b, n));
+}
+
+static void language_of_code(const xmlNode *e, oct_node *n)
+{
+    const xmlNode *candidates[2] = {e, NULL};
+    for (const xmlNode *c = e->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE) {
+            if (html_is(c, "code"))
+                candidates[1] = c;
+            break;
+        }
+    for (size_t k = 0; k < 2; k++) {
+        const char *cls = candidates[k] ? html_attr(candidates[k], "class") : NULL;
+        while (cls && *cls) {
+            while (*cls && html_is_space((unsigned char)*cls))
+                cls++;
+            const char *start = cls;
+            while (*cls && !html_is_space((unsigned char)*cls))
+                cls++;
+            size_t skip = 0;
+            if (strncmp(start, "language-", 9) == 0)
+                skip = 9;
+            else if (strncmp(start, "lang-", 5) == 0)
+                skip = 5;
+            if (skip && (size_t)(cls - start) > skip && (size_t)(cls - start) < 64) {
+                char lang[64];
+                memcpy(lang, start + skip, (size_t)(cls - start) - skip);
+                lang[(size_t)(cls - start) - skip] = '\0';
+                oct_node_set_code_language(n, lang);
+                return;
+            }
+        }
+    }
+}
+
+static oct_list_style ol_style(const char *type)
+{
+    if (!type)
+        return OCT_LIST_DECIMAL;
+    switch (type[0]) {
+    case 'a': return OCT_LIST_LOWER_ALPHA;
+    case 'A': return OCT_LIST_UPPER_ALPHA;
+    case 'i': return OCT_LIST_LOWER_ROMAN;
+    case 'I': return OCT_LIST_UPPER_ROMAN;
+    default: return OCT_LIST_DECIMAL;
+    }
+}
+
+/* Items holding paragraphs make a loose list. */
+static int list_is_loose(const xmlNode *list)
+{
+    for (const xmlNode *li = list->children; li; li = li->next) {
+        if (!html_is(li, "li"))
+            continue;
+        for (const xmlNode *c = li->children; c; c = c->next)
+            if (html_is(c, "p"))
+                return 1;
+    }
+    return 0;
+}
+
+static void setup_list(const xmlNode *e, kind k, oct_node *n)
+{
+    if (list_is_loose(e))
+        oct_node_set_list_tight(n, 0);
+    if (k == K_UL) {
+        oct_node_set_list_style(n, OCT_LIST_BULLET);
+        return;
+    }
+    oct_node_set_list_style(n, ol_style(html_attr(e, "type")));
+    const char *start = html_attr(e, "start");
+    if (start) {
+        char *end;
+        const long v = strtol(start, &end, 10);
+        if (end != start && v > -1000000000L && v < 1000000000L)
+            oct_node_set_list_start(n, (int)v);
+    }
+    if (html_attr(e, "reversed"))
+        oct_node_set_list_reversed(n, 1);
+}
+
+/* <li><input type=checkbox checked> text: a task item. */
+static void setup_item(const xmlNode *e, oct_node *n)
+{
+    for (const xmlNode *c = e->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE) {
+            size_t len;
+            html_trim((const char *)c->content, &len);
+            if (len)
+                return;
+            continue;
+        }
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        const char *type = html_attr(c, "type");
+        if (html_is(c, "input") && type && strcasecmp(type, "checkbox") == 0)
+            oct_node_set_item_task(n, html_attr(c, "checked") ? OCT_TASK_CHECKED
+                                                               : OCT_TASK_UNCHECKED);
+        return;
+    }
+}
+
+/* A first row of only <th> in a table without <thead> is its header. */
+static oct_row_section row_section(const xmlNode *tr)
+{
+    oct_row_section s = html_row_section(tr);
+    if (s != OCT_ROW_BODY)
+        return s;
+    for (const xmlNode *p = tr->prev; p; p = p->prev)
+        if (p->type == XML_ELEMENT_NODE)
+            return s;
+    if (html_is(tr->parent, "tbody"))
+        for (const xmlNode *p = tr->parent->prev; p; p = p->prev)
+            if (html_is(p, "thead") || html_is(p, "tbody") || html_is(p, "tr"))
+                return s;
+    int cells = 0;
+    for (const xmlNode *c = tr->children; c; c = c->next) {
+        if (html_is(c, "td"))
+            return s;
+        cells += html_is(c, "th");
+    }
+    return cells ? OCT_ROW_HEAD : s;
+}
+
+static const xmlNode *element_sibling(const xmlNode *n, int forward)
+{
+    for (n = forward ? n->next : n->prev; n; n = forward ? n->next : n->prev) {
+        if (n->type == XML_ELEMENT_NODE)
+            return n;
+        if (n->type == XML_TEXT_NODE) {
+            size_t len;
+            html_trim((const char *)n->content, &len);
+            if (len)
+                return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* A lazy-loading pair: <img placeholder><noscript><img real></noscript>.
+ * The noscript is dropped when the image next to it is real. */
+static int noscript_is_redundant(const xmlNode *ns)
+{
+    if (!html_find_descendant(ns, "img", 64))
+        return 0;
+    const xmlNode *prev = element_sibling(ns, 0);
+    if (!prev)
+        return 0;
+    const xmlNode *img = html_is(prev, "img") ? prev : html_find_descendant(prev, "img", 64);
+    return img && !html_image_is_placeholder(img);
+}
+
+static int img_replaced_by_noscript(const xmlNode *img)
+{
+    if (!html_image_is_placeholder(img))
+        return 0;
+    const xmlNode *next = element_sibling(img, 1);
+    return next && html_is(next, "noscript") && html_find_descendant(next, "img", 64);
+}
+
+static void emit_image(walker *w, const xmlNode *img, const xmlNode *picture)
+{
+    oct_node *n = oct_node_new(w->doc, OCT_NODE_IMAGE);
+    if (!n) {
+        note_status(w, OCT_ERR_LIMIT);
+        return;
+    }
+    if (!html_image_setup(img, picture, w->opt->base, w->doc, n)) {
+        /* No source at all: a browser shows the alternative text. */
+        const char *alt = img ? html_attr(img, "alt") : NULL;
+        size_t len = 0;
+        const char *s = alt ? html_trim(alt, &len) : NULL;
+        if (len) {
+            flush_space(w);
+            text_out(w, s, len);
+            w->has_content = 1;
+        }
+        return;
+    }
+    flush_space(w);
+    leaf(w, n);
+    w->has_content = 1;
+    w->last_space = 0;
+}
+
+static void emit_note_ref(walker *w, const char *label)
+{
+    oct_node *n = oct_node_new(w->doc, OCT_NODE_FOOTNOTE_REF);
+    if (!n) {
+        note_status(w, OCT_ERR_LIMIT);
+        return;
+    }
+    oct_node_set_footnote_label(n, label);
+    flush_space(w);
+    leaf(w, n);
+    w->has_content = 1;
+    w->last_space = 0;
+}
+
+/* Handles entering element e. Returns 1 when its children are to be walked
+ * (a frame was pushed), 0 when it is done with. */
+static int enter_element(walker *w, xmlNode *e)
+{
+    const unsigned inherited = flags_now(w);
+    frame f = {NULL, 0, 0, 0, (unsigned char)inherited};
+    kind k = kind_of(e);
+
+    if (k == K_DROP || html_is_hidden(e))
+        return 0;
+    if (k == K_SVG) {
+        if (!w->warned_svg)
+            oct_warn(w->ctx, "inline SVG dropped");
+        w->warned_svg = 1;
+        return 0;
+    }
+
+    /* Footnotes: a definition goes under the root wherever it stands. */
+    html_notes *notes = w->opt->notes;
+    const char *note_label = notes ? html_notes_enter(notes, e) : NULL;
+    if (note_label) {
+        oct_node *def = oct_node_new(w->doc, OCT_NODE_FOOTNOTE_DEF);
+        if (!def) {
+            note_status(w, OCT_ERR_LIMIT);
+            return 0;
+        }
+        oct_node_set_footnote_label(def, note_label);
+        f.flags = F_NOTE;
+        f.block = 1;
+        block_boundary(w);
+        commit_open(w, def, &f);
+        w->has_content = 0;
+        return push_frame(w, f);
+    }
+    if (notes && (k == K_A || k == K_SUP)) {
+        if ((inherited & F_NOTE) && k == K_A && html_notes_is_backlink(notes, e))
+            return 0;
+        const char *label = html_notes_ref_label(notes, e);
+        if (label) {
+            emit_note_ref(w, label);
+            return 0;
+        }
+    }
+
+    /* Inside preformatted text or code, markup is only text. */
+    if (inherited & (F_PRE | F_CODE)) {
+        if (k == K_BR) {
+            text_out(w, (inherited & F_PRE) ? "\n" : " ", 1);
+            return 0;
+        }
+        if (k == K_IMG || k == K_PICTURE || k == K_NOSCRIPT)
+            return 0;
+        return push_frame(w, f);
+    }
+
+    oct_node *n = NULL;
+    switch (k) {
+    case K_BR: {
+        oct_node *br = oct_node_new(w->doc, OCT_NODE_LINE_BREAK);
+        leaf(w, br);
+        w->has_content = 0;
+        w->pending_space = 0;
+        w->last_space = 0;
+        return 0;
+    }
+    case K_HR:
+        block_boundary(w);
+        leaf(w, open_node(w, e, OCT_NODE_THEMATIC_BREAK, &f));
+        return 0;
+    case K_IMG:
+        if (!img_replaced_by_noscript(e))
+            emit_image(w, e, NULL);
+        return 0;
+    case K_PICTURE:
+        emit_image(w, html_find_descendant(e, "img", 256), e);
+        return 0;
+    case K_NOSCRIPT:
+        if (noscript_is_redundant(e))
+            return 0;
+        f.block = 1;
+        f.brk = 1;
+        break;
+    case K_HEADING:
+        n = open_node(w, e, OCT_NODE_HEADING, &f);
+        if (n)
+            oct_node_set_heading_level(n, e->name[1] - '0');
+        f.block = 1;
+        f.flags |= F_INLINE_BLOCK;
+        break;
+    case K_P:
+        n = open_node(w, e, OCT_NODE_PARAGRAPH, &f);
+        f.block = 1;
+        break;
+    case K_BLOCKQUOTE:
+        n = open_node(w, e, OCT_NODE_BLOCK_QUOTE, &f);
+        if (n && html_attr(e, "cite")) {
+            const char *cite = html_resolve(w->opt->base, w->doc, html_attr(e, "cite"));
+            if (cite)
+                oct_node_set_cite(n, cite);
+        }
+        f.block = 1;
+        f.flags &= (unsigned char)~F_INLINE_BLOCK;
+        break;
+    case K_UL:
+    case K_OL:
+        n = open_node(w, e, OCT_NODE_LIST, &f);
+        if (n)
+            setup_list(e, k, n);
+        f.block = 1;
+        f.flags &= (unsigned char)~F_INLINE_BLOCK;
+        break;
+    case K_LI:
+        n = open_node(w, e, OCT_NODE_LIST_ITEM, &f);
+        if (n)
+            setup_item(e, n);
+        f.block = 1;
+        f.flags &= (unsigned char)~F_INLINE_BLOCK;
+        break;
+    case K_DL:
+        n = open_node(w, e, OCT_NODE_DEFINITION_LIST, &f);
+        f.block = 1;
+        break;
+    case K_DT:
+        n = open_node(w, e, OCT_NODE_DEFINITION_TERM, &f);
+        f.block = 1;
+        f.flags |= F_INLINE_BLOCK;
+        break;
+    case K_DD:
+        n = open_node(w, e, OCT_NODE_DEFINITION_DESC, &f);
+        f.block = 1;
+        f.flags &= (unsigned char)~F_INLINE_BLOCK;
+        break;
+    case K_PRE:
+        n = open_node(w, e, OCT_NODE_CODE_BLOCK, &f);
+        if (n)
+            language_of_code(e, n);
+        f.node = n;
+        f.block = 1;
+        f.flags |= F_PRE;
+        break;
+    case K_FIGURE:
+        n = open_node(w, e, OCT_NODE_FIGURE, &f);
+        f.block = 1;
+        f.flags &= (unsigned char)~F_INLINE_BLOCK;
+        break;
+    case K_FIGCAPTION:
+        n = open_node(w, e, OCT_NODE_CAPTION, &f);
+        f.block = 1;
+        f.flags |= F_INLINE_BLOCK;
+        break;
+    case K_TABLE:
+        f.block = 1;
+        f.flags &= (unsigned char)~(F_DATA_TABLE | F_LAYOUT_TABLE | F_INLINE_BLOCK);
+        if (html_table_is_layout(e, (inherited & F_DATA_CELL) != 0)) {
+            f.flags |= F_LAYOUT_TABLE;
+            f.brk = 1;
+        } else {
+            n = open_node(w, e, OCT_NODE_TABLE, &f);
+            f.flags |= F_DATA_TABLE;
+            f.flags &= (unsigned char)~F_DATA_CELL;
+        }
+        break;
+    case K_CAPTION:
+        f.block = 1;
+        if (inherited & F_DATA_TABLE) {
+            n = open_node(w, e, OCT_NODE_CAPTION, &f);
+            f.flags |= F_INLINE_BLOCK;
+        } else {
+            f.brk = 1;
+        }
+        break;
+    case K_TSECTION:
+        break;
+    case K_TR:
+        f.block = 1;
+        if (inherited & F_DATA_TABLE) {
+            n = open_node(w, e, OCT_NODE_TABLE_ROW, &f);
+            if (n)
+                oct_node_set_row_section(n, row_section(e));
+        } else {
+            f.brk = 1;
+        }
+        break;
+    case K_CELL:
+        f.block = 1;
+        if (inherited & F_DATA_TABLE) {
+            n = open_node(w, e, OCT_NODE_TABLE_CELL, &f);
+            if (n)
+                html_cell_setup(e, n);
+            f.flags |= F_DATA_CELL;
+        } else {
+            f.brk = 1;
+        }
+        break;
+    case K_A: {
+        const char *href = html_attr(e, "href");
+        const char *url = href ? html_resolve(w->opt->base, w->doc, href) : NULL;
+        if (url) {
+            n = open_node(w, e, OCT_NODE_LINK, &f);
+            if (n) {
+                oct_node_set_url(n, url);
+                const char *title = html_attr(e, "title");
+                if (title && *title)
+                    oct_node_set_title(n, title);
+            }
+        } else if (has_lang_or_dir(e)) {
+            n = open_node(w, e, OCT_NODE_SPAN, &f);
+        }
+        break;
+    }
+    case K_EMPH: n = open_node(w, e, OCT_NODE_EMPH, &f); break;
+    case K_STRONG: n = open_node(w, e, OCT_NODE_STRONG, &f); break;
+    case K_UNDERLINE: n = open_node(w, e, OCT_NODE_UNDERLINE, &f); break;
+    case K_STRIKE: n = open_node(w, e, OCT_NODE_STRIKEOUT, &f); break;
+    case K_SUB: n = open_node(w, e, OCT_NODE_SUBSCRIPT, &f); break;
+    case K_SUP: n = open_node(w, e, OCT_NODE_SUPERSCRIPT, &f); break;
+    case K_MARK: n = open_node(w, e, OCT_NODE_HIGHLIGHT, &f); break;
+    case K_Q: n = open_node(w, e, OCT_NODE_QUOTED, &f); break;
+    case K_CODE:
+        n = open_node(w, e, OCT_NODE_CODE, &f);
+        f.flags |= F_CODE;
+        break;
+    case K_SMALL:
+    case K_ABBR:
+        n = open_node(w, e, OCT_NODE_SPAN, &f);
+        if (n)
+            oct_node_set_class(n, k == K_SMALL ? "small" : "abbr");
+        break;
+    case K_BLOCK:
+        f.block = 1;
+        f.brk = 1;
+        if (has_lang_or_dir(e))
+            n = open_node(w, e, (inherited & F_INLINE_BLOCK) ? OCT_NODE_SPAN : OCT_NODE_DIV,
+                          &f);
+        break;
+    case K_SPAN:
+    case K_INLINE:
+    default:
+        if (has_lang_or_dir(e))
+            n = open_node(w, e, OCT_NODE_SPAN, &f);
+        break;
+    }
+
+    if (f.block) {
+        if (f.brk)
+            paragraph_break(w);
+        block_boundary(w);
+    }
+    if (n && !commit_open(w, n, &f))
+        f.node = NULL;
+    return push_frame(w, f);
+}
+
+/* A <pre>'s first newline is markup, not content; its last one too. */
+static void trim_code_block(oct_node *n)
+{
+    size_t len;
+    const char *s = oct_node_literal(n, &len);
+    if (!s)
+        return;
+    size_t start = 0;
+    if (len > 0 && s[0] == '\n')
+        start = 1;
+    while (len > start && (s[len - 1] == '\n' || s[len - 1] == ' ' || s[len - 1] == '\t')) {
+        /* Trailing blanks on the last line only; keep inner layout. */
+        if (s[len - 1] != '\n' && memchr(s + start, '\n', len - start) == NULL)
+            break;
+        len--;
+    }
+    if (start == 0 && len == strlen(s))
+        return;
+    oct_node_set_literal(n, s + start, len - start);
+}
+
+static void leave_element(walker *w)
+{
+    const frame f = w->stack[--w->depth];
+    for (unsigned i = 0; i < f.opens; i++)
+        note_status(w, oct_builder_close(w->b));
+    if (f.node && oct_node_get_type(f.node) == OCT_NODE_CODE_BLOCK)
+        trim_code_block(f.node);
+    if (f.block) {
+        if (f.brk)
+            paragraph_break(w);
+        block_boundary(w);
+    }
+}
+
+static void text_node(walker *w, const xmlNode *t)
+{
+    const char *s = (const char *)t->content;
+    if (!s)
+        return;
+    const size_t len = strlen(s);
+    if (flags_now(w) & F_PRE) {
+        text_out(w, s, len);
+        return;
+    }
+    size_t i = 0;
+    while (i < len) {
+        if (html_is_space((unsigned char)s[i])) {
+            while (i < len && html_is_space((unsigned char)s[i]))
+                i++;
+            if (w->has_content && !w->last_space)
+                w->pending_space = 1;
+            continue;
+        }
+        const size_t start = i;
+        while (i < len && !html_is_space((unsigned char)s[i]))
+            i++;
+        flush_space(w);
+        text_out(w, s + start, i - start);
+        w->has_content = 1;
+    }
+}
+
+/* Walks top and its subtree. */
+static void walk_tree(walker *w, xmlNode *top)
+{
+    xmlNode *n = top;
+    for (;;) {
+        if (w->status)
+            return;
+        if ((++w->visited & 4095) == 0 && oct_interrupted()) {
+            w->status = OCT_ERR_INTERRUPTED;
+            return;
+        }
+        int descend = 0;
+        if (n->type == XML_ELEMENT_NODE)
+            descend = enter_element(w, n);
+        else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+            text_node(w, n);
+        if (descend && n->children) {
+            n = n->children;
+            continue;
+        }
+        if (descend)
+            leave_element(w);
+        for (;;) {
+            if (n == top)
+                return;
+            if (n->next) {
+                n = n->next;
+                break;
+            }
+            n = n->parent;
+            leave_element(w);
+        }
+    }
+}
+
+oct_status html_walk(oct_context *ctx, xmlNode *root, const html_walk_options *opt,
+                     oct_builder *b, oct_error *err)
+{
+    walker w = {0};
+    w.ctx = ctx;
+    w.b = b;
+    w.doc = oct_node_doc(oct_builder_current(b));
+    w.opt = opt;
+    if (root)
+        walk_tree(&w, root);
+    /* Notes outside the walked part that it refers to. */
+    size_t cursor = 0;
+    xmlNode *note;
+    while (opt->notes && !w.status && (note = html_notes_next_unwalked(opt->notes, &cursor)))
+        walk_tree(&w, note);
+    while (w.depth)
+        leave_element(&w);
+    free(w.stack);
+    if (w.status)
+        return oct_error_set(err, w.status, oct_context_where(ctx), 0,
+                             "reading the HTML tree: %s", oct_status_message(w.status));
+    return OCT_OK;
+}

@@ -1,0 +1,1172 @@
+/*
+ * inline.c — inline content as Markdown, escaped exactly where needed.
+ *
+ * Whether a character needs a backslash depends on what surrounds it in the
+ * *output*: a '*' is harmless between spaces but opens emphasis before a
+ * letter; a '.' matters only after digits at a line start. So a run of inline
+ * nodes is first flattened into cells (one per output character of text and
+ * markup, plus placeholders for emphasis delimiters and line breaks), then:
+ *   1. soft breaks are decided (newline, breakable space, or dropped),
+ *   2. spaces at line edges, which a parser would strip, become entities,
+ *   3. each emphasis pair picks delimiters its neighbours let it keep
+ *      ('*' or '_', else raw <em> tags),
+ *   4. text is escaped with full look-behind and look-ahead and written,
+ *      with break opportunities only where a new line could not change
+ *      meaning.
+ */
+#include "markdown.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum cell_kind {
+    C_TEXT = 0, /* a character of document text: escaped as needed */
+    C_MARK,     /* a character of markup: written as is */
+    C_DELIM,    /* an emphasis delimiter placeholder (aux: delimiter index) */
+    C_SOFT,     /* a soft break (or a newline inside text) */
+    C_HARD      /* a hard line break */
+};
+
+enum cell_flag {
+    F_LINK_TEXT = 1u << 0, /* inside link text or image alt: brackets escaped */
+    F_NO_BREAK = 1u << 1,  /* never a wrap point */
+    F_ENTITY = 1u << 2,    /* a space at a line edge: written as an entity */
+    F_CLOSE = 1u << 3      /* a closing delimiter */
+};
+
+/* How a soft break is finally written. */
+enum soft_as { SOFT_NEWLINE = 0, SOFT_SPACE, SOFT_BREAK_SPACE, SOFT_DROP };
+
+struct md_cell {
+    uint32_t cp;
+    uint8_t kind;
+    uint8_t flags;
+    uint8_t soft; /* enum soft_as for C_SOFT / C_HARD (SOFT_DROP) */
+    uint8_t pad;
+    uint32_t aux;
+};
+
+struct md_delim {
+    oct_node_type type;
+    const char *open;  /* resolved delimiter strings */
+    const char *close;
+};
+
+/* Character classes of the CommonMark flanking rules. */
+enum cclass { CL_WS = 0, CL_PUNCT, CL_OTHER };
+
+#define MAX_CELLS ((size_t)1 << 28)
+
+/* ------------------------------------------------------------ cell array */
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 1;
+    size_t n = *cap ? *cap : 256;
+    while (n < need)
+        n *= 2;
+    if (n > MAX_CELLS)
+        return 0;
+    void *p = realloc(*arr, n * elem);
+    if (!p)
+        return 0;
+    *arr = p;
+    *cap = n;
+    return 1;
+}
+
+static void add_cell(md_writer *w, uint32_t cp, int kind, unsigned flags, uint32_t aux)
+{
+    if (w->status != OCT_OK)
+        return;
+    if (!grow((void **)&w->cells, &w->cap_cells, w->n_cells + 1, sizeof *w->cells)) {
+        w->status = OCT_ERR_NOMEM;
+        return;
+    }
+    md_cell *c = &w->cells[w->n_cells++];
+    c->cp = cp;
+    c->kind = (uint8_t)kind;
+    c->flags = (uint8_t)flags;
+    c->soft = SOFT_NEWLINE;
+    c->pad = 0;
+    c->aux = aux;
+}
+
+static void add_utf8(md_writer *w, const char *s, size_t len, int kind, unsigned flags)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += oct_utf8_decode(s + i, len - i, &cp);
+        if (kind == C_TEXT && cp == '\n')
+            add_cell(w, 0, C_SOFT, flags, 0);
+        else
+            add_cell(w, cp, kind, flags, 0);
+    }
+}
+
+static void add_mark(md_writer *w, const char *s, unsigned flags)
+{
+    add_utf8(w, s, strlen(s), C_MARK, flags | F_NO_BREAK);
+}
+
+void md_inline_free(md_writer *w)
+{
+    free(w->cells);
+    free(w->delims);
+    free(w->stack);
+    w->cells = NULL;
+    w->delims = NULL;
+    w->stack = NULL;
+    w->n_cells = w->cap_cells = w->n_delims = w->cap_delims = 0;
+    w->n_stack = w->cap_stack = 0;
+}
+
+/* -------------------------------------------------------------- classes */
+
+static int is_ascii_punct(uint32_t c)
+{
+    return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) ||
+           (c >= 0x7b && c <= 0x7e);
+}
+
+static int is_unicode_ws(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == 0xa0 ||
+           c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x202f || c == 0x205f ||
+           c == 0x3000;
+}
+
+/* Punctuation outside ASCII: the general categories P and S are large; the
+ * common ones are listed, and an unknown character is treated as possibly
+ * punctuation where that matters (see flank_ok). */
+static int is_known_unicode_punct(uint32_t c)
+{
+    return (c >= 0xa1 && c <= 0xbf && c != 0xaa && c != 0xb2 && c != 0xb3 && c != 0xb5 &&
+            c != 0xb9 && c != 0xba && c != 0xbc && c != 0xbd && c != 0xbe) ||
+           c == 0xd7 || c == 0xf7 || (c >= 0x2010 && c <= 0x2027) ||
+           (c >= 0x2030 && c <= 0x205e) || (c >= 0x3001 && c <= 0x3003) ||
+           (c >= 0x3008 && c <= 0x3011) || (c >= 0xff01 && c <= 0xff0f);
+}
+
+static int is_letter_like(uint32_t c)
+{
+    if (c < 0x80)
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    /* Latin, Greek, Cyrillic letters and CJK ideographs/kana/hangul. */
+    return (c >= 0xc0 && c <= 0x24f && c != 0xd7 && c != 0xf7) || (c >= 0x370 && c <= 0x52f) ||
+           (c >= 0x3040 && c <= 0x30ff) || (c >= 0x4e00 && c <= 0x9fff) ||
+           (c >= 0xac00 && c <= 0xd7a3);
+}
+
+/* Possible classes of an output character, as a bit set over enum cclass. */
+static unsigned classes_of(uint32_t c)
+{
+    if (is_unicode_ws(c))
+        return 1u << CL_WS;
+    if (c < 0x80)
+        return is_ascii_punct(c) ? 1u << CL_PUNCT : 1u << CL_OTHER;
+    if (is_known_unicode_punct(c))
+        return 1u << CL_PUNCT;
+    if (is_letter_like(c))
+        return 1u << CL_OTHER;
+    return (1u << CL_PUNCT) | (1u << CL_OTHER);
+}
+
+/* ------------------------------------------------------- cell neighbours */
+
+static int is_line_end(const md_cell *c)
+{
+    return (c->kind == C_SOFT && c->soft == SOFT_NEWLINE) || c->kind == C_HARD;
+}
+
+static int is_space_cp(uint32_t c) { return c == ' ' || c == '\t'; }
+
+static const char *delim_string(const md_writer *w, const md_cell *c)
+{
+    const md_delim *d = &w->delims[c->aux];
+    const char *s = (c->flags & F_CLOSE) ? d->close : d->open;
+    /* Not decided yet: it will begin with punctuation other than its
+     * neighbours' characters, which '<' stands for. */
+    return s ? s : "<";
+}
+
+/* First output character of cell i (as far as flanking cares). */
+static uint32_t first_out(const md_writer *w, size_t i)
+{
+    const md_cell *c = &w->cells[i];
+    switch (c->kind) {
+    case C_TEXT:
+        return (c->flags & F_ENTITY) ? '&' : c->cp;
+    case C_MARK:
+        return c->cp;
+    case C_DELIM:
+        return (uint32_t)(unsigned char)delim_string(w, c)[0];
+    case C_HARD:
+        return c->soft == SOFT_DROP ? ' ' : '\\';
+    default:
+        return c->soft == SOFT_DROP ? 0 : ' ';
+    }
+}
+
+/* Last output character of cell i. */
+static uint32_t last_out(const md_writer *w, size_t i)
+{
+    const md_cell *c = &w->cells[i];
+    switch (c->kind) {
+    case C_TEXT:
+        return (c->flags & F_ENTITY) ? ';' : c->cp;
+    case C_MARK:
+        return c->cp;
+    case C_DELIM: {
+        const char *s = delim_string(w, c);
+        return (uint32_t)(unsigned char)s[strlen(s) - 1];
+    }
+    default:
+        return c->soft == SOFT_DROP ? 0 : '\n';
+    }
+}
+
+/* Skips dropped breaks. */
+static size_t next_live(const md_writer *w, size_t i)
+{
+    while (i < w->n_cells && (w->cells[i].kind == C_SOFT || w->cells[i].kind == C_HARD) &&
+           w->cells[i].soft == SOFT_DROP)
+        i++;
+    return i;
+}
+
+static size_t prev_live(const md_writer *w, size_t i) /* returns SIZE_MAX when none */
+{
+    while (i-- > 0) {
+        const md_cell *c = &w->cells[i];
+        if (!((c->kind == C_SOFT || c->kind == C_HARD) && c->soft == SOFT_DROP))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* Character after cell i in the output; '\n' at the end of the run. */
+static uint32_t char_after(const md_writer *w, size_t i)
+{
+    size_t j = next_live(w, i + 1);
+    return j < w->n_cells ? first_out(w, j) : '\n';
+}
+
+static uint32_t char_before(const md_writer *w, size_t i)
+{
+    size_t j = prev_live(w, i);
+    return j == SIZE_MAX ? '\n' : last_out(w, j);
+}
+
+static int at_line_start(const md_writer *w, size_t i)
+{
+    size_t j = prev_live(w, i);
+    return j == SIZE_MAX || is_line_end(&w->cells[j]);
+}
+
+/* ----------------------------------------------------- flanking (spec 6.2) */
+
+/* Whether a delimiter run with these neighbours is left-/right-flanking, for
+ * one concrete class of each neighbour. */
+static int left_flanking(int before, int after)
+{
+    return after != CL_WS && (after != CL_PUNCT || before == CL_WS || before == CL_PUNCT);
+}
+
+static int right_flanking(int before, int after)
+{
+    return before != CL_WS && (before != CL_PUNCT || after == CL_WS || after == CL_PUNCT);
+}
+
+/* An opener (or closer) is usable only if it can open and cannot close (or
+ * the reverse) for every class its neighbours might have: no rule of three,
+ * no surprise pairing. */
+static int delim_ok(unsigned before, unsigned after, int closing)
+{
+    for (int b = 0; b < 3; b++) {
+        if (!(before & (1u << b)))
+            continue;
+        for (int a = 0; a < 3; a++) {
+            if (!(after & (1u << a)))
+                continue;
+            int lf = left_flanking(b, a), rf = right_flanking(b, a);
+            if (closing ? !(rf && !lf) : !(lf && !rf))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether a text run of c with these neighbours could open or close. */
+static int run_active(uint32_t c, unsigned before, unsigned after)
+{
+    for (int b = 0; b < 3; b++) {
+        if (!(before & (1u << b)))
+            continue;
+        for (int a = 0; a < 3; a++) {
+            if (!(after & (1u << a)))
+                continue;
+            int lf = left_flanking(b, a), rf = right_flanking(b, a);
+            if (c == '_') {
+                if ((lf && (!rf || b == CL_PUNCT)) || (rf && (!lf || a == CL_PUNCT)))
+                    return 1;
+            } else if (lf || rf) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------ pass 1: flatten */
+
+static int url_is_autolink(const char *url)
+{
+    /* scheme: 2-32 letters/digits/+.- starting with a letter, then ':' */
+    size_t i = 0;
+    if (!((url[0] >= 'a' && url[0] <= 'z') || (url[0] >= 'A' && url[0] <= 'Z')))
+        return 0;
+    while (url[i] && url[i] != ':') {
+        char c = url[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '.' || c == '-'))
+            return 0;
+        i++;
+    }
+    if (url[i] != ':' || i < 2 || i > 32)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p <= 0x20 || *p == '<' || *p == '>' || *p == 0x7f)
+            return 0;
+    /* A backslash or entity would be taken literally in an autolink, but the
+     * rest of octavo's writers show such URLs verbatim too: fine. Entities
+     * are not decoded in autolinks, so '&' needs no care either. */
+    return 1;
+}
+
+/* A link whose only content is its own URL is written <url>. */
+static int link_as_autolink(const oct_node *link)
+{
+    const char *url = oct_node_url(link);
+    const oct_node *child = oct_node_first_child(link);
+    if (!url || !*url || oct_node_title(link) || !child || oct_node_next(child) ||
+        oct_node_get_type(child) != OCT_NODE_TEXT)
+        return 0;
+    size_t len;
+    const char *text = oct_node_literal(child, &len);
+    if (strlen(url) != len || memcmp(url, text, len) != 0)
+        return 0;
+    return url_is_autolink(url);
+}
+
+static void add_code_span(md_writer *w, const oct_node *n, md_inline_place place,
+                          unsigned flags)
+{
+    size_t len;
+    const char *s = oct_node_literal(n, &len);
+    if (len == 0)
+        return; /* an empty code span cannot be written */
+    size_t longest = 0, run = 0;
+    int all_space = 1;
+    for (size_t i = 0; i < len; i++) {
+        run = s[i] == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+        if (s[i] != ' ' && s[i] != '\n')
+            all_space = 0;
+    }
+    /* Two code spans side by side would fuse into one backtick run. */
+    if (w->n_cells > 0 && w->cells[w->n_cells - 1].kind == C_MARK &&
+        w->cells[w->n_cells - 1].cp == '`') {
+        add_mark(w, "<code>", flags);
+        add_utf8(w, s, len, C_TEXT, flags | F_NO_BREAK);
+        add_mark(w, "</code>", flags);
+        return;
+    }
+    size_t ticks = longest + 1;
+    int pad = s[0] == '`' || s[len - 1] == '`' ||
+              (!all_space && (s[0] == ' ' || s[0] == '\n') &&
+               (s[len - 1] == ' ' || s[len - 1] == '\n'));
+    for (size_t i = 0; i < ticks; i++)
+        add_cell(w, '`', C_MARK, flags | F_NO_BREAK, 0);
+    if (pad)
+        add_cell(w, ' ', C_MARK, flags | F_NO_BREAK, 0);
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += oct_utf8_decode(s + i, len - i, &cp);
+        if (cp == '\n' || cp == '\r')
+            cp = ' '; /* a code span shows line ends as spaces anyway */
+        if (cp == '|' && place == MD_PLACE_TABLE_CELL)
+            add_cell(w, '\\', C_MARK, flags | F_NO_BREAK, 0);
+        add_cell(w, cp, C_MARK, flags | F_NO_BREAK, 0);
+    }
+    if (pad)
+        add_cell(w, ' ', C_MARK, flags | F_NO_BREAK, 0);
+    for (size_t k = 0; k < ticks; k++)
+        add_cell(w, '`', C_MARK, flags | F_NO_BREAK, 0);
+}
+
+static void add_link_tail(md_writer *w, const char *url, const char *title, unsigned flags)
+{
+    oct_buf_reset(&w->tmp);
+    oct_buf_puts(&w->tmp, "](");
+    md_append_destination(&w->tmp, url ? url : "");
+    if (title) {
+        oct_buf_putc(&w->tmp, ' ');
+        md_append_title(&w->tmp, title);
+    }
+    oct_buf_putc(&w->tmp, ')');
+    if (w->tmp.status != OCT_OK) {
+        w->status = w->tmp.status;
+        return;
+    }
+    add_utf8(w, w->tmp.data, w->tmp.len, C_MARK, flags | F_NO_BREAK);
+}
+
+static const char *image_url(const oct_node *img)
+{
+    const oct_resource *res = oct_node_image_resource(img);
+    const char *href = res ? oct_resource_href(res) : NULL;
+    if (href && *href)
+        return href;
+    const char *url = oct_node_url(img);
+    if (url && *url)
+        return url;
+    return res ? oct_resource_source_url(res) : "";
+}
+
+static void add_footnote_ref(md_writer *w, const oct_node *n, unsigned flags)
+{
+    char tmp[48];
+    size_t num = md_footnote_number(w, oct_node_footnote_label(n));
+    if (w->opt.flavour == MD_GFM)
+        snprintf(tmp, sizeof tmp, "[^%zu]", num);
+    else
+        snprintf(tmp, sizeof tmp, "[%zu]", num);
+    add_mark(w, tmp, flags);
+}
+
+static void push(md_writer *w, size_t v)
+{
+    if (!grow((void **)&w->stack, &w->cap_stack, w->n_stack + 1, sizeof *w->stack)) {
+        w->status = OCT_ERR_NOMEM;
+        return;
+    }
+    w->stack[w->n_stack++] = v;
+}
+
+#define STACK_NOTHING ((size_t)-1)
+#define STACK_LINK ((size_t)-2)
+
+static size_t new_delim(md_writer *w, oct_node_type type)
+{
+    if (!grow((void **)&w->delims, &w->cap_delims, w->n_delims + 1, sizeof *w->delims)) {
+        w->status = OCT_ERR_NOMEM;
+        return 0;
+    }
+    md_delim *d = &w->delims[w->n_delims];
+    d->type = type;
+    d->open = d->close = NULL;
+    return w->n_delims++;
+}
+
+static int uses_delimiters(const md_writer *w, oct_node_type t)
+{
+    return t == OCT_NODE_EMPH || t == OCT_NODE_STRONG ||
+           (t == OCT_NODE_STRIKEOUT && w->opt.flavour == MD_GFM);
+}
+
+static void flatten(md_writer *w, const oct_node *block, md_inline_place place)
+{
+    oct_iter it;
+    oct_event ev;
+    int link_depth = 0;
+    oct_iter_init(&it, block);
+    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE && w->status == OCT_OK) {
+        const oct_node *n = oct_iter_node(&it);
+        if (n == block)
+            continue;
+        oct_node_type t = oct_node_get_type(n);
+        unsigned flags = link_depth > 0 ? F_LINK_TEXT : 0;
+        if (ev == OCT_EVENT_EXIT) {
+            if (w->n_stack == 0)
+                continue;
+            size_t top = w->stack[--w->n_stack];
+            if (top == STACK_LINK) {
+                link_depth--;
+                add_link_tail(w, oct_node_url(n), oct_node_title(n),
+                              link_depth > 0 ? F_LINK_TEXT : 0);
+            } else if (top != STACK_NOTHING) {
+                add_cell(w, 0, C_DELIM, flags | F_CLOSE, (uint32_t)top);
+            } else if (t == OCT_NODE_STRIKEOUT) {
+                add_mark(w, "</del>", flags);
+            } else if (t == OCT_NODE_SUPERSCRIPT) {
+                add_mark(w, "</sup>", flags);
+            } else if (t == OCT_NODE_SUBSCRIPT) {
+                add_mark(w, "</sub>", flags);
+            } else if (t == OCT_NODE_QUOTED) {
+                add_cell(w, 0x201d, C_TEXT, flags, 0);
+            }
+            continue;
+        }
+        switch (t) {
+        case OCT_NODE_TEXT: {
+            size_t len;
+            const char *s = oct_node_literal(n, &len);
+            add_utf8(w, s, len, C_TEXT, flags);
+            break;
+        }
+        case OCT_NODE_SOFT_BREAK:
+            add_cell(w, 0, C_SOFT, flags, 0);
+            break;
+        case OCT_NODE_LINE_BREAK:
+            if (place == MD_PLACE_PARAGRAPH)
+                add_cell(w, 0, C_HARD, flags, 0);
+            else
+                add_mark(w, "<br />", flags);
+            break;
+        case OCT_NODE_CODE:
+            add_code_span(w, n, place, flags);
+            break;
+        case OCT_NODE_IMAGE: {
+            const char *alt = oct_node_image_alt(n);
+            add_mark(w, "![", flags);
+            add_utf8(w, alt ? alt : "", alt ? strlen(alt) : 0, C_TEXT, flags | F_LINK_TEXT);
+            add_link_tail(w, image_url(n), oct_node_title(n), flags);
+            break;
+        }
+        case OCT_NODE_FOOTNOTE_REF:
+            add_footnote_ref(w, n, flags);
+            break;
+        case OCT_NODE_RAW_INLINE: {
+            const char *fmt = oct_node_raw_format(n);
+            if (w->opt.raw_html && fmt && strcmp(fmt, "html") == 0) {
+                size_t len;
+                const char *s = oct_node_literal(n, &len);
+                add_utf8(w, s, len, C_MARK, flags | F_NO_BREAK);
+            }
+            break;
+        }
+        case OCT_NODE_LINK:
+            if (link_depth == 0 && link_as_autolink(n)) {
+                add_mark(w, "<", flags);
+                add_mark(w, oct_node_url(n), flags);
+                add_mark(w, ">", flags);
+                oct_iter_skip_children(&it);
+                push(w, STACK_NOTHING);
+            } else if (link_depth > 0) {
+                /* CommonMark has no links inside links: keep the text. */
+                push(w, STACK_NOTHING);
+            } else {
+                add_mark(w, "[", flags);
+                link_depth++;
+                push(w, STACK_LINK);
+            }
+            break;
+        case OCT_NODE_STRIKEOUT:
+        case OCT_NODE_SUPERSCRIPT:
+        case OCT_NODE_SUBSCRIPT:
+            if (uses_delimiters(w, t)) {
+                size_t d = new_delim(w, t);
+                add_cell(w, 0, C_DELIM, flags, (uint32_t)d);
+                push(w, d);
+            } else {
+                add_mark(w, t == OCT_NODE_STRIKEOUT     ? "<del>"
+                            : t == OCT_NODE_SUPERSCRIPT ? "<sup>"
+                                                        : "<sub>",
+                         flags);
+                push(w, STACK_NOTHING);
+            }
+            break;
+        case OCT_NODE_EMPH:
+        case OCT_NODE_STRONG: {
+            size_t d = new_delim(w, t);
+            add_cell(w, 0, C_DELIM, flags, (uint32_t)d);
+            push(w, d);
+            break;
+        }
+        case OCT_NODE_QUOTED:
+            add_cell(w, 0x201c, C_TEXT, flags, 0);
+            push(w, STACK_NOTHING);
+            break;
+        default:
+            /* span, underline, small caps, highlight: their text only */
+            if (!oct_node_type_is_leaf(t))
+                push(w, STACK_NOTHING);
+            break;
+        }
+    }
+}
+
+/* ------------------------------------------------- pass 2: line structure */
+
+static int cell_is_space(const md_cell *c)
+{
+    return (c->kind == C_TEXT && is_space_cp(c->cp)) || c->kind == C_SOFT;
+}
+
+static void decide_breaks(md_writer *w, md_inline_place place)
+{
+    size_t n = w->n_cells;
+    /* Breaks at the edges of a block cannot be written; neither can a second
+     * line end in a row (it would be a blank line, ending the paragraph). */
+    for (size_t i = 0; i < n; i++) {
+        md_cell *c = &w->cells[i];
+        if (c->kind != C_SOFT && c->kind != C_HARD)
+            continue;
+        size_t p = prev_live(w, i);
+        if (p == SIZE_MAX) {
+            c->soft = SOFT_DROP;
+            continue;
+        }
+        if (c->kind == C_SOFT && (w->cells[p].kind == C_SOFT || is_line_end(&w->cells[p]))) {
+            c->soft = SOFT_DROP;
+            continue;
+        }
+        if (place != MD_PLACE_PARAGRAPH) {
+            c->soft = SOFT_SPACE;
+            continue;
+        }
+        if (c->kind == C_HARD)
+            continue;
+        if (w->opt.wrap == MD_WRAP_PRESERVE) {
+            c->soft = SOFT_NEWLINE;
+            continue;
+        }
+        /* Re-wrapped: a space, unless a neighbour is a space too (which a
+         * parser would then keep doubled); a line end keeps those exact. */
+        int spaced = cell_is_space(&w->cells[p]) ||
+                     (i + 1 < n && cell_is_space(&w->cells[i + 1]));
+        if (spaced)
+            c->soft = SOFT_NEWLINE;
+        else
+            c->soft = w->opt.wrap == MD_WRAP_AUTO ? SOFT_BREAK_SPACE : SOFT_SPACE;
+    }
+    /* Trailing line ends. */
+    for (size_t i = n; i-- > 0;) {
+        md_cell *c = &w->cells[i];
+        if (c->kind == C_SOFT || c->kind == C_HARD)
+            c->soft = SOFT_DROP;
+        else
+            break;
+    }
+    /* Spaces a parser strips: the first at a line start, the last at an end. */
+    for (size_t i = 0; i < n; i++) {
+        md_cell *c = &w->cells[i];
+        if (c->kind != C_TEXT)
+            continue;
+        if (is_space_cp(c->cp)) {
+            if (at_line_start(w, i))
+                c->flags |= F_ENTITY;
+            size_t j = next_live(w, i + 1);
+            if (j >= n || is_line_end(&w->cells[j]))
+                c->flags |= F_ENTITY;
+        } else if (c->cp == '\r' || c->cp == '\f' || c->cp == '\v') {
+            c->flags |= F_ENTITY;
+        }
+    }
+}
+
+/* ------------------------------------------------ pass 3: emphasis pairs */
+
+static void resolve_delims(md_writer *w)
+{
+    size_t n = w->n_cells;
+    /* The closing cell of each delimiter. */
+    size_t *close_at = NULL;
+    if (w->n_delims == 0)
+        return;
+    close_at = calloc(w->n_delims, sizeof *close_at);
+    size_t *open_at = calloc(w->n_delims, sizeof *open_at);
+    if (!close_at || !open_at) {
+        free(close_at);
+        free(open_at);
+        w->status = OCT_ERR_NOMEM;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (w->cells[i].kind != C_DELIM)
+            continue;
+        if (w->cells[i].flags & F_CLOSE)
+            close_at[w->cells[i].aux] = i;
+        else
+            open_at[w->cells[i].aux] = i;
+    }
+    /* Openers in document order: an outer pair is decided before the pairs
+     * it holds, which then avoid its character where they touch. */
+    for (size_t d = 0; d < w->n_delims; d++) {
+        md_delim *dl = &w->delims[d];
+        size_t o = open_at[d], c = close_at[d];
+        static const char *const emph[][2] = {{"*", "*"}, {"_", "_"}};
+        static const char *const strong[][2] = {{"**", "**"}, {"__", "__"}};
+        static const char *const strike[][2] = {{"~~", "~~"}};
+        const char *const(*cand)[2] = emph;
+        size_t n_cand = 2;
+        const char *html_open = "<em>", *html_close = "</em>";
+        if (dl->type == OCT_NODE_STRONG) {
+            cand = strong;
+            html_open = "<strong>";
+            html_close = "</strong>";
+        } else if (dl->type == OCT_NODE_STRIKEOUT) {
+            cand = strike;
+            n_cand = 1;
+            html_open = "<del>";
+            html_close = "</del>";
+        }
+        dl->open = html_open;
+        dl->close = html_close;
+        if (c == o + 1)
+            continue; /* empty: only tags can say it */
+        uint32_t before_open = char_before(w, o), after_open = char_after(w, o);
+        uint32_t before_close = char_before(w, c), after_close = char_after(w, c);
+        /* Inner delimiters are still undecided: all of their candidates
+         * begin with punctuation, which is what first_out reports. */
+        for (size_t k = 0; k < n_cand; k++) {
+            char ch = cand[k][0][0];
+            if (before_open == (uint32_t)ch || after_open == (uint32_t)ch ||
+                before_close == (uint32_t)ch || after_close == (uint32_t)ch)
+                continue; /* would merge with a neighbouring run */
+            if (delim_ok(classes_of(before_open), classes_of(after_open), 0) &&
+                delim_ok(classes_of(before_close), classes_of(after_close), 1)) {
+                dl->open = cand[k][0];
+                dl->close = cand[k][1];
+                break;
+            }
+        }
+    }
+    free(close_at);
+    free(open_at);
+}
+
+/* ---------------------------------------------------- pass 4: escaping */
+
+static int is_digit(uint32_t c) { return c >= '0' && c <= '9'; }
+
+/* Characters of the line starting at cell i, as far as TEXT/MARK go. */
+static int line_only_of(const md_writer *w, size_t i, const char *set)
+{
+    for (; i < w->n_cells; i++) {
+        const md_cell *c = &w->cells[i];
+        if (is_line_end(c))
+            break;
+        if (c->kind == C_SOFT || c->kind == C_HARD)
+            continue;
+        if (c->kind != C_TEXT)
+            return 0;
+        if (is_space_cp(c->cp) && !(c->flags & F_ENTITY))
+            continue;
+        if (c->cp >= 0x80 || !strchr(set, (int)c->cp) || c->cp == 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* The raw character of cell i if it is text or markup, else 0. */
+static uint32_t raw_at(const md_writer *w, size_t i)
+{
+    if (i >= w->n_cells)
+        return 0;
+    const md_cell *c = &w->cells[i];
+    if (c->kind == C_TEXT || c->kind == C_MARK)
+        return c->cp;
+    if (c->kind == C_DELIM)
+        return (uint32_t)(unsigned char)delim_string(w, c)[0];
+    return 0;
+}
+
+static int is_ws_or_end(uint32_t c) { return c == 0 || c == ' ' || c == '\t' || c == '\n'; }
+
+/* Could a line beginning at cell i start a block (list item, heading, quote,
+ * fence, thematic break, setext underline, HTML block, table row)? */
+static int starts_block(const md_writer *w, size_t i)
+{
+    uint32_t c = raw_at(w, i);
+    uint32_t c1 = raw_at(w, i + 1);
+    if (c == '#' || c == '>' || c == '<' || c == '|')
+        return 1;
+    if ((c == '-' || c == '+' || c == '*') && is_ws_or_end(c1))
+        return 1;
+    if (c == '`' || c == '~')
+        return c1 == c;
+    if (c == '[' && c1 == '^')
+        return 1;
+    if (is_digit(c)) {
+        size_t k = i;
+        while (k < w->n_cells && k - i < 10 && is_digit(raw_at(w, k)))
+            k++;
+        uint32_t p = raw_at(w, k);
+        if ((p == '.' || p == ')') && k - i <= 9 && is_ws_or_end(raw_at(w, k + 1)))
+            return 1;
+    }
+    if (c && strchr("-=_*+:", (int)c)) {
+        /* the word made only of such characters: a thematic break or an
+         * underline if the line later ends right after it */
+        size_t k = i;
+        while (k < w->n_cells) {
+            uint32_t x = raw_at(w, k);
+            if (x == 0 || x == ' ' || x == '\t')
+                break;
+            if (!strchr("-=_*+:|", (int)x))
+                return 0;
+            k++;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* An entity-like "&name;" or "&#123;" starting at cell i (the '&'). */
+static int entity_follows(const md_writer *w, size_t i)
+{
+    size_t k = i + 1, start;
+    uint32_t c = raw_at(w, k);
+    if (c == '#') {
+        k++;
+        if (raw_at(w, k) == 'x' || raw_at(w, k) == 'X')
+            k++;
+    }
+    start = k;
+    while (k < w->n_cells && k - start < 40 && w->cells[k].kind == C_TEXT &&
+           (is_digit(raw_at(w, k)) || (raw_at(w, k) | 0x20) - 'a' < 26u))
+        k++;
+    return k > start && raw_at(w, k) == ';' && w->cells[k].kind == C_TEXT;
+}
+
+/* Markup ending in ']' (a footnote reference) followed by '(' '[' or ':'
+ * would read as a link or a definition. */
+static int after_mark_bracket(const md_writer *w, size_t i)
+{
+    size_t j = prev_live(w, i);
+    return j != SIZE_MAX && w->cells[j].kind == C_MARK && w->cells[j].cp == ']';
+}
+
+static void out_cp(md_render *r, uint32_t cp)
+{
+    char b[4];
+    size_t n = oct_utf8_encode(cp, b);
+    md_render_text(r, b, n);
+}
+
+static void out_escaped(md_render *r, uint32_t cp)
+{
+    md_render_text(r, "\\", 1);
+    out_cp(r, cp);
+}
+
+/* Is a break allowed at the space cell i (writing the next word on a new
+ * line must not change what it means)? */
+static int breakable_at(const md_writer *w, size_t i, md_inline_place place)
+{
+    const md_cell *c = &w->cells[i];
+    if (w->opt.wrap != MD_WRAP_AUTO || place != MD_PLACE_PARAGRAPH ||
+        (c->flags & (F_NO_BREAK | F_ENTITY)))
+        return 0;
+    if (i == 0 || i + 1 >= w->n_cells)
+        return 0;
+    const md_cell *p = &w->cells[i - 1], *nx = &w->cells[i + 1];
+    if (cell_is_space(p) || cell_is_space(nx) || p->kind == C_HARD || nx->kind == C_HARD)
+        return 0;
+    if (last_out(w, i - 1) == '\\' && p->kind != C_TEXT)
+        return 0;
+    if (p->kind == C_TEXT && p->cp == '\\')
+        return 0;
+    return !starts_block(w, i + 1);
+}
+
+/* State of a '*' '_' '~' run that escaping decided once for all its chars. */
+typedef struct run_state {
+    size_t end;     /* first cell after the run */
+    int escape;
+} run_state;
+
+static run_state decide_run(const md_writer *w, size_t i, md_inline_place place, int line_start)
+{
+    run_state rs;
+    uint32_t c = w->cells[i].cp;
+    size_t k = i;
+    while (k < w->n_cells && w->cells[k].kind == C_TEXT && w->cells[k].cp == c)
+        k++;
+    rs.end = k;
+    uint32_t before = char_before(w, i), after = char_after(w, k - 1);
+    size_t len = k - i;
+    rs.escape = 0;
+    if (before == c || after == c)
+        rs.escape = 1; /* touches markup made of the same character */
+    else if ((c == '*' || c == '_' || (c == '~' && w->opt.flavour == MD_GFM)) &&
+             run_active(c, classes_of(before), classes_of(after)))
+        rs.escape = 1;
+    else if (line_start && place == MD_PLACE_PARAGRAPH) {
+        if (c == '~' && len >= 3)
+            rs.escape = 1;
+        else if (c == '*' && is_ws_or_end(after == '\n' ? 0 : after))
+            rs.escape = 1;
+    }
+    return rs;
+}
+
+static void emit(md_writer *w, md_render *r, md_inline_place place)
+{
+    size_t n = w->n_cells;
+    run_state run = {0, 0};
+    size_t escape_at = SIZE_MAX; /* a '.' or ')' after line-start digits */
+    int gfm = w->opt.flavour == MD_GFM;
+    for (size_t i = 0; i < n && w->status == OCT_OK; i++) {
+        const md_cell *c = &w->cells[i];
+        switch (c->kind) {
+        case C_MARK:
+            if (c->cp == '\n')
+                md_render_newline(r);
+            else
+                out_cp(r, c->cp);
+            continue;
+        case C_DELIM: {
+            const char *s = delim_string(w, c);
+            md_render_text(r, s, strlen(s));
+            continue;
+        }
+        case C_HARD:
+            if (c->soft == SOFT_DROP)
+                continue;
+            if (c->soft == SOFT_SPACE) {
+                md_render_text(r, " ", 1);
+                continue;
+            }
+            md_render_text(r, "\\", 1);
+            md_render_newline(r);
+            continue;
+        case C_SOFT:
+            switch (c->soft) {
+            case SOFT_DROP:
+                break;
+            case SOFT_SPACE:
+                md_render_text(r, " ", 1);
+                break;
+            case SOFT_BREAK_SPACE:
+                if (i + 1 < n && !starts_block(w, i + 1) && !(i > 0 && raw_at(w, i - 1) == '\\'))
+                    md_render_break_space(r);
+                else
+                    md_render_text(r, " ", 1);
+                break;
+            default:
+                md_render_newline(r);
+                break;
+            }
+            continue;
+        default:
+            break;
+        }
+
+        /* C_TEXT */
+        uint32_t cp = c->cp;
+        int line_start = at_line_start(w, i);
+        int block_rules = line_start && place == MD_PLACE_PARAGRAPH;
+        if (c->flags & F_ENTITY) {
+            char ent[16];
+            snprintf(ent, sizeof ent, "&#%u;", (unsigned)cp);
+            md_render_text(r, ent, strlen(ent));
+            continue;
+        }
+        if (cp == ' ') {
+            if (breakable_at(w, i, place))
+                md_render_break_space(r);
+            else
+                md_render_text(r, " ", 1);
+            continue;
+        }
+        if (i == escape_at) {
+            out_escaped(r, cp);
+            continue;
+        }
+        if (cp == '*' || cp == '_' || cp == '~') {
+            if (i >= run.end)
+                run = decide_run(w, i, place, line_start);
+            int esc = run.escape;
+            if (!esc && block_rules && (cp == '*' || cp == '_') &&
+                line_only_of(w, i, gfm ? "-=_*+:|" : "-=_*+"))
+                esc = 1;
+            if (esc)
+                out_escaped(r, cp);
+            else
+                out_cp(r, cp);
+            continue;
+        }
+        int esc = 0;
+        uint32_t next = char_after(w, i);
+        uint32_t prev = char_before(w, i);
+        switch (cp) {
+        case '\\':
+            esc = next == '\n' || next == 0 || is_ascii_punct(next);
+            break;
+        case '`':
+            esc = 1;
+            break;
+        case '[':
+            esc = (c->flags & F_LINK_TEXT) || (i == 0 && place == MD_PLACE_PARAGRAPH) ||
+                  (gfm && next == '^') || after_mark_bracket(w, i);
+            break;
+        case ']':
+            esc = (c->flags & F_LINK_TEXT) || next == '(' || next == '[' ||
+                  (gfm && next == ':');
+            break;
+        case '(':
+        case ':':
+            esc = after_mark_bracket(w, i);
+            if (cp == ':' && !esc)
+                esc = block_rules && gfm && line_only_of(w, i, "-=_*+:|");
+            break;
+        case '!':
+            esc = next == '[';
+            break;
+        case '<':
+            esc = (next < 0x80 && ((next | 0x20) - 'a' < 26u)) || next == '/' || next == '!' ||
+                  next == '?';
+            break;
+        case '&':
+            esc = entity_follows(w, i);
+            break;
+        case '|':
+            esc = place == MD_PLACE_TABLE_CELL ||
+                  (block_rules && gfm && line_only_of(w, i, "-=_*+:|"));
+            break;
+        case '#':
+            if (block_rules) {
+                size_t k = i;
+                while (k < n && k - i < 7 && raw_at(w, k) == '#' && w->cells[k].kind == C_TEXT)
+                    k++;
+                esc = k - i <= 6 && (k >= n || is_ws_or_end(first_out(w, k)) ||
+                                     is_line_end(&w->cells[k]));
+            } else if (place == MD_PLACE_HEADING) {
+                /* a closing sequence: '#'s at the very end after a space */
+                if (prev == ' ' || prev == '\t' || prev == '\n') {
+                    size_t k = i;
+                    while (k < n && w->cells[k].kind == C_TEXT && w->cells[k].cp == '#')
+                        k++;
+                    esc = next_live(w, k) >= n;
+                }
+            }
+            break;
+        case '>':
+            esc = block_rules;
+            break;
+        case '-':
+        case '+':
+            esc = block_rules && (is_ws_or_end(next == '\n' ? 0 : next) ||
+                                  line_only_of(w, i, gfm ? "-=_*+:|" : "-=_*+"));
+            break;
+        case '=':
+            esc = block_rules && line_only_of(w, i, gfm ? "-=_*+:|" : "-=_*+");
+            break;
+        default:
+            if (block_rules && is_digit(cp)) {
+                size_t k = i;
+                while (k < n && k - i < 10 && w->cells[k].kind == C_TEXT &&
+                       is_digit(w->cells[k].cp))
+                    k++;
+                if (k < n && k - i <= 9 && w->cells[k].kind == C_TEXT &&
+                    (w->cells[k].cp == '.' || w->cells[k].cp == ')')) {
+                    uint32_t after = char_after(w, k);
+                    if (after == '\n' || after == ' ' || after == '\t')
+                        escape_at = k;
+                }
+            }
+            break;
+        }
+        if (esc)
+            out_escaped(r, cp);
+        else
+            out_cp(r, cp);
+    }
+}
+
+oct_status md_write_inlines(md_writer *w, md_render *r, const oct_node *block,
+                            md_inline_place place)
+{
+    w->n_cells = 0;
+    w->n_delims = 0;
+    w->n_stack = 0;
+    size_t term = 0;
+    int is_term = place == MD_PLACE_TERM;
+    if (is_term) {
+        term = new_delim(w, OCT_NODE_STRONG);
+        add_cell(w, 0, C_DELIM, 0, (uint32_t)term);
+        place = MD_PLACE_PARAGRAPH;
+    }
+    flatten(w, block, place);
+    if (is_term)
+        add_cell(w, 0, C_DELIM, F_CLOSE, (uint32_t)term);
+    if (w->status != OCT_OK)
+        return w->status;
+    decide_breaks(w, place);
+    resolve_delims(w);
+    if (w->status != OCT_OK)
+        return w->status;
+    emit(w, r, place);
+    return w->status;
+}
+
+/* ------------------------------------------------- link destinations */
+
+static int entity_at(const char *s)
+{
+    /* "&name;" "&#123;" "&#x1F;" — what a parser would decode */
+    const char *p = s + 1;
+    if (*p == '#') {
+        p++;
+        if (*p == 'x' || *p == 'X')
+            p++;
+    }
+    const char *start = p;
+    while ((*p >= '0' && *p <= '9') || ((unsigned)(*p | 0x20) - 'a' < 26u))
+        p++;
+    return p > start && *p == ';';
+}
+
+void md_append_destination(oct_buf *b, const char *url)
+{
+    int depth = 0, pointy = 0;
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+        if (*p <= 0x20 || *p == 0x7f || *p == '<')
+            pointy = 1;
+        else if (*p == '(')
+            depth++;
+        else if (*p == ')' && --depth < 0)
+            pointy = 1;
+    }
+    if (depth != 0 || url[0] == '\0')
+        pointy = url[0] != '\0' || pointy;
+    if (pointy)
+        oct_buf_putc(b, '<');
+    for (const char *p = url; *p; p++) {
+        char c = *p;
+        if (c == '\n' || c == '\r') {
+            oct_buf_puts(b, c == '\n' ? "&#10;" : "&#13;");
+            continue;
+        }
+        if (c == '\\' || (pointy && (c == '<' || c == '>')) || (c == '&' && entity_at(p)))
+            oct_buf_putc(b, '\\');
+        oct_buf_putc(b, c);
+    }
+    if (pointy)
+        oct_buf_putc(b, '>');
+}
+
+void md_append_title(oct_buf *b, const char *title)
+{
+    oct_buf_putc(b, '"');
+    for (const char *p = title; *p; p++) {
+        char c = *p;
+        if (c == '\n' || c == '\r') {
+            /* a blank line would end the paragraph; an entity cannot */
+            oct_buf_puts(b, c == '\n' ? "&#10;" : "&#13;");
+            continue;
+        }
+        if (c == '"' || c == '\\' || (c == '&' && entity_at(p)))
+            oct_buf_putc(b, '\\');
+        oct_buf_putc(b, c);
+    }
+    oct_buf_putc(b, '"');
+}

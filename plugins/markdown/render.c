@@ -1,0 +1,206 @@
+/*
+ * render.c — the line renderer shared by the Markdown flavours.
+ */
+#include "render.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define NO_BREAK SIZE_MAX
+/* Complete lines are handed to the sink once this much is pending. */
+#define FLUSH_THRESHOLD ((size_t)64 * 1024)
+
+void md_render_init(md_render *r, oct_sink *sink, size_t width, size_t max_bytes)
+{
+    memset(r, 0, sizeof *r);
+    r->sink = sink;
+    r->width = width;
+    r->break_at = NO_BREAK;
+    r->begin_line = 1;
+    oct_buf_init(&r->out, max_bytes);
+    oct_buf_init(&r->prefix, 0);
+    oct_buf_init(&r->scratch, 0);
+}
+
+void md_render_free(md_render *r)
+{
+    oct_buf_free(&r->out);
+    oct_buf_free(&r->prefix);
+    oct_buf_free(&r->scratch);
+}
+
+size_t md_render_push_prefix(md_render *r, const char *s)
+{
+    size_t saved = r->prefix.len;
+    oct_buf_puts(&r->prefix, s);
+    return saved;
+}
+
+void md_render_pop_prefix(md_render *r, size_t saved_len)
+{
+    if (saved_len <= r->prefix.len && r->prefix.data) {
+        r->prefix.len = saved_len;
+        r->prefix.data[saved_len] = '\0';
+    }
+}
+
+static void truncate_out(md_render *r, size_t len)
+{
+    if (r->out.data && len <= r->out.len) {
+        r->out.len = len;
+        r->out.data[len] = '\0';
+    }
+}
+
+/* Drops the spaces a line of nothing but prefix and lead would end with:
+ * they carry no meaning and editors flag them. */
+static void trim_bare_line(md_render *r)
+{
+    while (r->out.len > r->line_start &&
+           (r->out.data[r->out.len - 1] == ' ' || r->out.data[r->out.len - 1] == '\t'))
+        truncate_out(r, r->out.len - 1);
+}
+
+static void flush(md_render *r)
+{
+    if (r->sink && r->out.len > 0 && r->out.status == OCT_OK) {
+        oct_sink_write(r->sink, r->out.data, r->out.len);
+        oct_buf_reset(&r->out);
+        r->line_start = 0;
+        r->content_start = 0;
+    }
+}
+
+static void end_line(md_render *r)
+{
+    if (r->after_lead || (!r->begin_line && r->out.len == r->content_start))
+        trim_bare_line(r);
+    oct_buf_putc(&r->out, '\n');
+    r->line_start = r->out.len;
+    r->content_start = r->out.len;
+    r->column = 0;
+    r->begin_line = 1;
+    r->break_at = NO_BREAK;
+    if (r->out.len >= FLUSH_THRESHOLD)
+        flush(r);
+}
+
+static void write_prefix(md_render *r)
+{
+    oct_buf_append(&r->out, r->prefix.data ? r->prefix.data : "", r->prefix.len);
+    r->column = oct_utf8_display_width(r->prefix.data ? r->prefix.data : "", r->prefix.len);
+    r->content_start = r->out.len;
+    r->begin_line = 0;
+}
+
+/* Honours pending newline requests and writes the prefix of a new line. */
+static void start_content(md_render *r)
+{
+    if (r->after_lead)
+        r->pending = 0;
+    if (r->pending > 0 && r->wrote_any) {
+        if (!r->begin_line)
+            end_line(r);
+        if (r->pending > 1) {
+            write_prefix(r);
+            end_line(r);
+        }
+    }
+    r->pending = 0;
+    if (r->begin_line)
+        write_prefix(r);
+    r->after_lead = 0;
+    r->wrote_any = 1;
+}
+
+void md_render_cr(md_render *r)
+{
+    if (!r->after_lead && r->pending < 1)
+        r->pending = 1;
+}
+
+void md_render_blank_line(md_render *r)
+{
+    if (!r->after_lead)
+        r->pending = 2;
+}
+
+void md_render_lead(md_render *r, const char *s)
+{
+    if (!r->after_lead && !r->begin_line && r->pending < 1)
+        r->pending = 1;
+    start_content(r);
+    size_t len = strlen(s);
+    oct_buf_append(&r->out, s, len);
+    r->column += oct_utf8_display_width(s, len);
+    r->after_lead = 1;
+}
+
+void md_render_leave(md_render *r)
+{
+    r->after_lead = 0;
+}
+
+/* Moves everything after the last break space onto a new line. */
+static void wrap_line(md_render *r)
+{
+    size_t tail = r->break_at + 1;
+    oct_buf_reset(&r->scratch);
+    oct_buf_append(&r->scratch, r->out.data + tail, r->out.len - tail);
+    truncate_out(r, r->break_at);
+    r->after_lead = 0;
+    end_line(r);
+    write_prefix(r);
+    oct_buf_append(&r->out, r->scratch.data ? r->scratch.data : "", r->scratch.len);
+    r->column += oct_utf8_display_width(r->scratch.data ? r->scratch.data : "", r->scratch.len);
+}
+
+void md_render_text(md_render *r, const char *s, size_t len)
+{
+    if (len == 0)
+        return;
+    start_content(r);
+    oct_buf_append(&r->out, s, len);
+    r->column += oct_utf8_display_width(s, len);
+    if (r->width > 0 && r->column > r->width && r->break_at != NO_BREAK)
+        wrap_line(r);
+}
+
+void md_render_break_space(md_render *r)
+{
+    start_content(r);
+    if (r->width > 0 && r->column >= r->width) {
+        /* The line is already full: break right here. */
+        end_line(r);
+        return;
+    }
+    if (r->width > 0)
+        r->break_at = r->out.len;
+    oct_buf_putc(&r->out, ' ');
+    r->column += 1;
+}
+
+void md_render_newline(md_render *r)
+{
+    start_content(r);
+    end_line(r);
+}
+
+oct_status md_render_finish(md_render *r)
+{
+    if (r->wrote_any && !r->begin_line)
+        end_line(r);
+    flush(r);
+    return md_render_status(r);
+}
+
+oct_status md_render_status(const md_render *r)
+{
+    if (r->out.status != OCT_OK)
+        return r->out.status;
+    if (r->prefix.status != OCT_OK)
+        return r->prefix.status;
+    if (r->sink)
+        return oct_sink_status(r->sink);
+    return OCT_OK;
+}

@@ -1,0 +1,58 @@
+/*
+ * render.h — a generic line renderer for Markdown-like text (the idea of
+ * cmark's render.c, written for octavo).
+ *
+ * It owns what every text writer needs and no writer should redo: the block
+ * prefix repeated on every line ("> ", list indentation), collapsing of
+ * repeated newline requests into at most one blank line, and greedy wrapping
+ * at break points the writer marked as safe. The writer decides *what* a
+ * break point is; the renderer only decides *where* to use one.
+ */
+#ifndef OCTAVO_MD_RENDER_H
+#define OCTAVO_MD_RENDER_H
+
+#include <octavo/octavo.h>
+
+typedef struct md_render {
+    oct_sink *sink;      /* NULL: output stays in out (tables, tests) */
+    oct_buf out;         /* pending output; flushed to sink at line ends */
+    oct_buf prefix;      /* written at the start of every line */
+    oct_buf scratch;     /* the tail of a line being wrapped */
+    size_t width;        /* wrap lines longer than this; 0: never wrap */
+    size_t column;       /* display columns of the current line */
+    size_t line_start;   /* offset in out where the current line begins */
+    size_t content_start; /* offset just after this line's prefix */
+    size_t break_at;     /* offset of the last usable break space, or SIZE_MAX */
+    int pending;         /* newlines requested: 0, 1 (line end) or 2 (blank line) */
+    int begin_line;      /* nothing written on this line yet, not even the prefix */
+    int after_lead;      /* a list marker / "> " was just written: ignore requests */
+    int wrote_any;       /* something was written at all */
+} md_render;
+
+void md_render_init(md_render *r, oct_sink *sink, size_t width, size_t max_bytes);
+void md_render_free(md_render *r);
+
+/* Block structure. push returns the previous prefix length for pop. */
+size_t md_render_push_prefix(md_render *r, const char *s);
+void md_render_pop_prefix(md_render *r, size_t saved_len);
+/* Ask for the next output to start a new line / after a blank line. */
+void md_render_cr(md_render *r);
+void md_render_blank_line(md_render *r);
+/* Writes a block lead ("- ", "12. ", "> ") on a fresh line; the block's own
+ * first child then continues on that same line. */
+void md_render_lead(md_render *r, const char *s);
+/* Ends the lead state of an empty item / quote so later requests count. */
+void md_render_leave(md_render *r);
+
+/* Content. text never contains a newline; it is never broken. */
+void md_render_text(md_render *r, const char *s, size_t len);
+/* A space the renderer may turn into a line break when the line is full. */
+void md_render_break_space(md_render *r);
+/* Ends the current line inside the block (the prefix repeats). */
+void md_render_newline(md_render *r);
+
+/* Final newline and flush. Returns the sticky status of buffer or sink. */
+oct_status md_render_finish(md_render *r);
+oct_status md_render_status(const md_render *r);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * table.c — tables: GFM pipe tables when every cell is one line of inline
+ * content and the first row is the header; otherwise an HTML table whose
+ * cells keep their content as Markdown between blank lines, so nothing is
+ * lost in strict CommonMark either.
+ */
+#include "table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PAD_WIDTH 40
+
+static int row_is_header(const oct_node *row)
+{
+    if (oct_node_row_section(row) == OCT_ROW_HEAD)
+        return 1;
+    const oct_node *c = oct_node_first_child(row);
+    if (!c)
+        return 0;
+    for (; c; c = oct_node_next(c))
+        if (!oct_node_cell_is_header(c))
+            return 0;
+    return 1;
+}
+
+static int cell_is_one_line(const oct_node *cell)
+{
+    if (oct_node_cell_colspan(cell) != 1 || oct_node_cell_rowspan(cell) != 1)
+        return 0;
+    const oct_node *c = oct_node_first_child(cell);
+    if (!c)
+        return 1;
+    return !oct_node_next(c) && oct_node_get_type(c) == OCT_NODE_PARAGRAPH;
+}
+
+static int is_pipe_table(const md_writer *w, const oct_node *table)
+{
+    if (w->opt.flavour != MD_GFM)
+        return 0;
+    size_t rows = 0;
+    for (const oct_node *row = oct_node_first_child(table); row; row = oct_node_next(row)) {
+        if (oct_node_get_type(row) != OCT_NODE_TABLE_ROW)
+            continue;
+        if (rows == 0 ? !row_is_header(row) : oct_node_row_section(row) == OCT_ROW_HEAD)
+            return 0;
+        for (const oct_node *c = oct_node_first_child(row); c; c = oct_node_next(c))
+            if (!cell_is_one_line(c))
+                return 0;
+        rows++;
+    }
+    return rows > 0;
+}
+
+/* ---------------------------------------------------------- pipe tables */
+
+typedef struct pipe_cell {
+    size_t off, len, width;
+} pipe_cell;
+
+static void write_padded(md_render *r, const char *s, size_t len, size_t width, size_t target,
+                         oct_align align)
+{
+    size_t gap = target > width ? target - width : 0;
+    size_t left = align == OCT_ALIGN_RIGHT ? gap : align == OCT_ALIGN_CENTER ? gap / 2 : 0;
+    for (size_t i = 0; i < left; i++)
+        md_render_text(r, " ", 1);
+    md_render_text(r, s, len);
+    for (size_t i = left; i < gap; i++)
+        md_render_text(r, " ", 1);
+}
+
+static void write_pipe_table(md_writer *w, const oct_node *table)
+{
+    size_t n_rows = 0, n_cols = 0;
+    for (const oct_node *row = oct_node_first_child(table); row; row = oct_node_next(row)) {
+        if (oct_node_get_type(row) != OCT_NODE_TABLE_ROW)
+            continue;
+        size_t cols = 0;
+        for (const oct_node *c = oct_node_first_child(row); c; c = oct_node_next(c))
+            cols++;
+        if (cols > n_cols)
+            n_cols = cols;
+        n_rows++;
+    }
+    if (n_cols == 0)
+        n_cols = 1;
+    pipe_cell *cells = calloc(n_rows * n_cols, sizeof *cells);
+    size_t *widths = calloc(n_cols, sizeof *widths);
+    oct_align *aligns = calloc(n_cols, sizeof *aligns);
+    oct_buf text;
+    oct_buf_init(&text, 0);
+    if (!cells || !widths || !aligns) {
+        w->status = OCT_ERR_NOMEM;
+        goto done;
+    }
+    size_t ri = 0;
+    for (const oct_node *row = oct_node_first_child(table); row && w->status == OCT_OK;
+         row = oct_node_next(row)) {
+        if (oct_node_get_type(row) != OCT_NODE_TABLE_ROW)
+            continue;
+        size_t ci = 0;
+        for (const oct_node *c = oct_node_first_child(row); c; c = oct_node_next(c), ci++) {
+            pipe_cell *pc = &cells[ri * n_cols + ci];
+            if (ri == 0)
+                aligns[ci] = oct_node_cell_align(c);
+            pc->off = text.len;
+            const oct_node *para = oct_node_first_child(c);
+            if (para) {
+                md_render tmp;
+                md_render_init(&tmp, NULL, 0, 0);
+                md_write_inlines(w, &tmp, para, MD_PLACE_TABLE_CELL);
+                md_render_finish(&tmp);
+                size_t len = tmp.out.len;
+                while (len > 0 && tmp.out.data[len - 1] == '\n')
+                    len--;
+                for (size_t i = 0; i < len; i++) /* raw HTML may hold line ends */
+                    oct_buf_putc(&text, tmp.out.data[i] == '\n' ? ' ' : tmp.out.data[i]);
+                md_render_free(&tmp);
+            }
+            pc->len = text.len - pc->off;
+            pc->width = oct_utf8_display_width(text.data ? text.data + pc->off : "", pc->len);
+            if (pc->width > widths[ci])
+                widths[ci] = pc->width;
+        }
+        ri++;
+    }
+    if (text.status != OCT_OK)
+        w->status = text.status;
+    if (w->status != OCT_OK)
+        goto done;
+    for (size_t ci = 0; ci < n_cols; ci++) {
+        if (widths[ci] > MAX_PAD_WIDTH)
+            widths[ci] = 0; /* a long cell: no padding for its column */
+        else if (widths[ci] < 3)
+            widths[ci] = 3;
+    }
+    md_render *r = &w->r;
+    for (size_t row = 0; row < n_rows; row++) {
+        md_render_cr(r);
+        for (size_t ci = 0; ci < n_cols; ci++) {
+            const pipe_cell *pc = &cells[row * n_cols + ci];
+            md_render_text(r, ci == 0 ? "| " : " | ", ci == 0 ? 2 : 3);
+            write_padded(r, text.data ? text.data + pc->off : "", pc->len, pc->width, widths[ci],
+                         aligns[ci]);
+        }
+        md_render_text(r, " |", 2);
+        if (row == 0) {
+            md_render_newline(r);
+            for (size_t ci = 0; ci < n_cols; ci++) {
+                size_t dashes = widths[ci] < 3 ? 3 : widths[ci];
+                md_render_text(r, ci == 0 ? "|" : "|", 1);
+                md_render_text(r, aligns[ci] == OCT_ALIGN_LEFT || aligns[ci] == OCT_ALIGN_CENTER
+                                      ? ":" : "-", 1);
+                for (size_t d = 0; d < dashes; d++)
+                    md_render_text(r, "-", 1);
+                md_render_text(r, aligns[ci] == OCT_ALIGN_RIGHT || aligns[ci] == OCT_ALIGN_CENTER
+                                      ? ":" : "-", 1);
+            }
+            md_render_text(r, "|", 1);
+        }
+    }
+    /* a pipe table has no caption: it follows as a paragraph */
+    for (const oct_node *c = oct_node_first_child(table); c; c = oct_node_next(c)) {
+        if (oct_node_get_type(c) == OCT_NODE_CAPTION && oct_node_first_child(c)) {
+            md_render_blank_line(r);
+            md_write_inlines(w, r, c, MD_PLACE_PARAGRAPH);
+        }
+    }
+done:
+    oct_buf_free(&text);
+    free(cells);
+    free(widths);
+    free(aligns);
+}
+
+/* ---------------------------------------------------------- HTML tables */
+
+static const char *section_tag(oct_row_section s)
+{
+    return s == OCT_ROW_HEAD ? "thead" : s == OCT_ROW_FOOT ? "tfoot" : "tbody";
+}
+
+static void tag_line(md_writer *w, const char *tag)
+{
+    md_render_cr(&w->r);
+    md_render_text(&w->r, tag, strlen(tag));
+}
+
+static const oct_node *prev_row(const oct_node *row)
+{
+    for (const oct_node *p = oct_node_prev(row); p; p = oct_node_prev(p))
+        if (oct_node_get_type(p) == OCT_NODE_TABLE_ROW)
+            return p;
+    return NULL;
+}
+
+static void open_cell(md_writer *w, const oct_node *cell, int empty)
+{
+    char tag[128];
+    const char *name = oct_node_cell_is_header(cell) ? "th" : "td";
+    size_t len = (size_t)snprintf(tag, sizeof tag, "<%s", name);
+    static const char *const align_names[] = {NULL, "left", "center", "right"};
+    oct_align a = oct_node_cell_align(cell);
+    if (a > OCT_ALIGN_NONE && a <= OCT_ALIGN_RIGHT)
+        len += (size_t)snprintf(tag + len, sizeof tag - len, " align=\"%s\"", align_names[a]);
+    if (oct_node_cell_colspan(cell) > 1)
+        len += (size_t)snprintf(tag + len, sizeof tag - len, " colspan=\"%d\"",
+                                oct_node_cell_colspan(cell));
+    if (oct_node_cell_rowspan(cell) > 1)
+        len += (size_t)snprintf(tag + len, sizeof tag - len, " rowspan=\"%d\"",
+                                oct_node_cell_rowspan(cell));
+    if (empty)
+        snprintf(tag + len, sizeof tag - len, "></%s>", name);
+    else
+        snprintf(tag + len, sizeof tag - len, ">");
+    tag_line(w, tag);
+}
+
+int md_table_enter(md_writer *w, const oct_node *n)
+{
+    switch (oct_node_get_type(n)) {
+    case OCT_NODE_TABLE:
+        if (is_pipe_table(w, n)) {
+            write_pipe_table(w, n);
+            return 1;
+        }
+        tag_line(w, "<table>");
+        return 0;
+    case OCT_NODE_TABLE_ROW: {
+        const oct_node *p = prev_row(n);
+        oct_row_section s = oct_node_row_section(n);
+        if (!p || oct_node_row_section(p) != s) {
+            char tag[16];
+            if (p) {
+                snprintf(tag, sizeof tag, "</%s>", section_tag(oct_node_row_section(p)));
+                tag_line(w, tag);
+            }
+            snprintf(tag, sizeof tag, "<%s>", section_tag(s));
+            tag_line(w, tag);
+        }
+        tag_line(w, "<tr>");
+        return 0;
+    }
+    case OCT_NODE_TABLE_CELL: {
+        int empty = oct_node_first_child(n) == NULL;
+        open_cell(w, n, empty);
+        if (empty)
+            return 1;
+        /* a blank line ends the HTML block: the content is Markdown again */
+        md_render_blank_line(&w->r);
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+void md_table_exit(md_writer *w, const oct_node *n)
+{
+    char tag[16];
+    switch (oct_node_get_type(n)) {
+    case OCT_NODE_TABLE: {
+        if (is_pipe_table(w, n))
+            return;
+        const oct_node *last = NULL;
+        for (const oct_node *c = oct_node_last_child(n); c && !last; c = oct_node_prev(c))
+            if (oct_node_get_type(c) == OCT_NODE_TABLE_ROW)
+                last = c;
+        if (last) {
+            snprintf(tag, sizeof tag, "</%s>", section_tag(oct_node_row_section(last)));
+            tag_line(w, tag);
+        }
+        tag_line(w, "</table>");
+        break;
+    }
+    case OCT_NODE_TABLE_ROW:
+        tag_line(w, "</tr>");
+        break;
+    case OCT_NODE_TABLE_CELL:
+        if (!oct_node_first_child(n))
+            return;
+        md_render_blank_line(&w->r);
+        snprintf(tag, sizeof tag, "</%s>", oct_node_cell_is_header(n) ? "th" : "td");
+        tag_line(w, tag);
+        break;
+    default:
+        break;
+    }
+}
+
+void md_table_caption(md_writer *w, const oct_node *caption)
+{
+    if (!oct_node_first_child(caption))
+        return;
+    tag_line(w, "<caption>");
+    md_render_blank_line(&w->r);
+    md_write_inlines(w, &w->r, caption, MD_PLACE_PARAGRAPH);
+    md_render_blank_line(&w->r);
+    tag_line(w, "</caption>");
+}
+
+void md_table_free(md_writer *w)
+{
+    (void)w;
+}

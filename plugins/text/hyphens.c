@@ -1,0 +1,249 @@
+/*
+ * hyphens.c — is "know-/ledge" one word?
+ *
+ * A word split by a hyphen at a line end is joined without the hyphen only
+ * when the joined word occurs, unsplit, somewhere else in the same text;
+ * otherwise the hyphen is kept ("twenty-/five" -> "twenty-five"). Two passes,
+ * both linear: collect the candidates in a hash set, then scan every word of
+ * the text once against it.
+ */
+#include "text_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_JOINED 64
+
+typedef struct candidate {
+    uint64_t hash;
+    uint32_t offset;   /* into words */
+    uint8_t len;
+    uint8_t attested;
+    uint8_t used;
+} candidate;
+
+struct text_hyphens {
+    candidate *slots;
+    size_t mask;       /* slots - 1; 0 when empty */
+    size_t count;
+    size_t min_len, max_len;
+    oct_buf words;
+};
+
+static uint64_t hash_step(uint64_t h, unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        c = (unsigned char)(c - 'A' + 'a');
+    return (h ^ c) * 0x100000001b3ULL;
+}
+
+#define HASH_INIT 0xcbf29ce484222325ULL
+
+static unsigned char lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; }
+
+static int same_word(const char *stored, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)stored[i] != lower((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+static candidate *find(const text_hyphens *h, uint64_t hash, const char *s, size_t len)
+{
+    if (!h->mask)
+        return NULL;
+    for (size_t i = (size_t)hash & h->mask;; i = (i + 1) & h->mask) {
+        candidate *c = &h->slots[i];
+        if (!c->used)
+            return NULL;
+        if (c->hash == hash && c->len == len && same_word(h->words.data + c->offset, s, len))
+            return c;
+    }
+}
+
+size_t text_trailing_word_start(const char *s, size_t len)
+{
+    size_t start = len;
+    while (start > 0) {
+        size_t k = start - 1;
+        while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80 && start - k < 4)
+            k--;
+        uint32_t cp;
+        oct_utf8_decode(s + k, start - k, &cp);
+        if (!text_is_word_cp(cp) || (cp >= '0' && cp <= '9'))
+            break;
+        start = k;
+    }
+    return start;
+}
+
+size_t text_leading_word_len(const char *s, size_t len)
+{
+    size_t n = 0;
+    while (n < len) {
+        uint32_t cp;
+        const size_t k = oct_utf8_decode(s + n, len - n, &cp);
+        if (!text_is_word_cp(cp) || (cp >= '0' && cp <= '9'))
+            break;
+        n += k;
+    }
+    return n;
+}
+
+/* The split halves of a line-end hyphenation between lines i and i + 1. */
+static int split_word(const text_source *src, size_t i, const char **left, size_t *llen,
+                      const char **right, size_t *rlen)
+{
+    const text_line *a = &src->lines[i];
+    const char *s = text_line_str(src, i);
+    if (a->len < 2 || s[a->len - 1] != '-' || s[a->len - 2] == '-')
+        return 0;
+    const size_t start = text_trailing_word_start(s, a->len - 1);
+    if (start == a->len - 1)
+        return 0;
+    const char *t = text_line_str(src, i + 1);
+    const size_t tl = src->lines[i + 1].len;
+    if (!text_is_lower_start(t, tl))
+        return 0;
+    *left = s + start;
+    *llen = a->len - 1 - start;
+    *right = t;
+    *rlen = text_leading_word_len(t, tl);
+    return *rlen > 0 && *llen + *rlen <= MAX_JOINED;
+}
+
+static int insert(text_hyphens *h, const char *l, size_t ll, const char *r, size_t rl)
+{
+    uint64_t hash = HASH_INIT;
+    for (size_t i = 0; i < ll; i++)
+        hash = hash_step(hash, (unsigned char)l[i]);
+    for (size_t i = 0; i < rl; i++)
+        hash = hash_step(hash, (unsigned char)r[i]);
+    char joined[MAX_JOINED];
+    memcpy(joined, l, ll);
+    memcpy(joined + ll, r, rl);
+    if (find(h, hash, joined, ll + rl))
+        return 1;
+    size_t i = (size_t)hash & h->mask;
+    while (h->slots[i].used)
+        i = (i + 1) & h->mask;
+    candidate *c = &h->slots[i];
+    c->used = 1;
+    c->hash = hash;
+    c->len = (uint8_t)(ll + rl);
+    c->offset = (uint32_t)h->words.len;
+    for (size_t k = 0; k < ll + rl; k++)
+        oct_buf_putc(&h->words, lower((unsigned char)joined[k]));
+    h->count++;
+    if (ll + rl < h->min_len)
+        h->min_len = ll + rl;
+    if (ll + rl > h->max_len)
+        h->max_len = ll + rl;
+    return h->words.status == OCT_OK;
+}
+
+/* Marks every candidate that occurs as a whole word anywhere in the text. */
+static void attest(text_hyphens *h, const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        const unsigned char c = (unsigned char)text[i];
+        int word;
+        size_t k = 1;
+        if (c < 0x80) {
+            word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        } else {
+            uint32_t cp;
+            k = oct_utf8_decode(text + i, len - i, &cp);
+            word = text_is_word_cp(cp);
+        }
+        if (!word) {
+            i += k;
+            continue;
+        }
+        const size_t start = i;
+        uint64_t hash = HASH_INIT;
+        while (i < len) {
+            const unsigned char d = (unsigned char)text[i];
+            size_t n = 1;
+            if (d < 0x80) {
+                if (!((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z')))
+                    break;
+            } else {
+                uint32_t cp;
+                n = oct_utf8_decode(text + i, len - i, &cp);
+                if (!text_is_word_cp(cp))
+                    break;
+            }
+            for (size_t b = 0; b < n; b++)
+                hash = hash_step(hash, (unsigned char)text[i + b]);
+            i += n;
+        }
+        const size_t wl = i - start;
+        if (wl >= h->min_len && wl <= h->max_len) {
+            candidate *cand = find(h, hash, text + start, wl);
+            if (cand)
+                cand->attested = 1;
+        }
+    }
+}
+
+text_hyphens *text_hyphens_new(const text_source *src)
+{
+    text_hyphens *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    oct_buf_init(&h->words, 0);
+    h->min_len = SIZE_MAX;
+    size_t splits = 0;
+    const char *l, *r;
+    size_t ll, rl;
+    for (size_t i = 0; i + 1 < src->n_lines; i++)
+        if (!text_line_gone(src, i) && !text_gap_before(src, i + 1) &&
+            split_word(src, i, &l, &ll, &r, &rl))
+            splits++;
+    if (splits == 0)
+        return h;
+    size_t slots = 16;
+    while (slots < splits * 2)
+        slots *= 2;
+    h->slots = calloc(slots, sizeof *h->slots);
+    if (!h->slots) {
+        text_hyphens_free(h);
+        return NULL;
+    }
+    h->mask = slots - 1;
+    for (size_t i = 0; i + 1 < src->n_lines; i++)
+        if (!text_line_gone(src, i) && !text_gap_before(src, i + 1) &&
+            split_word(src, i, &l, &ll, &r, &rl) && !insert(h, l, ll, r, rl)) {
+            text_hyphens_free(h);
+            return NULL;
+        }
+    attest(h, src->text, src->len);
+    return h;
+}
+
+void text_hyphens_free(text_hyphens *h)
+{
+    if (!h)
+        return;
+    free(h->slots);
+    oct_buf_free(&h->words);
+    free(h);
+}
+
+int text_hyphens_attested(const text_hyphens *h, const char *left, size_t llen,
+                          const char *right, size_t rlen)
+{
+    if (!h || !h->mask || llen + rlen > MAX_JOINED)
+        return 0;
+    uint64_t hash = HASH_INIT;
+    char joined[MAX_JOINED];
+    memcpy(joined, left, llen);
+    memcpy(joined + llen, right, rlen);
+    for (size_t i = 0; i < llen + rlen; i++)
+        hash = hash_step(hash, (unsigned char)joined[i]);
+    const candidate *c = find(h, hash, joined, llen + rlen);
+    return c && c->attested;
+}

@@ -1,0 +1,591 @@
+/* The octavo command line, run as a child process: exit codes, the one-line
+ * messages on stderr, atomic output, stdin/stdout, metadata overrides,
+ * several inputs, plugin directories. Conversions use the "octest" test
+ * plugin (tests/plugins) so every byte of output is predictable. */
+#define _XOPEN_SOURCE 700 /* posix_openpt for the terminal test */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "octavo/octavo.h"
+#include "octest.h"
+
+typedef struct fixture {
+    char dir[512];
+    char good[1024];   /* directory with octest.so only */
+    char broken[1024]; /* every broken plugin plus good.so */
+    char in[1024];     /* dir/in.octest */
+    char out[1024];    /* dir/out.octest */
+} fixture;
+
+static const char sample[] = "title: Sample Title\nfirst line\nsecond line\n";
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (f == NULL) return -1;
+    octest_tempdir(f->dir, sizeof f->dir);
+    snprintf(f->good, sizeof f->good, "%s", octest_env("OCTEST_GOOD_PLUGIN_DIR"));
+    snprintf(f->broken, sizeof f->broken, "%s", octest_env("OCTEST_BROKEN_PLUGIN_DIR"));
+    octest_path(f->in, sizeof f->in, f->dir, "in.octest");
+    octest_path(f->out, sizeof f->out, f->dir, "out.octest");
+    octest_write_file(f->in, sample, sizeof sample - 1);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    octest_remove_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+static void dump_result(const char *what, const octest_result *r)
+{
+    print_error("%s: exit %d\n--- stdout ---\n%s\n--- stderr ---\n%s\n", what, r->exit_code,
+                r->out, r->err);
+}
+
+static void expect_exit(const octest_result *r, int code)
+{
+    if (r->exit_code != code) {
+        dump_result("unexpected exit code", r);
+        fail_msg("exit code %d, want %d", r->exit_code, code);
+    }
+}
+
+/* stderr is exactly one line starting with "octavo: " (+ prefix after it). */
+static void expect_one_line_error(const octest_result *r, const char *prefix)
+{
+    char want[2048];
+    snprintf(want, sizeof want, "octavo: %s", prefix ? prefix : "");
+    if (strncmp(r->err, want, strlen(want)) != 0 || octest_count_lines(r->err) != 1 ||
+        r->err[r->err_len - 1] != '\n') {
+        dump_result("unexpected stderr", r);
+        fail_msg("stderr should be one line starting with \"%s\"", want);
+    }
+}
+
+static void expect_file(const char *path, const char *want)
+{
+    size_t len = 0;
+    char *got = octest_read_file(path, &len);
+    if (got == NULL) fail_msg("%s missing", path);
+    if (len != strlen(want) || memcmp(got, want, len) != 0) {
+        fail_msg("%s: got \"%s\", want \"%s\"", path, got, want);
+    }
+    free(got);
+}
+
+/* ------------------------------------------------------ informational */
+
+static void test_version(void **state)
+{
+    (void)state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--version", NULL);
+    expect_exit(&r, 0);
+    assert_non_null(strstr(r.out, OCTAVO_VERSION_STRING));
+    assert_int_equal(r.err_len, 0);
+    octest_result_free(&r);
+}
+
+static void test_help(void **state)
+{
+    (void)state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--help", NULL);
+    expect_exit(&r, 0);
+    const char *must[] = {"--list-formats", "--plugin-dir", "--output", "--from", "--to",
+                          "--metadata", "--variable", "--version"};
+    for (size_t i = 0; i < sizeof must / sizeof must[0]; i++) {
+        if (strstr(r.out, must[i]) == NULL) fail_msg("--help does not mention %s", must[i]);
+    }
+    assert_int_equal(r.err_len, 0);
+    octest_result_free(&r);
+}
+
+/* The line of s that contains word as a whole token, copied into line. */
+static int find_line(const char *s, const char *word, char *line, size_t size)
+{
+    const size_t wl = strlen(word);
+    for (const char *p = s; *p != '\0';) {
+        const char *eol = strchr(p, '\n');
+        const size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        for (const char *q = p; q + wl <= p + len; q++) {
+            const int starts = q == p || q[-1] == ' ' || q[-1] == '\t';
+            const int ends = q + wl == p + len || q[wl] == ' ' || q[wl] == '\t';
+            if (starts && ends && memcmp(q, word, wl) == 0) {
+                snprintf(line, size, "%.*s", (int)len, p);
+                return 1;
+            }
+        }
+        p += len + (eol != NULL);
+    }
+    return 0;
+}
+
+static void test_list_formats(void **state)
+{
+    fixture *f = *state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "--list-formats", NULL);
+    expect_exit(&r, 0);
+    char line[1024];
+    if (!find_line(r.out, "octest", line, sizeof line)) {
+        dump_result("--list-formats", &r);
+        fail_msg("octest not listed");
+    }
+    assert_non_null(strstr(line, "octest.so"));
+    assert_non_null(strstr(line, "1.2.3"));
+    char bin_line[1024];
+    assert_true(find_line(r.out, "octest-bin", bin_line, sizeof bin_line));
+    assert_non_null(strstr(bin_line, "octest.so"));
+    /* octest reads and writes, octest-bin only writes: the lines say so
+     * differently even once the names are set aside. */
+    assert_string_not_equal(line + strlen("octest"), bin_line + strlen("octest-bin"));
+    octest_result_free(&r);
+}
+
+/* -------------------------------------------------------- usage errors */
+
+static void test_unknown_option(void **state)
+{
+    (void)state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--no-such-option", "x.txt", NULL);
+    expect_exit(&r, 2);
+    expect_one_line_error(&r, NULL);
+    assert_non_null(strstr(r.err, "--no-such-option"));
+    assert_int_equal(r.out_len, 0);
+    octest_result_free(&r);
+}
+
+static void test_unknown_output_format(void **state)
+{
+    fixture *f = *state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "nosuchformat", f->in, NULL);
+    expect_exit(&r, 2);
+    expect_one_line_error(&r, NULL);
+    assert_non_null(strstr(r.err, "nosuchformat"));
+    octest_result_free(&r);
+}
+
+static void test_unknown_input_format(void **state)
+{
+    fixture *f = *state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-f", "nosuchformat", "-t",
+                   "octest", f->in, NULL);
+    expect_exit(&r, 2);
+    expect_one_line_error(&r, NULL);
+    assert_non_null(strstr(r.err, "nosuchformat"));
+    octest_result_free(&r);
+}
+
+/* -------------------------------------------------------- input errors */
+
+static void test_missing_input(void **state)
+{
+    fixture *f = *state;
+    char missing[1100], out[1100];
+    octest_path(missing, sizeof missing, f->dir, "does-not-exist.octest");
+    octest_path(out, sizeof out, f->dir, "out.octest");
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, missing, "-o", out, NULL);
+    expect_exit(&r, 3);
+    char prefix[1200];
+    snprintf(prefix, sizeof prefix, "%s: ", missing);
+    expect_one_line_error(&r, prefix);
+    assert_false(octest_exists(out));
+    octest_result_free(&r);
+}
+
+static void test_parse_error_names_line(void **state)
+{
+    fixture *f = *state;
+    const char bad[] = "title: T\nfine\n!parse-error\n";
+    octest_write_file(f->in, bad, sizeof bad - 1);
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "octest", f->in, "-o",
+                   f->out, NULL);
+    expect_exit(&r, 3);
+    char prefix[1200];
+    snprintf(prefix, sizeof prefix, "%s: line 3: octest parse error on purpose", f->in);
+    expect_one_line_error(&r, prefix);
+    assert_false(octest_exists(f->out));
+    octest_result_free(&r);
+}
+
+/* ----------------------------------------------- output and atomicity */
+
+static void test_output_into_missing_directory(void **state)
+{
+    fixture *f = *state;
+    char out[1100];
+    octest_path(out, sizeof out, f->dir, "missing-dir/out.octest");
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, f->in, "-o", out, NULL);
+    expect_exit(&r, 5);
+    expect_one_line_error(&r, NULL);
+    assert_non_null(strstr(r.err, "out.octest"));
+    assert_false(octest_exists(out));
+    assert_int_equal(octest_dir_entries(f->dir), 1); /* in.octest only */
+    octest_result_free(&r);
+}
+
+/* A failed conversion never clobbers an existing output file. */
+static void test_failed_input_keeps_old_output(void **state)
+{
+    fixture *f = *state;
+    char missing[1100], out[1100];
+    octest_path(missing, sizeof missing, f->dir, "missing.octest");
+    octest_path(out, sizeof out, f->dir, "out.octest");
+    octest_write_file(out, "precious\n", 9);
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, missing, "-o", out, NULL);
+    expect_exit(&r, 3);
+    expect_file(out, "precious\n");
+    assert_int_equal(octest_dir_entries(f->dir), 2);
+    octest_result_free(&r);
+}
+
+static void test_failed_writer_keeps_old_output(void **state)
+{
+    fixture *f = *state;
+    octest_write_file(f->out, "precious\n", 9);
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-V", "fail=on", f->in, "-o",
+                   f->out, NULL);
+    expect_exit(&r, 4);
+    expect_one_line_error(&r, NULL);
+    assert_non_null(strstr(r.err, "failed on purpose"));
+    expect_file(f->out, "precious\n");
+    assert_int_equal(octest_dir_entries(f->dir), 2); /* no temporary left */
+    octest_result_free(&r);
+}
+
+static void test_output_format_from_extension(void **state)
+{
+    fixture *f = *state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, f->in, "-o", f->out, NULL);
+    expect_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    assert_int_equal(r.out_len, 0);
+    expect_file(f->out, sample);
+    assert_int_equal(octest_dir_entries(f->dir), 2);
+    octest_result_free(&r);
+}
+
+static void test_output_to_stdout(void **state)
+{
+    fixture *f = *state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "octest", f->in, "-o", "-",
+                   NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.out, sample);
+    assert_false(octest_exists("-"));
+    octest_result_free(&r);
+}
+
+static void test_input_from_stdin(void **state)
+{
+    fixture *f = *state;
+    const char in[] = "title: From Stdin\nline one\n";
+    octest_result r;
+    octest_run_cli(&r, in, sizeof in - 1, NULL, "--plugin-dir", f->good, "-f", "octest", "-t",
+                   "octest", "-", NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.out, in);
+    octest_result_free(&r);
+}
+
+static void test_metadata_override(void **state)
+{
+    fixture *f = *state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "octest", "-M",
+                   "title=Overridden", f->in, NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.out, "title: Overridden\nfirst line\nsecond line\n");
+    octest_result_free(&r);
+
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "octest", "--metadata",
+                   "title=Long Form", f->in, NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.out, "title: Long Form\nfirst line\nsecond line\n");
+    octest_result_free(&r);
+}
+
+static void test_several_inputs_in_order(void **state)
+{
+    fixture *f = *state;
+    char a[1100], b[1100], c[1100];
+    octest_path(a, sizeof a, f->dir, "a.octest");
+    octest_path(b, sizeof b, f->dir, "b.octest");
+    octest_path(c, sizeof c, f->dir, "c.octest");
+    octest_write_file(a, "title: From A\nalpha\n", 20);
+    octest_write_file(b, "title: From B\nbeta\n", 19);
+    octest_write_file(c, "gamma\ndelta\n", 12);
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "octest", "-V",
+                   "chapters=off", a, b, c, NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.out, "title: From A\nalpha\nbeta\ngamma\ndelta\n");
+    octest_result_free(&r);
+
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "octest", "-V",
+                   "chapters=off", c, a, NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.out, "title: From A\ngamma\ndelta\nalpha\n");
+    octest_result_free(&r);
+
+    /* By default each input is a chapter: its title heads its content. */
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "octest", a, b, c, NULL);
+    expect_exit(&r, 0);
+    const char *order[] = {"title: From A\n", "From A\n", "alpha\n", "From B\n", "beta\n",
+                           "gamma\n", "delta\n"};
+    const char *at = r.out;
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        const char *next = strstr(at, order[i]);
+        if (next == NULL) fail_msg("\"%s\" missing or out of order in:\n%s", order[i], r.out);
+        at = next + strlen(order[i]);
+    }
+    octest_result_free(&r);
+}
+
+/* ---------------------------------------------------- plugins, logging */
+
+static void test_broken_plugin_dir(void **state)
+{
+    fixture *f = *state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->broken, "-t", "octest", f->in, NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.out, sample);
+    const char *named[] = {"no_entry.so",      "wrong_abi.so", "small_descriptor.so",
+                           "huge_descriptor.so", "init_fails.so", "zz_duplicate.so",
+                           "not_elf.so"};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        if (strstr(r.err, named[i]) == NULL) {
+            dump_result("--plugin-dir broken", &r);
+            fail_msg("no diagnostic names %s", named[i]);
+        }
+    }
+    /* Every diagnostic is one line of its own, in the usual form, and each
+     * broken plugin gets exactly one. */
+    for (const char *p = r.err; *p != '\0'; p = strchr(p, '\n') + 1) {
+        assert_true(strncmp(p, "octavo: ", 8) == 0);
+        if (strchr(p, '\n') == NULL) fail_msg("stderr does not end with a newline");
+    }
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        size_t lines = 0;
+        for (const char *p = r.err; *p != '\0'; p = strchr(p, '\n') + 1) {
+            const char *hit = strstr(p, named[i]);
+            if (hit != NULL && hit < strchr(p, '\n')) lines++;
+        }
+        if (lines != 1) fail_msg("%s named on %zu lines", named[i], lines);
+    }
+    octest_result_free(&r);
+}
+
+static void test_plugin_path_environment(void **state)
+{
+    fixture *f = *state;
+    char env[1100];
+    snprintf(env, sizeof env, "OCTAVO_PLUGIN_PATH=%s", f->good);
+    const char *const extra[] = {env, NULL};
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, extra, "-t", "octest", f->in, NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.out, sample);
+    octest_result_free(&r);
+
+    /* Without it (and without --plugin-dir) the test format is unknown. */
+    octest_run_cli(&r, NULL, 0, NULL, "-t", "octest", f->in, NULL);
+    expect_exit(&r, 2);
+    octest_result_free(&r);
+}
+
+static void test_warnings_and_quiet(void **state)
+{
+    fixture *f = *state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-V", "warn=on", "-t", "octest",
+                   f->in, NULL);
+    expect_exit(&r, 0);
+    char want[1200];
+    snprintf(want, sizeof want, "octavo: %s: warning: octest reader was asked to warn\n", f->in);
+    assert_string_equal(r.err, want);
+    assert_string_equal(r.out, sample);
+    octest_result_free(&r);
+
+    octest_run_cli(&r, NULL, 0, NULL, "-q", "--plugin-dir", f->good, "-V", "warn=on", "-t",
+                   "octest", f->in, NULL);
+    expect_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    assert_string_equal(r.out, sample);
+    octest_result_free(&r);
+}
+
+static void test_dump_tree(void **state)
+{
+    fixture *f = *state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "--dump-tree", f->in, NULL);
+    expect_exit(&r, 0);
+    assert_non_null(strstr(r.out, "paragraph"));
+    assert_non_null(strstr(r.out, "first line"));
+    octest_result free_me = r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "tree", f->in, NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.out, free_me.out); /* --dump-tree is -t tree */
+    octest_result_free(&free_me);
+    octest_result_free(&r);
+}
+
+/* Binary output is refused on a terminal: stdout is a pseudo-terminal. */
+static void test_binary_refuses_terminal(void **state)
+{
+    fixture *f = *state;
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0) skip();
+    assert_int_equal(grantpt(master), 0);
+    assert_int_equal(unlockpt(master), 0);
+    const char *slave_name = ptsname(master);
+    assert_non_null(slave_name);
+    int slave = open(slave_name, O_RDWR | O_NOCTTY);
+    assert_true(slave >= 0);
+    int perr[2];
+    assert_int_equal(pipe(perr), 0);
+
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, slave, 1);
+    posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
+    posix_spawn_file_actions_addclose(&fa, perr[0]);
+    posix_spawn_file_actions_addclose(&fa, master);
+    const char *argv[] = {octest_env("OCTAVO_CLI"), "--plugin-dir", f->good, "-t", "octest-bin",
+                          f->in, NULL};
+    char **env = octest_child_env(NULL);
+    pid_t pid;
+    assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, env), 0);
+    free(env);
+    posix_spawn_file_actions_destroy(&fa);
+    close(slave);
+    close(perr[1]);
+    char err[4096];
+    size_t n = 0;
+    ssize_t got;
+    while (n < sizeof err - 1 && (got = read(perr[0], err + n, sizeof err - 1 - n)) > 0) {
+        n += (size_t)got;
+    }
+    err[n] = '\0';
+    close(perr[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    close(master);
+    assert_true(WIFEXITED(status));
+    assert_int_not_equal(WEXITSTATUS(status), 0);
+    assert_true(strncmp(err, "octavo: ", 8) == 0);
+    assert_int_equal(octest_count_lines(err), 1);
+
+    /* To a pipe the same conversion is fine. */
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "octest-bin", f->in, NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.out, sample);
+    octest_result_free(&r);
+}
+
+/* --------------------------------------------- end to end, real plugins */
+
+/* The text reader and Markdown writer are other engineers' work: check only
+ * what must hold whatever their style. */
+static void test_text_to_markdown(void **state)
+{
+    fixture *f = *state;
+    char article[1024], out[1100];
+    octest_path(article, sizeof article, octest_env("OCTAVO_SOURCE_DIR"), "samples/article.txt");
+    if (!octest_exists(article)) {
+        print_message("skipped: %s not written yet\n", article);
+        skip();
+    }
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--list-formats", NULL);
+    char line[1024];
+    const int have = r.exit_code == 0 && find_line(r.out, "text", line, sizeof line) &&
+                     find_line(r.out, "markdown", line, sizeof line);
+    octest_result_free(&r);
+    if (!have) {
+        print_message("skipped: text or markdown plugin not built\n");
+        skip();
+    }
+
+    octest_path(out, sizeof out, f->dir, "out.md");
+    octest_run_cli(&r, NULL, 0, NULL, article, "-o", out, NULL);
+    expect_exit(&r, 0);
+    octest_result_free(&r);
+    size_t len = 0;
+    char *md = octest_read_file(out, &len);
+    assert_non_null(md);
+    assert_true(len > 100);
+    assert_true(oct_utf8_is_valid(md, len));
+    /* The headline of samples/article.txt, as a heading or the front
+     * matter's title; the body's words are there too. */
+    const char *headline = "Grid of Promises";
+    const char *at = strstr(md, headline);
+    if (at == NULL) fail_msg("headline \"%s\" missing from the Markdown", headline);
+    const char *bol = at;
+    while (bol > md && bol[-1] != '\n') bol--;
+    const int atx = bol[0] == '#';
+    const char *fm_end = strncmp(md, "---\n", 4) == 0 ? strstr(md + 4, "\n---") : NULL;
+    const int front_matter = fm_end != NULL && at < fm_end && strncmp(bol, "title:", 6) == 0;
+    const char *eol = strchr(at, '\n');
+    const int setext = eol != NULL && (eol[1] == '=' || eol[1] == '-');
+    if (!atx && !front_matter && !setext) fail_msg("headline is neither a heading nor front matter");
+    assert_non_null(strstr(md, "curtailment"));
+    free(md);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_help),
+        T(test_list_formats),
+        cmocka_unit_test(test_unknown_option),
+        T(test_unknown_output_format),
+        T(test_unknown_input_format),
+        T(test_missing_input),
+        T(test_parse_error_names_line),
+        T(test_output_into_missing_directory),
+        T(test_failed_input_keeps_old_output),
+        T(test_failed_writer_keeps_old_output),
+        T(test_output_format_from_extension),
+        T(test_output_to_stdout),
+        T(test_input_from_stdin),
+        T(test_metadata_override),
+        T(test_several_inputs_in_order),
+        T(test_broken_plugin_dir),
+        T(test_plugin_path_environment),
+        T(test_warnings_and_quiet),
+        T(test_dump_tree),
+        T(test_binary_refuses_terminal),
+        T(test_text_to_markdown),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

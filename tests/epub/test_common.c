@@ -1,0 +1,158 @@
+/*
+ * test_common.c — the shared writer helpers (plugins/common): reproducible
+ * zip packages and cleaned XML output.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "octavo/octavo.h"
+#include "xmlout.h"
+#include "zippkg.h"
+
+static unsigned char *build_zip(size_t *len)
+{
+    oct_zip *z = oct_zip_new(NULL);
+    oct_sink *sink = oct_sink_new_memory(0);
+    const unsigned char *data;
+    unsigned char *copy;
+    char big[10000];
+
+    memset(big, 'a', sizeof big);
+    assert_non_null(z);
+    assert_int_equal(oct_zip_add(z, "mimetype", "application/epub+zip", 20, OCT_ZIP_STORE, NULL),
+                     OCT_OK);
+    assert_int_equal(oct_zip_add(z, "dir/b.txt", big, sizeof big, OCT_ZIP_DEFLATE, NULL), OCT_OK);
+    assert_int_equal(oct_zip_add(z, "a.txt", "", 0, OCT_ZIP_DEFLATE, NULL), OCT_OK);
+    assert_int_equal(oct_zip_add_owned(z, "caf\xC3\xA9.txt", strdup("owned"), 5, OCT_ZIP_DEFLATE,
+                                       NULL),
+                     OCT_OK);
+    assert_int_equal(oct_zip_finish(z, sink, NULL), OCT_OK);
+    oct_zip_free(z);
+    data = oct_sink_memory_data(sink, len);
+    copy = malloc(*len);
+    memcpy(copy, data, *len);
+    oct_sink_close(sink);
+    return copy;
+}
+
+static void test_zip_reproducible_and_ordered(void **state)
+{
+    (void)state;
+    size_t la, lb;
+    unsigned char *a = build_zip(&la);
+    unsigned char *b;
+    zip_error_t zerr;
+    zip_source_t *src;
+    zip_t *za;
+    zip_stat_t st;
+    static const char *const order[] = {"mimetype", "dir/b.txt", "a.txt", "caf\xC3\xA9.txt"};
+
+    setenv("TZ", "Pacific/Kiritimati", 1); /* timestamps must not depend on the zone */
+    b = build_zip(&lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    assert_memory_equal(a + 30, "mimetype", 8);
+    assert_int_equal(a[28] | a[29] << 8, 0);
+    zip_error_init(&zerr);
+    src = zip_source_buffer_create(a, la, 0, &zerr);
+    za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+    assert_non_null(za);
+    assert_int_equal(zip_get_num_entries(za, 0), 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(zip_stat_index(za, (zip_uint64_t)i, 0, &st), 0);
+        assert_string_equal(st.name, order[i]);
+        assert_int_equal(st.comp_method, i == 0 ? ZIP_CM_STORE : ZIP_CM_DEFLATE);
+    }
+    assert_int_equal(zip_stat_index(za, 1, 0, &st), 0);
+    assert_int_equal(st.size, 10000);
+    assert_true(st.comp_size < 200);
+    zip_discard(za);
+    zip_error_fini(&zerr);
+    free(a);
+    free(b);
+    unsetenv("TZ");
+}
+
+static void test_zip_refuses_bad_names(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"../x", "a/../x", "/abs", "a\\b", "", "a//b", "a/",
+                                      "./a", "tab\there", "bad\xff"};
+    oct_zip *z = oct_zip_new(NULL);
+    oct_error err;
+
+    assert_int_equal(oct_zip_add(z, "ok", "x", 1, OCT_ZIP_STORE, NULL), OCT_OK);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(oct_zip_add(z, bad[i], "x", 1, OCT_ZIP_STORE, &err),
+                         OCT_ERR_INVALID_ARG);
+    assert_int_equal(oct_zip_add(z, "ok", "y", 1, OCT_ZIP_STORE, &err), OCT_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.message, "duplicate"));
+    /* "a..b" is a legal name: only whole ".." segments are refused. */
+    assert_int_equal(oct_zip_add(z, "a..b", "x", 1, OCT_ZIP_STORE, NULL), OCT_OK);
+    oct_zip_free(z); /* never finished: no leak */
+}
+
+static void test_xml_cleans_text(void **state)
+{
+    (void)state;
+    oct_xml x;
+    const char *data;
+    size_t len;
+    char *s;
+
+    assert_int_equal(oct_xml_begin(&x, 1), OCT_OK);
+    oct_xml_start(&x, "root");
+    oct_xml_attr(&x, "a", "q\"<&>\x01\x7f end");
+    oct_xml_attrf(&x, "n", "%d-%s", 42, "x");
+    static const char raw[] = "t\x00\x02<tab>\t\xC2\x85 bad\xff\xfe ok\xEF\xBF\xBE";
+    oct_xml_text(&x, raw, sizeof raw - 1);
+    oct_xml_element(&x, "empty", "");
+    oct_xml_start(&x, "e");
+    oct_xml_end_element(&x);
+    assert_int_equal(oct_xml_end(&x, &data, &len), OCT_OK);
+    s = strndup(data, len);
+    assert_non_null(strstr(s, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"));
+    assert_non_null(strstr(s, "a=\"q&quot;&lt;&amp;&gt; end\""));
+    assert_non_null(strstr(s, "n=\"42-x\""));
+    assert_non_null(strstr(s, ">t&lt;tab&gt;\t bad\xEF\xBF\xBD\xEF\xBF\xBD ok<empty></empty><e/>"));
+    free(s);
+    oct_xml_free(&x);
+}
+
+static void test_xml_long_text(void **state)
+{
+    (void)state;
+    oct_xml x;
+    const char *data;
+    size_t len, n = 100000;
+    char *big = malloc(n);
+
+    /* Multi-byte characters across the internal chunk boundary survive. */
+    for (size_t i = 0; i + 2 <= n; i += 2)
+        memcpy(big + i, "\xC3\xA9", 2);
+    oct_xml_begin(&x, 0);
+    oct_xml_start(&x, "r");
+    oct_xml_text(&x, big, n);
+    assert_int_equal(oct_xml_end(&x, &data, &len), OCT_OK);
+    assert_true(oct_utf8_is_valid(data, len));
+    assert_true(len > n);
+    oct_xml_free(&x);
+    free(big);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_zip_reproducible_and_ordered),
+        cmocka_unit_test(test_zip_refuses_bad_names),
+        cmocka_unit_test(test_xml_cleans_text),
+        cmocka_unit_test(test_xml_long_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
