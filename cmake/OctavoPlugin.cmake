@@ -12,6 +12,9 @@ function(octavo_add_plugin name)
     LIBRARY_OUTPUT_DIRECTORY "${OCTAVO_PLUGIN_BUILD_DIR}"
     C_VISIBILITY_PRESET hidden)
   target_link_libraries(octavo_plugin_${name} PRIVATE octavo ${P_LIBRARIES})
-  target_link_options(octavo_plugin_${name} PRIVATE "LINKER:--no-undefined")
+  # clang's sanitizer runtimes live in the executable: no --no-undefined there.
+  if(NOT OCTAVO_FUZZ)
+    target_link_options(octavo_plugin_${name} PRIVATE "LINKER:--no-undefined")
+  endif()
   install(TARGETS octavo_plugin_${name} LIBRARY DESTINATION "${OCTAVO_PLUGIN_SUBDIR}")
 endfunction()

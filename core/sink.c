@@ -180,6 +180,19 @@ oct_sink *oct_sink_open_file(const char *path, oct_error *err)
         oct_error_set(err, OCT_ERR_OUTPUT, path, 0, "is a directory");
         goto fail;
     }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device or pipe (/dev/null, /dev/full, a FIFO) is written to as it
+         * is: renaming a file over it would replace the device itself. */
+        s->kind = SINK_STDOUT;
+        s->path = strdup(path);
+        s->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (!s->path || s->fd < 0) {
+            int e = errno;
+            oct_error_set(err, OCT_ERR_OUTPUT, path, 0, "cannot open output: %s", strerror(e));
+            goto fail;
+        }
+        return s;
+    }
     s->path = strdup(path);
     /* The temporary file lives in the target's directory, so the final
      * rename is atomic (same file system). */
@@ -257,6 +270,7 @@ void oct_sink_close(oct_sink *s)
     if (!s) return;
     if (s->kind == SINK_STDOUT) {
         if (!s->committed) flush_buffer(s);
+        if (s->path && s->fd >= 0) close(s->fd);
     } else if (s->kind == SINK_FILE) {
         if (s->fd >= 0) close(s->fd);
         if (!s->committed && s->tmp) unlink(s->tmp);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "../batch.h"
 
 /* On SIGINT/SIGTERM: remove temporary outputs (old outputs were never
  * touched) and leave at once with the conventional status. */
@@ -86,6 +87,50 @@ static int report(const oct_error *err, oct_status st)
     return oct_status_exit_code(e.status);
 }
 
+/* Options that only make sense with --output-dir. */
+static const char *batch_only_option(const cli_args *a)
+{
+    if (a->include.len) return "--include";
+    if (a->exclude.len) return "--exclude";
+    if (a->jobs) return "-j";
+    if (a->fail_fast) return "--fail-fast";
+    if (a->report_json) return "--report";
+    if (a->junit_xml) return "--junit";
+    if (a->incremental) return "--incremental";
+    if (a->shard_count) return "--shard";
+    return NULL;
+}
+
+static int run_batch(oct_context *ctx, const cli_args *args, const oct_convert_request *req)
+{
+    batch_options opt = {
+        .inputs = args->inputs.items,
+        .n_inputs = args->inputs.len,
+        .output_dir = args->output_dir,
+        .include = args->include.items,
+        .n_include = args->include.len,
+        .exclude = args->exclude.items,
+        .n_exclude = args->exclude.len,
+        .jobs = args->jobs,
+        .fail_fast = args->fail_fast,
+        .fail_if_warnings = args->fail_if_warnings,
+        .incremental = args->incremental,
+        .verbosity = args->verbosity,
+        .shard_index = args->shard_index,
+        .shard_count = args->shard_count,
+        .report_json = args->report_json,
+        .junit_xml = args->junit_xml,
+        .request = *req,
+        .fingerprint = args->variables.items,
+        .n_fingerprint = args->variables.len,
+    };
+    /* Warnings always reach the batch, which shows or silences them itself
+     * and records them in the reports. */
+    oct_context_set_verbosity(ctx, args->verbosity >= 2 ? OCT_SEV_DEBUG
+                                   : args->verbosity == 1 ? OCT_SEV_INFO : OCT_SEV_WARNING);
+    return batch_run(ctx, &opt);
+}
+
 int main(int argc, char **argv)
 {
     cli_args args;
@@ -115,6 +160,20 @@ int main(int argc, char **argv)
     if (args.show_version || args.list_formats) {
         if (args.show_version) show_version(reg);
         if (args.list_formats) list_formats(reg);
+        goto done;
+    }
+    if (args.merge_reports) {
+        rc = batch_merge_reports(args.merge_reports, args.inputs.items, args.inputs.len);
+        goto done;
+    }
+    if (!args.output_dir && batch_only_option(&args)) {
+        fprintf(stderr, "octavo: %s needs --output-dir (try --help)\n", batch_only_option(&args));
+        rc = 2;
+        goto done;
+    }
+    if (args.output_dir && args.output) {
+        fprintf(stderr, "octavo: -o and --output-dir cannot be used together (try --help)\n");
+        rc = 2;
         goto done;
     }
     if (args.inputs.len == 0) {
@@ -175,9 +234,17 @@ int main(int argc, char **argv)
         rc = report(&err, OCT_ERR_UNKNOWN_FORMAT);
         goto done;
     }
+    if (args.output_dir) {
+        rc = run_batch(ctx, &args, &req);
+        goto done;
+    }
     install_signal_handlers();
     oct_status st = oct_convert(ctx, &req, &err);
     if (st) rc = report(&err, st);
+    else if (args.fail_if_warnings && oct_context_warning_count(ctx) > 0) {
+        fprintf(stderr, "octavo: warnings treated as errors (--fail-if-warnings)\n");
+        rc = 3;
+    }
 
 done:
     oct_context_free(ctx);

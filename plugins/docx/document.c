@@ -34,6 +34,8 @@ typedef struct frame {
     int ilvl;               /* LIST: its level */
     int loose;              /* LIST, LIST_ITEM: paragraphs spaced apart */
     int pending_number;     /* LIST_ITEM: its number is not yet written */
+    int in_item;            /* inside a list item (not across table cells) */
+    int item_ilvl;          /* ... and that item's level */
     oct_task task;
     int hyperlink;          /* LINK: a w:hyperlink element was opened */
     int bold_cell;          /* TABLE_CELL: header cell in a body row */
@@ -265,7 +267,8 @@ static void bookmark(render *r, const char *id)
 
 typedef struct para_props {
     const char *style;
-    int num_id, ilvl;       /* num_id 0: not numbered */
+    int numbered;           /* carries a w:numPr */
+    int num_id, ilvl;       /* num_id 0: "no number", a list item's later block */
     int border;             /* thematic break */
     int loose;
     int first_in_note;
@@ -289,7 +292,7 @@ static void paragraph_properties(render *r, const para_props *pp)
     oct_xml_start(x, "w:pPr");
     if (pp->style)
         docx_val(x, "w:pStyle", pp->style);
-    if (pp->num_id) {
+    if (pp->numbered) {
         oct_xml_start(x, "w:numPr");
         docx_val_int(x, "w:ilvl", pp->ilvl);
         docx_val_int(x, "w:numId", pp->num_id);
@@ -314,7 +317,9 @@ static void paragraph_properties(render *r, const para_props *pp)
         oct_xml_attr(x, "w:after", "120");
         oct_xml_end_element(x);
     }
-    if (levels > 0) {
+    /* a numbered paragraph takes its indent from its level unless a quote
+     * or definition around the list indents further */
+    if (levels > 0 && (!pp->num_id || r->quote_depth + r->dd_depth > 0)) {
         oct_xml_start(x, "w:ind");
         oct_xml_attrf(x, "w:left", "%d", levels * INDENT_STEP);
         if (pp->num_id)
@@ -393,8 +398,14 @@ static void open_paragraph(render *r, frame *container, const char *style, int b
     r->after_heading = 0;
     if (container->type == OCT_NODE_LIST_ITEM && container->pending_number) {
         container->pending_number = 0;
+        pp.numbered = 1;
         pp.num_id = container->num_id;
         pp.ilvl = container->ilvl;
+    } else if (container->in_item) {
+        /* Later blocks of an item: numId 0 shows no number, and tells
+         * readers such as pandoc that the block continues the item. */
+        pp.numbered = 1;
+        pp.ilvl = container->item_ilvl;
     }
     pp.loose = container->type == OCT_NODE_LIST_ITEM && container->loose;
     pp.border = border;
@@ -663,6 +674,7 @@ static void enter_table(render *r, frame *f)
     if (t->col_width < 1)
         t->col_width = 1;
     t->leading_head = 1;
+    f->in_item = 0;
     if (!grid_reserve(&t->g, t->ncols))
         docx_fail(r->w, OCT_ERR_NOMEM);
     f->table = r->ntables - 1;
@@ -742,6 +754,7 @@ static void enter_cell(render *r, frame *f)
     f->saved_quote = r->quote_depth;
     f->saved_list = r->list_depth;
     f->saved_dd = r->dd_depth;
+    f->in_item = 0;
     r->quote_depth = r->list_depth = r->dd_depth = 0;
     r->last_was_para = 0;
     r->last_was_table = 0;
@@ -761,21 +774,84 @@ static void exit_cell(render *r, frame *f)
 
 #define HYPERLINK_MAX 2000 /* Word rejects longer hyperlink targets */
 
-/* A relationship target must be a URI: bytes outside printable ASCII and
- * the few characters URIs forbid are percent-encoded. */
+/* Zero-width and bidi marks pasted around URLs in real pages. */
+static size_t invisible_prefix(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == 0xE2 && u[1] == 0x80 && ((u[2] >= 0x8B && u[2] <= 0x8F) ||
+                                         (u[2] >= 0xAA && u[2] <= 0xAE)))
+        return 3;
+    if (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0xA0)
+        return 3;
+    if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+        return 3;
+    if (u[0] == ' ' || u[0] == '\t' || u[0] == '\n' || u[0] == '\r')
+        return 1;
+    return 0;
+}
+
+static int is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* A relative reference whose first segment holds a ':' would read as a
+ * scheme: such targets get a "./" in front. */
+static int needs_dot_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] != ':' && s[i] != '/' && s[i] != '?' && s[i] != '#')
+        i++;
+    if (i == n || s[i] != ':')
+        return 0;
+    if (i == 0)
+        return 1;
+    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+        return 1;
+    for (size_t j = 1; j < i; j++) {
+        char c = s[j];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '-' || c == '.'))
+            return 1;
+    }
+    return 0;
+}
+
+/* A relationship target must be an RFC 3986 URI (xs:anyURI): surrounding
+ * blanks and invisible marks go, bytes outside printable ASCII and the
+ * characters URIs forbid are percent-encoded, as are a '%' that starts no
+ * escape and every '#' after the first. */
 static char *uri_escape(const char *url)
 {
     static const char hex[] = "0123456789ABCDEF";
+    size_t skip;
+    while ((skip = invisible_prefix(url)) > 0)
+        url += skip;
     size_t n = strlen(url);
-    if (n > HYPERLINK_MAX)
+    while (n && (url[n - 1] == ' ' || url[n - 1] == '\t' || url[n - 1] == '\n' ||
+                 url[n - 1] == '\r'))
+        n--;
+    if (n == 0 || n > HYPERLINK_MAX)
         return NULL;
-    char *out = malloc(n * 3 + 1);
+    char *out = malloc(n * 3 + 3);
     if (!out)
         return NULL;
     size_t j = 0;
+    if (needs_dot_prefix(url, n)) {
+        out[j++] = '.';
+        out[j++] = '/';
+    }
+    int seen_hash = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)url[i];
-        if (c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}", c)) {
+        int escape = c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}[]", c) != NULL;
+        if (c == '%' && !(i + 2 < n && is_hex(url[i + 1]) && is_hex(url[i + 2])))
+            escape = 1;
+        if (c == '#') {
+            escape = seen_hash;
+            seen_hash = 1;
+        }
+        if (escape) {
             out[j++] = '%';
             out[j++] = hex[c >> 4];
             out[j++] = hex[c & 15];
@@ -965,13 +1041,15 @@ static void title_block(render *r)
 static void enter_list_item(render *r, frame *f)
 {
     f->pending_number = 1;
+    f->in_item = 1;
+    f->item_ilvl = f->ilvl;
     f->task = oct_node_item_task(f->node);
     f->para_style = "ListParagraph";
     const oct_node *first = oct_node_first_child(f->node);
     oct_node_type t = first ? oct_node_get_type(first) : OCT_NODE_NONE;
     /* the number sits on the item's first paragraph; anything else first
      * (a nested list, a table) gets an empty numbered paragraph above it */
-    if (first && t != OCT_NODE_PARAGRAPH && t != OCT_NODE_CODE_BLOCK)
+    if (first && t != OCT_NODE_PARAGRAPH && t != OCT_NODE_CODE_BLOCK && t != OCT_NODE_HEADING)
         empty_paragraph(r, f, NULL);
 }
 

@@ -79,7 +79,8 @@ typedef struct epub_image {
 } epub_image;
 
 typedef struct epub_chapter {
-    const oct_node *start; /* heading that opens it; NULL for the first */
+    const oct_node *start; /* heading that starts its file; NULL for the first */
+    const oct_node *opening; /* first heading, when nothing comes before it */
     char file[32];         /* "ch001.xhtml" */
     char *title;           /* for <title>: its heading's text or the book title */
 } epub_chapter;

@@ -61,7 +61,7 @@ static nav_entry *collect_entries(const epub_book *b, size_t *count)
         e[n].label = t->label;
         e[n].depth = t->depth;
         /* A chapter's opening heading links to the file itself. */
-        if (id && b->chapters[t->chapter].start != t->heading)
+        if (id && b->chapters[t->chapter].opening != t->heading)
             snprintf(e[n].href, sizeof e[n].href, "%s#%s", file, id);
         else
             snprintf(e[n].href, sizeof e[n].href, "%s", file);

@@ -468,6 +468,8 @@ static oct_status plan_main(planner *p, int split_level, int top_level)
                 st = OCT_ERR_NOMEM;
                 break;
             }
+            if (!has_content && !b->chapters[chapter].opening)
+                b->chapters[chapter].opening = n;
             if (!b->chapters[chapter].title && *label && split_level > 0 && level <= split_level)
                 b->chapters[chapter].title = strdup(label);
             if (*label && level < top_level + b->toc_depth) {

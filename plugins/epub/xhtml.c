@@ -31,6 +31,7 @@ typedef struct writer {
     int open;                     /* a file is being written into x */
     int chapter;                  /* the chapter being written */
     int in_link;                  /* inside <a>: no nested links */
+    int body_used;                /* something was written into <body> */
     const epub_note *backlink;    /* to write at the start of the next <p> */
     /* Rank of the open row group (thead 0, tbody 1, tfoot 2) of each open
      * table, innermost last; -1 before the first row. */
@@ -129,6 +130,7 @@ static void open_el(writer *w, const char *name, const oct_node *n, const char *
 {
     const char *id = n ? epub_anchor_id(w->b, n) : NULL;
 
+    w->body_used = 1;
     oct_xml_start(&w->x, name);
     if (id)
         oct_xml_attr(&w->x, "id", id);
@@ -147,6 +149,7 @@ static void empty_anchor(writer *w, const oct_node *n, int block)
 
     if (!id)
         return;
+    w->body_used = 1;
     oct_xml_start(&w->x, block ? "div" : "span");
     oct_xml_attr(&w->x, "id", id);
     close_el(w);
@@ -730,6 +733,7 @@ static void finish_file(writer *w, const char *name)
 static void begin_chapter(writer *w, int chapter)
 {
     w->chapter = chapter;
+    w->body_used = 0;
     epub_xhtml_begin(w->b, &w->x, w->b->chapters[chapter].title, "bodymatter");
     w->open = 1;
 }
@@ -738,6 +742,11 @@ static void end_chapter(writer *w)
 {
     if (w->b->notes_mode == EPUB_NOTES_CHAPTER)
         render_notes_of(w, w->chapter, 0);
+    if (!w->body_used) {
+        /* XHTML 1.1 wants at least one block in <body>. */
+        oct_xml_start(&w->x, "div");
+        close_el(w);
+    }
     finish_file(w, w->b->chapters[w->chapter].file);
 }
 

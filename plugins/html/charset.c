@@ -101,6 +101,14 @@ static int meta_charset(const unsigned char *data, size_t len, char *label, size
     return 0;
 }
 
+static int has_non_ascii(const unsigned char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (data[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
 size_t html_detect_charset(const unsigned char *data, size_t len, const char *content_type,
                            char *label, size_t label_size)
 {
@@ -119,8 +127,18 @@ size_t html_detect_charset(const unsigned char *data, size_t len, const char *co
     int found = 0;
     if (content_type)
         found = charset_param(content_type, strlen(content_type), label, label_size);
-    if (!found)
-        found = meta_charset(data, len, label, label_size);
+    if (!found && meta_charset(data, len, label, label_size)) {
+        found = 1;
+        /* A saved page is often re-encoded to UTF-8 while its <meta> still
+         * names the original charset; non-ASCII text that is valid UTF-8 is
+         * practically never GBK or windows-1252 by accident. */
+        canonical_label(label, label_size);
+        if (strcasecmp(label, "UTF-8") != 0 && has_non_ascii(data, len) &&
+            oct_utf8_is_valid((const char *)data, len)) {
+            snprintf(label, label_size, "UTF-8");
+            return 0;
+        }
+    }
     if (found) {
         canonical_label(label, label_size);
         /* A document that could declare itself in ASCII is not UTF-16. */

@@ -66,9 +66,7 @@ static xmlNodePtr attempt(ex_ctx *ex, xmlNodePtr page, uint32_t *len)
     xmlUnlinkNode(work);
     xmlFreeNode(work);
     ex_empty_trash(ex);
-    if (article != NULL)
-        ex_clear_private(article);
-    ex_info_reset(ex);
+    ex_info_reset(ex); /* stale indexes left in nodes never match a record */
     return article;
 }
 
@@ -96,7 +94,6 @@ int oct_html_extract(xmlDocPtr doc, oct_context *ctx, oct_extract_result *out)
     ex_read_metadata(&ex, root);
     ex_prep_document(&ex, page);
     ex_empty_trash(&ex);
-    ex_clear_private(root);
     ex_info_reset(&ex);
     if (ex.nomem)
         goto done;

@@ -82,14 +82,14 @@ unsigned ex_tag_class(ex_tag tag)
 
 /* ------------------------------------------------------------ side table */
 
-static ex_info dummy_info;
-
 ex_info *ex_info_of(ex_ctx *ex, xmlNodePtr node)
 {
     uintptr_t id = (uintptr_t)node->_private;
     if (id != 0 && id <= ex->n_info) {
         size_t i = id - 1;
-        return &ex->blocks[i / EX_INFO_BLOCK][i % EX_INFO_BLOCK];
+        ex_info *info = &ex->blocks[i / EX_INFO_BLOCK][i % EX_INFO_BLOCK];
+        if (info->node == node)
+            return info;
     }
     size_t i = ex->n_info;
     if (i / EX_INFO_BLOCK >= ex->n_blocks) {
@@ -104,15 +104,18 @@ ex_info *ex_info_of(ex_ctx *ex, xmlNodePtr node)
     }
     ex_info *info = &ex->blocks[i / EX_INFO_BLOCK][i % EX_INFO_BLOCK];
     memset(info, 0, sizeof *info);
+    info->node = node;
     if (node->type == XML_ELEMENT_NODE)
         info->tag = ex_tag_lookup(node->name);
     ex->n_info++;
     node->_private = (void *)(uintptr_t)ex->n_info;
     return info;
 nomem:
+    /* The run is abandoned; callers only need something to write into. */
     ex->nomem = 1;
-    memset(&dummy_info, 0, sizeof dummy_info);
-    return &dummy_info;
+    memset(&ex->scratch, 0, sizeof ex->scratch);
+    ex->scratch.tag = node->type == XML_ELEMENT_NODE ? ex_tag_lookup(node->name) : EX_TAG_NONE;
+    return &ex->scratch;
 }
 
 ex_tag ex_tag_of(ex_ctx *ex, xmlNodePtr node)
@@ -122,8 +125,8 @@ ex_tag ex_tag_of(ex_ctx *ex, xmlNodePtr node)
     return ex_info_of(ex, node)->tag;
 }
 
-/* Forgets every record; nodes still pointing into the table must be
- * cleared with ex_clear_private before they are looked up again. */
+/* Forgets every record. Nodes keeping a stale index are harmless: a record
+ * is only theirs if it names them. */
 void ex_info_reset(ex_ctx *ex)
 {
     ex->n_info = 0;

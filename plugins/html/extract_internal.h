@@ -101,6 +101,7 @@ typedef struct ex_stats {
 } ex_stats;
 
 typedef struct ex_info {
+    xmlNodePtr node;       /* owner; a stale _private index never matches */
     ex_tag tag;
     ex_stats st;
     double score;          /* Readability's contentScore */
@@ -108,6 +109,7 @@ typedef struct ex_info {
     uint8_t data_table;    /* set on tables by ex_mark_data_tables */
     uint8_t in_data_table; /* some ancestor is a data table (set on walk entry) */
     uint8_t alt_hits;      /* how many close runner-up candidates sit below */
+    uint8_t measured;      /* text node: st already holds its figures */
 } ex_info;
 
 typedef struct ex_vec {
@@ -129,6 +131,7 @@ typedef struct ex_ctx {
     int has_meta_byline;  /* metadata names an author: keep byline nodes */
     int byline_found;
     int nomem;
+    ex_info scratch;      /* handed out when the table cannot grow */
 } ex_ctx;
 
 /* ---- extract_dom.c: tags, side table, tree surgery */

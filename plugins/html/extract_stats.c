@@ -92,13 +92,19 @@ static void finish(ex_ctx *ex, xmlNodePtr node)
 {
     ex_info *info = ex_info_of(ex, node);
     ex_stats st;
-    memset(&st, 0, sizeof st);
     if (ex_is_text(node)) {
-        if (node->content != NULL)
-            ex_text_measure((const char *)node->content, strlen((const char *)node->content), &st);
-        info->st = st;
+        /* text is never edited, so its figures hold for the whole attempt */
+        if (!info->measured) {
+            memset(&st, 0, sizeof st);
+            if (node->content != NULL)
+                ex_text_measure((const char *)node->content, strlen((const char *)node->content),
+                                &st);
+            info->st = st;
+            info->measured = 1;
+        }
         return;
     }
+    memset(&st, 0, sizeof st);
     if (node->type != XML_ELEMENT_NODE) {
         info->st = st;
         return;

@@ -202,8 +202,10 @@ void html_notes_free(html_notes *notes)
 
 const char *html_notes_enter(html_notes *notes, const xmlNode *n)
 {
+    if (notes->n == 0)
+        return NULL;
     const char *id = html_attr(n, "id");
-    if (!id || !*id || notes->n == 0)
+    if (!id || !*id)
         return NULL;
     const uintptr_t index = (uintptr_t)xmlHashLookup(notes->by_id, (const xmlChar *)id);
     if (!index || notes->v[index - 1].el != n)

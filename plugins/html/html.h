@@ -105,6 +105,7 @@ oct_status html_read_metadata(oct_context *ctx, xmlDocPtr dom, const html_base *
 #define HTML_JSONLD_MAX_AUTHORS 16
 typedef struct html_jsonld {
     char *headline;
+    char *name;
     char *description;
     char *date_published;
     char *publisher;

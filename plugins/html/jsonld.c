@@ -81,8 +81,7 @@ static char *image_of(json_t *v)
 static void fill(html_jsonld *out, json_t *obj)
 {
     out->headline = dup_string(json_object_get(obj, "headline"));
-    if (!out->headline)
-        out->headline = dup_string(json_object_get(obj, "name"));
+    out->name = dup_string(json_object_get(obj, "name"));
     out->description = dup_string(json_object_get(obj, "description"));
     out->date_published = dup_string(json_object_get(obj, "datePublished"));
     out->publisher = name_of(json_object_get(obj, "publisher"));
@@ -156,6 +155,7 @@ int html_jsonld_parse(const char *text, size_t len, html_jsonld *out)
 void html_jsonld_free(html_jsonld *j)
 {
     free(j->headline);
+    free(j->name);
     free(j->description);
     free(j->date_published);
     free(j->publisher);

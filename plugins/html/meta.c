@@ -60,7 +60,8 @@ static void meta_tag(found *f, const char *key, const char *content)
     if (!strcasecmp(key, "og:title")) first(&f->og_title, content);
     else if (!strcasecmp(key, "dc.title") || !strcasecmp(key, "dcterms.title") ||
              !strcasecmp(key, "dc:title")) first(&f->dc_title, content);
-    else if (!strcasecmp(key, "title")) first(&f->meta_title, content);
+    else if (!strcasecmp(key, "title") || !strcasecmp(key, "parsely-title"))
+        first(&f->meta_title, content);
     else if (!strcasecmp(key, "twitter:title")) first(&f->twitter_title, content);
     else if (!strcasecmp(key, "og:description")) first(&f->og_description, content);
     else if (!strcasecmp(key, "description")) first(&f->description, content);
@@ -316,6 +317,72 @@ static void set_date(oct_doc *doc, const found *f)
     }
 }
 
+/* Schema.org pages often carry both: a "name" that repeats the page title
+ * and a "headline" that is a teaser, or the other way round. */
+static const char *jsonld_title(const html_jsonld *j, const char *page_title)
+{
+    if (j->name && j->headline && page_title && strstr(page_title, j->name) &&
+        !strstr(page_title, j->headline))
+        return j->name;
+    return j->headline ? j->headline : j->name;
+}
+
+static int count_words(const char *s, size_t len)
+{
+    int words = 0, in_word = 0;
+    for (size_t i = 0; i < len; i++) {
+        const int space = html_is_space((unsigned char)s[i]);
+        words += !space && !in_word;
+        in_word = !space;
+    }
+    return words;
+}
+
+/* Where a separator (" | ", " - ", " – ", " — ", " :: ", " / ", " » ")
+ * starts in s, the last one when last is set; NULL when none. */
+static const char *find_separator(const char *s, int last, size_t *sep_len)
+{
+    static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ", " / ",
+                                       " \xC2\xBB ", " > ", NULL};
+    const char *best = NULL;
+    for (size_t i = 0; seps[i]; i++) {
+        for (const char *p = strstr(s, seps[i]); p; p = strstr(p + 1, seps[i])) {
+            if (!best || (last ? p > best : p < best)) {
+                best = p;
+                *sep_len = strlen(seps[i]);
+            }
+            if (!last)
+                break;
+        }
+    }
+    return best;
+}
+
+/* "Headline | Site" -> "Headline": the site's name is metadata of its own.
+ * When fewer than two words are left, "Site | Headline" is assumed and the
+ * part after the first separator taken if it has three words; else the
+ * title stays whole. */
+static char *strip_site_name(const char *title)
+{
+    char *t = clean(title);
+    if (!t)
+        return NULL;
+    size_t sep_len = 0;
+    const char *last = find_separator(t, 1, &sep_len);
+    if (!last)
+        return t;
+    const size_t keep = (size_t)(last - t);
+    if (count_words(t, keep) >= 2) {
+        t[keep] = '\0';
+        return t;
+    }
+    const char *first_sep = find_separator(t, 0, &sep_len);
+    const char *rest = first_sep + sep_len;
+    if (count_words(rest, strlen(rest)) >= 3)
+        memmove(t, rest, strlen(rest) + 1);
+    return t;
+}
+
 oct_status html_read_metadata(oct_context *ctx, xmlDocPtr dom, const html_base *base,
                               oct_doc *doc)
 {
@@ -325,9 +392,18 @@ oct_status html_read_metadata(oct_context *ctx, xmlDocPtr dom, const html_base *
     collect(f, dom);
     const html_jsonld *j = f->have_jsonld ? &f->jsonld : NULL;
 
-    const char *titles[] = {j ? j->headline : NULL, f->dc_title,   f->og_title,
-                            f->meta_title,          f->twitter_title, f->title_element};
+    char *page_title = f->title_element ? strip_site_name(f->title_element) : NULL;
+    const char *titles[] = {j ? jsonld_title(j, f->title_element) : NULL,
+                            f->dc_title,
+                            f->og_title,
+                            f->meta_title,
+                            f->twitter_title,
+                            page_title};
+    const char *publishers[] = {f->og_site_name, j ? j->publisher : NULL, f->dc_publisher,
+                                f->application_name};
+    const char *site = pick(publishers, 4);
     set_clean(doc, OCT_META_TITLE, pick(titles, 6), 0);
+    free(page_title);
 
     set_authors(doc, f);
     set_date(doc, f);
@@ -337,9 +413,7 @@ oct_status html_read_metadata(oct_context *ctx, xmlDocPtr dom, const html_base *
                                   f->twitter_description};
     set_clean(doc, OCT_META_DESCRIPTION, pick(descriptions, 5), 0);
 
-    const char *publishers[] = {f->og_site_name, j ? j->publisher : NULL, f->dc_publisher,
-                                f->application_name};
-    set_clean(doc, OCT_META_PUBLISHER, pick(publishers, 4), 0);
+    set_clean(doc, OCT_META_PUBLISHER, site, 0);
 
     const char *langs[] = {f->html_lang, f->content_language, f->dc_language, f->og_locale,
                            j ? j->language : NULL};

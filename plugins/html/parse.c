@@ -1,6 +1,8 @@
 /* parse.c — bytes to a libxml2 HTML tree. */
 #include <string.h>
 
+#include <libxml/HTMLtree.h>
+
 #include "html.h"
 
 /* Recovering, silent, offline: no network, no entity substitution, no DTD.
@@ -11,6 +13,14 @@
 #define PARSE_OPTIONS                                                                      \
     (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |   \
      XML_PARSE_HUGE)
+
+static int is_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!html_is_space((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
 
 oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct_error *err)
 {
@@ -43,6 +53,9 @@ oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct
     const char *url = in->url ? in->url : NULL;
     xmlDocPtr dom = htmlReadMemory(prepared.data ? prepared.data : "", (int)prepared.len, url,
                                    "UTF-8", PARSE_OPTIONS);
+    /* libxml2 gives no tree for an empty page; the model's is empty too. */
+    if (!dom && is_blank(prepared.data, prepared.len))
+        dom = htmlNewDocNoDtD(NULL, NULL);
     oct_buf_free(&prepared);
     if (!dom)
         return oct_error_set(err, OCT_ERR_PARSE, in->name, 0, "libxml2 could not parse the HTML");

@@ -51,8 +51,13 @@ void html_base_init(html_base *b, xmlDocPtr dom, const oct_input *in, const oct_
     else if (doc_base && !has_scheme(doc_base))
         b->path = strdup(doc_base);
 
+    /* <base> belongs in <head>; looking only there keeps big pages cheap. */
     xmlNode *root = xmlDocGetRootElement(dom);
-    xmlNode *base = root ? html_find_descendant(root, "base", 100000) : NULL;
+    xmlNode *head = NULL;
+    for (xmlNode *c = root ? root->children : NULL; c && !head; c = c->next)
+        if (html_is(c, "head"))
+            head = c;
+    xmlNode *base = head ? html_find_descendant(head, "base", 10000) : NULL;
     const char *href = base ? html_attr(base, "href") : NULL;
     if (!href)
         return;

@@ -6,6 +6,7 @@
 #include "markdown.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int needs_quotes(const char *v)
@@ -21,17 +22,16 @@ static int needs_quotes(const char *v)
     for (size_t i = 0; special[i]; i++)
         if (strcmp(v, special[i]) == 0)
             return 1;
-    int numeric = 1;
     for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
         if (*p < 0x20 || *p == 0x7f || *p == '\\')
             return 1;
         if ((p[0] == ':' || p[0] == ' ') && (p[1] == ' ' || p[1] == '#' || p[1] == '\0'))
             return 1;
-        if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '+' || *p == 'e' ||
-              *p == 'E'))
-            numeric = 0;
     }
-    return numeric;
+    /* a number would be read as one, not as text */
+    char *end;
+    strtod(v, &end);
+    return *end == '\0';
 }
 
 static void put_scalar(md_render *r, const char *v)

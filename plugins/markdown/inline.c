@@ -207,7 +207,7 @@ static uint32_t first_out(const md_writer *w, size_t i)
     case C_HARD:
         return c->soft == SOFT_DROP ? ' ' : '\\';
     default:
-        return c->soft == SOFT_DROP ? 0 : ' ';
+        return c->soft == SOFT_DROP ? 0 : c->soft == SOFT_NEWLINE ? '\n' : ' ';
     }
 }
 
@@ -281,27 +281,22 @@ static int right_flanking(int before, int after)
     return before != CL_WS && (before != CL_PUNCT || after == CL_WS || after == CL_PUNCT);
 }
 
-/* An opener (or closer) is usable only if it can open and cannot close (or
- * the reverse) for every class its neighbours might have: no rule of three,
- * no surprise pairing. */
-static int delim_ok(unsigned before, unsigned after, int closing)
+/* What a run of c can do with neighbours of these classes (spec 6.2). */
+static int can_open_with(uint32_t c, int b, int a)
 {
-    for (int b = 0; b < 3; b++) {
-        if (!(before & (1u << b)))
-            continue;
-        for (int a = 0; a < 3; a++) {
-            if (!(after & (1u << a)))
-                continue;
-            int lf = left_flanking(b, a), rf = right_flanking(b, a);
-            if (closing ? !(rf && !lf) : !(lf && !rf))
-                return 0;
-        }
-    }
-    return 1;
+    int lf = left_flanking(b, a), rf = right_flanking(b, a);
+    return c == '_' ? lf && (!rf || b == CL_PUNCT) : lf;
 }
 
-/* Whether a text run of c with these neighbours could open or close. */
-static int run_active(uint32_t c, unsigned before, unsigned after)
+static int can_close_with(uint32_t c, int b, int a)
+{
+    int lf = left_flanking(b, a), rf = right_flanking(b, a);
+    return c == '_' ? rf && (!lf || a == CL_PUNCT) : rf;
+}
+
+/* Over every class the neighbours might have: all (1) or any (0). */
+static int holds(int (*f)(uint32_t, int, int), uint32_t c, unsigned before, unsigned after,
+                 int all)
 {
     for (int b = 0; b < 3; b++) {
         if (!(before & (1u << b)))
@@ -309,16 +304,11 @@ static int run_active(uint32_t c, unsigned before, unsigned after)
         for (int a = 0; a < 3; a++) {
             if (!(after & (1u << a)))
                 continue;
-            int lf = left_flanking(b, a), rf = right_flanking(b, a);
-            if (c == '_') {
-                if ((lf && (!rf || b == CL_PUNCT)) || (rf && (!lf || a == CL_PUNCT)))
-                    return 1;
-            } else if (lf || rf) {
-                return 1;
-            }
+            if (f(c, b, a) != all)
+                return !all;
         }
     }
-    return 0;
+    return all;
 }
 
 /* ------------------------------------------------------ pass 1: flatten */
@@ -367,8 +357,10 @@ static void add_code_span(md_writer *w, const oct_node *n, md_inline_place place
 {
     size_t len;
     const char *s = oct_node_literal(n, &len);
-    if (len == 0)
-        return; /* an empty code span cannot be written */
+    if (len == 0) {
+        add_mark(w, "<code></code>", flags); /* no backtick form for it */
+        return;
+    }
     size_t longest = 0, run = 0;
     int all_space = 1;
     for (size_t i = 0; i < len; i++) {
@@ -414,7 +406,10 @@ static void add_link_tail(md_writer *w, const char *url, const char *title, unsi
 {
     oct_buf_reset(&w->tmp);
     oct_buf_puts(&w->tmp, "](");
-    md_append_destination(&w->tmp, url ? url : "");
+    if ((!url || !*url) && title)
+        oct_buf_puts(&w->tmp, "<>"); /* a bare title would read as the URL */
+    else
+        md_append_destination(&w->tmp, url ? url : "");
     if (title) {
         oct_buf_putc(&w->tmp, ' ');
         md_append_title(&w->tmp, title);
@@ -673,93 +668,160 @@ static void decide_breaks(md_writer *w, md_inline_place place)
 
 /* ------------------------------------------------ pass 3: emphasis pairs */
 
+static int char_slot(uint32_t c) { return c == '*' ? 0 : c == '_' ? 1 : c == '~' ? 2 : -1; }
+
+/* Picks each pair's delimiters, outer pairs first. An opener must be able
+ * to open whatever its neighbours turn out to be, a closer to close; an
+ * opener that could also close is taken only if no enclosing pair uses the
+ * same character (it might close that one instead). Equal runs on both
+ * sides keep cmark's rule of three out of play. */
 static void resolve_delims(md_writer *w)
 {
     size_t n = w->n_cells;
-    /* The closing cell of each delimiter. */
-    size_t *close_at = NULL;
     if (w->n_delims == 0)
         return;
-    close_at = calloc(w->n_delims, sizeof *close_at);
-    size_t *open_at = calloc(w->n_delims, sizeof *open_at);
-    if (!close_at || !open_at) {
+    size_t *close_at = calloc(w->n_delims, sizeof *close_at);
+    size_t *stack = calloc(w->n_delims, sizeof *stack);
+    if (!close_at || !stack) {
         free(close_at);
-        free(open_at);
+        free(stack);
         w->status = OCT_ERR_NOMEM;
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (w->cells[i].kind != C_DELIM)
-            continue;
-        if (w->cells[i].flags & F_CLOSE)
+    for (size_t i = 0; i < n; i++)
+        if (w->cells[i].kind == C_DELIM && (w->cells[i].flags & F_CLOSE))
             close_at[w->cells[i].aux] = i;
-        else
-            open_at[w->cells[i].aux] = i;
-    }
-    /* Openers in document order: an outer pair is decided before the pairs
-     * it holds, which then avoid its character where they touch. */
-    for (size_t d = 0; d < w->n_delims; d++) {
-        md_delim *dl = &w->delims[d];
-        size_t o = open_at[d], c = close_at[d];
+    size_t depth = 0, open_chars[3] = {0, 0, 0};
+    for (size_t o = 0; o < n; o++) {
+        const md_cell *cell = &w->cells[o];
+        if (cell->kind != C_DELIM)
+            continue;
+        md_delim *dl = &w->delims[cell->aux];
+        if (cell->flags & F_CLOSE) {
+            if (depth > 0)
+                depth--;
+            int slot = char_slot((uint32_t)(unsigned char)dl->open[0]);
+            if (slot >= 0 && open_chars[slot] > 0)
+                open_chars[slot]--;
+            continue;
+        }
+        stack[depth++] = cell->aux;
+        size_t c = close_at[cell->aux];
         static const char *const emph[][2] = {{"*", "*"}, {"_", "_"}};
         static const char *const strong[][2] = {{"**", "**"}, {"__", "__"}};
         static const char *const strike[][2] = {{"~~", "~~"}};
         const char *const(*cand)[2] = emph;
         size_t n_cand = 2;
-        const char *html_open = "<em>", *html_close = "</em>";
+        dl->open = "<em>";
+        dl->close = "</em>";
         if (dl->type == OCT_NODE_STRONG) {
             cand = strong;
-            html_open = "<strong>";
-            html_close = "</strong>";
+            dl->open = "<strong>";
+            dl->close = "</strong>";
         } else if (dl->type == OCT_NODE_STRIKEOUT) {
             cand = strike;
             n_cand = 1;
-            html_open = "<del>";
-            html_close = "</del>";
+            dl->open = "<del>";
+            dl->close = "</del>";
         }
-        dl->open = html_open;
-        dl->close = html_close;
-        if (c == o + 1)
-            continue; /* empty: only tags can say it */
-        uint32_t before_open = char_before(w, o), after_open = char_after(w, o);
-        uint32_t before_close = char_before(w, c), after_close = char_after(w, c);
-        /* Inner delimiters are still undecided: all of their candidates
-         * begin with punctuation, which is what first_out reports. */
-        for (size_t k = 0; k < n_cand; k++) {
-            char ch = cand[k][0][0];
-            if (before_open == (uint32_t)ch || after_open == (uint32_t)ch ||
-                before_close == (uint32_t)ch || after_close == (uint32_t)ch)
-                continue; /* would merge with a neighbouring run */
-            if (delim_ok(classes_of(before_open), classes_of(after_open), 0) &&
-                delim_ok(classes_of(before_close), classes_of(after_close), 1)) {
+        if (c > o + 1) { /* an empty pair has only the tags */
+            uint32_t bo = char_before(w, o), ao = char_after(w, o);
+            uint32_t bc = char_before(w, c), ac = char_after(w, c);
+            unsigned cbo = classes_of(bo), cao = classes_of(ao);
+            unsigned cbc = classes_of(bc), cac = classes_of(ac);
+            for (size_t k = 0; k < n_cand; k++) {
+                uint32_t ch = (uint32_t)(unsigned char)cand[k][0][0];
+                if (bo == ch || ao == ch || bc == ch || ac == ch)
+                    continue; /* would merge with a neighbouring run */
+                if (!holds(can_open_with, ch, cbo, cao, 1) ||
+                    !holds(can_close_with, ch, cbc, cac, 1))
+                    continue;
+                if (holds(can_close_with, ch, cbo, cao, 0) && open_chars[char_slot(ch)] > 0)
+                    continue;
                 dl->open = cand[k][0];
                 dl->close = cand[k][1];
                 break;
             }
         }
+        int slot = char_slot((uint32_t)(unsigned char)dl->open[0]);
+        if (slot >= 0)
+            open_chars[slot]++;
     }
     free(close_at);
-    free(open_at);
+    free(stack);
+}
+
+/* For the text runs of '*' '_' '~': may something before open, or
+ * something after close, with them? (bit per char_slot) */
+static void mark_run_partners(md_writer *w, unsigned char *opener_before,
+                              unsigned char *closer_after)
+{
+    size_t n = w->n_cells;
+    int gfm = w->opt.flavour == MD_GFM;
+    unsigned char *can = calloc(n + 1, 1); /* bit0-2 open, bit4-6 close */
+    if (!can) {
+        w->status = OCT_ERR_NOMEM;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const md_cell *c = &w->cells[i];
+        if (c->kind == C_DELIM) {
+            /* markup of ours: a partner for any text run of its char */
+            int slot = char_slot((uint32_t)(unsigned char)delim_string(w, c)[0]);
+            if (slot >= 0)
+                can[i] |= (unsigned char)((1u << slot) | (16u << slot));
+            continue;
+        }
+        if (c->kind != C_TEXT || (i > 0 && w->cells[i - 1].kind == C_TEXT &&
+                                  w->cells[i - 1].cp == c->cp))
+            continue;
+        int slot = char_slot(c->cp);
+        if (slot < 0 || (slot == 2 && !gfm))
+            continue;
+        size_t k = i;
+        while (k < n && w->cells[k].kind == C_TEXT && w->cells[k].cp == c->cp)
+            k++;
+        unsigned b = classes_of(char_before(w, i)), a = classes_of(char_after(w, k - 1));
+        if (holds(can_open_with, c->cp, b, a, 0))
+            can[i] |= (unsigned char)(1u << slot);
+        if (holds(can_close_with, c->cp, b, a, 0))
+            can[i] |= (unsigned char)(16u << slot);
+    }
+    unsigned char seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        opener_before[i] = seen;
+        seen |= can[i] & 7u;
+    }
+    seen = 0;
+    for (size_t i = n; i-- > 0;) {
+        closer_after[i] = seen;
+        seen |= (unsigned char)((can[i] >> 4) & 7u);
+    }
+    free(can);
 }
 
 /* ---------------------------------------------------- pass 4: escaping */
 
 static int is_digit(uint32_t c) { return c >= '0' && c <= '9'; }
 
-/* Characters of the line starting at cell i, as far as TEXT/MARK go. */
+/* Could the line starting at cell i, cut at a wrap point or where it ends,
+ * hold nothing but characters of set (a thematic break, a setext underline,
+ * a table delimiter row)? True when a line end, or a space (where a wrap
+ * may cut), comes before any character outside the set. */
 static int line_only_of(const md_writer *w, size_t i, const char *set)
 {
     for (; i < w->n_cells; i++) {
         const md_cell *c = &w->cells[i];
-        if (is_line_end(c))
-            break;
-        if (c->kind == C_SOFT || c->kind == C_HARD)
-            continue;
+        if (c->kind == C_SOFT || c->kind == C_HARD) {
+            if (c->soft == SOFT_DROP)
+                continue;
+            return 1;
+        }
         if (c->kind != C_TEXT)
             return 0;
         if (is_space_cp(c->cp) && !(c->flags & F_ENTITY))
-            continue;
-        if (c->cp >= 0x80 || !strchr(set, (int)c->cp) || c->cp == 0)
+            return 1;
+        if (c->cp >= 0x80 || c->cp == 0 || !strchr(set, (int)c->cp) || (c->flags & F_ENTITY))
             return 0;
     }
     return 1;
@@ -844,6 +906,46 @@ static int after_mark_bracket(const md_writer *w, size_t i)
     return j != SIZE_MAX && w->cells[j].kind == C_MARK && w->cells[j].cp == ']';
 }
 
+/* Do the TEXT cells ending just before cell i spell word (ASCII, any case)? */
+static int text_before_is(const md_writer *w, size_t i, const char *word)
+{
+    size_t len = strlen(word);
+    if (i < len)
+        return 0;
+    for (size_t k = 0; k < len; k++) {
+        const md_cell *c = &w->cells[i - len + k];
+        if (c->kind != C_TEXT || c->cp >= 0x80 || (c->cp | 0x20) != (uint32_t)word[k])
+            return 0;
+    }
+    return 1;
+}
+
+/* GFM links bare "http://", "https://", "ftp://" and "www." text; a
+ * backslash in them keeps them text, as they were in the document. */
+static int gfm_autolink_at(const md_writer *w, size_t i)
+{
+    uint32_t c = w->cells[i].cp;
+    if (c == ':')
+        return raw_at(w, i + 1) == '/' && raw_at(w, i + 2) == '/' &&
+               (text_before_is(w, i, "http") || text_before_is(w, i, "https") ||
+                text_before_is(w, i, "ftp"));
+    if (c == '.' && text_before_is(w, i, "www")) {
+        uint32_t p = i >= 4 ? raw_at(w, i - 4) : 0;
+        return !(p < 0x80 && is_letter_like(p));
+    }
+    return 0;
+}
+
+/* A paragraph starting with '[' reads as a link reference definition if a
+ * "]:" follows somewhere. */
+static int ref_def_possible(const md_writer *w)
+{
+    for (size_t i = 1; i + 1 < w->n_cells; i++)
+        if (w->cells[i].kind == C_TEXT && w->cells[i].cp == ']' && raw_at(w, i + 1) == ':')
+            return 1;
+    return 0;
+}
+
 static void out_cp(md_render *r, uint32_t cp)
 {
     char b[4];
@@ -883,7 +985,8 @@ typedef struct run_state {
     int escape;
 } run_state;
 
-static run_state decide_run(const md_writer *w, size_t i, md_inline_place place, int line_start)
+static run_state decide_run(const md_writer *w, size_t i, md_inline_place place, int line_start,
+                            const unsigned char *opener_before, const unsigned char *closer_after)
 {
     run_state rs;
     uint32_t c = w->cells[i].cp;
@@ -893,13 +996,18 @@ static run_state decide_run(const md_writer *w, size_t i, md_inline_place place,
     rs.end = k;
     uint32_t before = char_before(w, i), after = char_after(w, k - 1);
     size_t len = k - i;
+    int slot = char_slot(c);
     rs.escape = 0;
-    if (before == c || after == c)
+    if (before == c || after == c) {
         rs.escape = 1; /* touches markup made of the same character */
-    else if ((c == '*' || c == '_' || (c == '~' && w->opt.flavour == MD_GFM)) &&
-             run_active(c, classes_of(before), classes_of(after)))
-        rs.escape = 1;
-    else if (line_start && place == MD_PLACE_PARAGRAPH) {
+    } else if (slot >= 0 && (slot < 2 || w->opt.flavour == MD_GFM)) {
+        /* only a run that could pair with another needs the backslash */
+        unsigned cb = classes_of(before), ca = classes_of(after);
+        if ((holds(can_open_with, c, cb, ca, 0) && (closer_after[k - 1] & (1u << slot))) ||
+            (holds(can_close_with, c, cb, ca, 0) && (opener_before[i] & (1u << slot))))
+            rs.escape = 1;
+    }
+    if (!rs.escape && line_start && place == MD_PLACE_PARAGRAPH) {
         if (c == '~' && len >= 3)
             rs.escape = 1;
         else if (c == '*' && is_ws_or_end(after == '\n' ? 0 : after))
@@ -908,7 +1016,8 @@ static run_state decide_run(const md_writer *w, size_t i, md_inline_place place,
     return rs;
 }
 
-static void emit(md_writer *w, md_render *r, md_inline_place place)
+static void emit(md_writer *w, md_render *r, md_inline_place place,
+                 const unsigned char *opener_before, const unsigned char *closer_after)
 {
     size_t n = w->n_cells;
     run_state run = {0, 0};
@@ -983,7 +1092,7 @@ static void emit(md_writer *w, md_render *r, md_inline_place place)
         }
         if (cp == '*' || cp == '_' || cp == '~') {
             if (i >= run.end)
-                run = decide_run(w, i, place, line_start);
+                run = decide_run(w, i, place, line_start, opener_before, closer_after);
             int esc = run.escape;
             if (!esc && block_rules && (cp == '*' || cp == '_') &&
                 line_only_of(w, i, gfm ? "-=_*+:|" : "-=_*+"))
@@ -1005,7 +1114,8 @@ static void emit(md_writer *w, md_render *r, md_inline_place place)
             esc = 1;
             break;
         case '[':
-            esc = (c->flags & F_LINK_TEXT) || (i == 0 && place == MD_PLACE_PARAGRAPH) ||
+            esc = (c->flags & F_LINK_TEXT) ||
+                  (i == 0 && place == MD_PLACE_PARAGRAPH && ref_def_possible(w)) ||
                   (gfm && next == '^') || after_mark_bracket(w, i);
             break;
         case ']':
@@ -1016,7 +1126,8 @@ static void emit(md_writer *w, md_render *r, md_inline_place place)
         case ':':
             esc = after_mark_bracket(w, i);
             if (cp == ':' && !esc)
-                esc = block_rules && gfm && line_only_of(w, i, "-=_*+:|");
+                esc = (block_rules && gfm && line_only_of(w, i, "-=_*+:|")) ||
+                      (gfm && gfm_autolink_at(w, i));
             break;
         case '!':
             esc = next == '[';
@@ -1060,6 +1171,9 @@ static void emit(md_writer *w, md_render *r, md_inline_place place)
         case '=':
             esc = block_rules && line_only_of(w, i, gfm ? "-=_*+:|" : "-=_*+");
             break;
+        case '.':
+            esc = gfm && gfm_autolink_at(w, i);
+            break;
         default:
             if (block_rules && is_digit(cp)) {
                 size_t k = i;
@@ -1079,6 +1193,31 @@ static void emit(md_writer *w, md_render *r, md_inline_place place)
             out_escaped(r, cp);
         else
             out_cp(r, cp);
+    }
+}
+
+/* A paragraph whose first line is one HTML tag and nothing else would be
+ * read as an HTML block: keep what follows a leading tag on its line. */
+static void protect_leading_tag(md_writer *w)
+{
+    size_t i = next_live(w, 0);
+    if (i >= w->n_cells)
+        return;
+    const md_cell *c = &w->cells[i];
+    if (c->kind == C_MARK && c->cp == '<') {
+        while (i < w->n_cells && w->cells[i].kind == C_MARK && w->cells[i].cp != '>')
+            i++;
+    } else if (!(c->kind == C_DELIM && delim_string(w, c)[0] == '<')) {
+        return;
+    }
+    for (i++; i < w->n_cells; i++) {
+        md_cell *x = &w->cells[i];
+        if (x->kind == C_TEXT && is_space_cp(x->cp))
+            x->flags |= F_NO_BREAK;
+        else if (x->kind == C_SOFT && x->soft != SOFT_DROP)
+            x->soft = SOFT_SPACE;
+        else if (!(x->kind == C_SOFT))
+            break;
     }
 }
 
@@ -1104,7 +1243,18 @@ oct_status md_write_inlines(md_writer *w, md_render *r, const oct_node *block,
     resolve_delims(w);
     if (w->status != OCT_OK)
         return w->status;
-    emit(w, r, place);
+    if (place == MD_PLACE_PARAGRAPH)
+        protect_leading_tag(w);
+    unsigned char *before = malloc(w->n_cells + 1), *after = malloc(w->n_cells + 1);
+    if (!before || !after) {
+        w->status = OCT_ERR_NOMEM;
+    } else {
+        mark_run_partners(w, before, after);
+        if (w->status == OCT_OK)
+            emit(w, r, place, before, after);
+    }
+    free(before);
+    free(after);
     return w->status;
 }
 
@@ -1146,9 +1296,21 @@ void md_append_destination(oct_buf *b, const char *url)
             oct_buf_puts(b, c == '\n' ? "&#10;" : "&#13;");
             continue;
         }
-        if (c == '\\' || (pointy && (c == '<' || c == '>')) || (c == '&' && entity_at(p)))
-            oct_buf_putc(b, '\\');
-        oct_buf_putc(b, c);
+        /* entities are decoded before backslash escapes here: & needs one */
+        if (c == '&' && entity_at(p)) {
+            oct_buf_puts(b, "&amp;");
+            continue;
+        }
+        /* entities, not backslashes: cmark's scanners take the longest
+         * match, and a backslash next to a delimiter can extend it */
+        if (c == '\\')
+            oct_buf_puts(b, "&#92;");
+        else if (pointy && c == '<')
+            oct_buf_puts(b, "&lt;");
+        else if (pointy && c == '>')
+            oct_buf_puts(b, "&gt;");
+        else
+            oct_buf_putc(b, c);
     }
     if (pointy)
         oct_buf_putc(b, '>');
@@ -1164,9 +1326,16 @@ void md_append_title(oct_buf *b, const char *title)
             oct_buf_puts(b, c == '\n' ? "&#10;" : "&#13;");
             continue;
         }
-        if (c == '"' || c == '\\' || (c == '&' && entity_at(p)))
-            oct_buf_putc(b, '\\');
-        oct_buf_putc(b, c);
+        if (c == '&' && entity_at(p)) {
+            oct_buf_puts(b, "&amp;");
+            continue;
+        }
+        if (c == '"')
+            oct_buf_puts(b, "&quot;");
+        else if (c == '\\')
+            oct_buf_puts(b, "&#92;");
+        else
+            oct_buf_putc(b, c);
     }
     oct_buf_putc(b, '"');
 }

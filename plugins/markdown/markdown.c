@@ -93,20 +93,20 @@ static int can_follow_tightly(const oct_node *a, const oct_node *b)
     oct_node_type ta = oct_node_get_type(a), tb = oct_node_get_type(b);
     if (ta == OCT_NODE_HEADING || ta == OCT_NODE_THEMATIC_BREAK || ta == OCT_NODE_CODE_BLOCK)
         return 1;
-    if (ta != OCT_NODE_PARAGRAPH)
-        return 0;
-    switch (tb) {
-    case OCT_NODE_BLOCK_QUOTE:
-    case OCT_NODE_HEADING:
-    case OCT_NODE_CODE_BLOCK:
-    case OCT_NODE_THEMATIC_BREAK:
+    /* blocks that close themselves when these start on the next line */
+    if (tb == OCT_NODE_HEADING || tb == OCT_NODE_CODE_BLOCK || tb == OCT_NODE_THEMATIC_BREAK)
+        return ta == OCT_NODE_PARAGRAPH || ta == OCT_NODE_BLOCK_QUOTE || ta == OCT_NODE_LIST;
+    if (ta == OCT_NODE_PARAGRAPH && tb == OCT_NODE_BLOCK_QUOTE)
         return 1;
-    case OCT_NODE_LIST:
-        /* only a list starting at 1 may interrupt a paragraph */
-        return !oct_node_list_is_ordered(b) || oct_node_list_start(b) == 1;
-    default:
-        return 0;
+    if ((ta == OCT_NODE_PARAGRAPH || ta == OCT_NODE_BLOCK_QUOTE) && tb == OCT_NODE_LIST) {
+        /* a lazy paragraph line unless the list may interrupt it: it
+         * starts at 1 and its first item begins with text */
+        const oct_node *first = oct_node_first_child(b);
+        return (!oct_node_list_is_ordered(b) || oct_node_list_start(b) == 1) && first &&
+               oct_node_first_child(first) &&
+               oct_node_get_type(oct_node_first_child(first)) == OCT_NODE_PARAGRAPH;
     }
+    return 0;
 }
 
 static int list_is_tight(const oct_node *list)
@@ -223,9 +223,12 @@ static void write_code_block(walker *k, const oct_node *n)
         for (const char *p = lang; *p; p++) {
             if (*p == '\n' || *p == '\r')
                 continue;
-            if (*p == '\\' || *p == '&')
-                md_render_text(r, "\\", 1);
-            md_render_text(r, p, 1);
+            if (*p == '&')
+                md_render_text(r, "&amp;", 5);
+            else if (*p == '\\')
+                md_render_text(r, "\\\\", 2);
+            else
+                md_render_text(r, p, 1);
         }
     }
     md_render_newline(r);

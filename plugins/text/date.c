@@ -18,17 +18,17 @@ typedef struct token {
     long value;
 } token;
 
-static const char *const months[12] = {"january", "february", "march",     "april",
-                                       "may",     "june",     "july",      "august",
-                                       "september", "october", "november", "december"};
+static const char *const months[12] = {"january",   "february", "march",    "april",
+                                       "may",       "june",     "july",     "august",
+                                       "september", "october",  "november", "december"};
 static const char *const weekdays[7] = {"monday", "tuesday",  "wednesday", "thursday",
                                         "friday", "saturday", "sunday"};
-static const char *const lead_words[] = {"published", "updated", "posted", "on", "date",
-                                         "last", "first", "modified", "dated", NULL};
-static const char *const time_words[] = {"at", "am", "pm", "a", "p", "m", "utc", "gmt", "bst",
-                                         "cet", "cest", "eet", "eest", "est", "edt", "cst",
-                                         "cdt", "mst", "mdt", "pst", "pdt", "et", "pt", "t",
-                                         "z", "h", "local", "time", "ist", "jst", NULL};
+static const char *const lead_words[] = {"published", "updated", "posted",   "on",    "date",
+                                         "last",      "first",   "modified", "dated", NULL};
+static const char *const time_words[] = {"at",  "am",  "pm",    "a",    "p",    "m",   "utc", "gmt",
+                                         "bst", "cet", "cest",  "eet",  "eest", "est", "edt", "cst",
+                                         "cdt", "mst", "mdt",   "pst",  "pdt",  "et",  "pt",  "t",
+                                         "z",   "h",   "local", "time", "ist",  "jst", NULL};
 
 static int word_is(const token *t, const char *w)
 {
@@ -60,8 +60,14 @@ static int name_index(const token *t, const char *const *names, size_t n)
     return -1;
 }
 
-static int month_of(const token *t) { return name_index(t, months, 12); }
-static int weekday_of(const token *t) { return name_index(t, weekdays, 7); }
+static int month_of(const token *t)
+{
+    return name_index(t, months, 12);
+}
+static int weekday_of(const token *t)
+{
+    return name_index(t, weekdays, 7);
+}
 
 static int days_in_month(long year, int month)
 {
@@ -85,8 +91,9 @@ static size_t tokenize(const char *s, size_t len, token *out, size_t max)
                 i++;
             }
             /* ordinal suffix: 1st 2nd 3rd 9th */
-            if (i + 1 < len && (text_has_prefix(s + i, 2, "st") || text_has_prefix(s + i, 2, "nd") ||
-                                text_has_prefix(s + i, 2, "rd") || text_has_prefix(s + i, 2, "th")) &&
+            if (i + 1 < len &&
+                (text_has_prefix(s + i, 2, "st") || text_has_prefix(s + i, 2, "nd") ||
+                 text_has_prefix(s + i, 2, "rd") || text_has_prefix(s + i, 2, "th")) &&
                 !(i + 2 < len && ((s[i + 2] | 32) >= 'a' && (s[i + 2] | 32) <= 'z')))
                 i += 2;
             if (n == max)
@@ -137,12 +144,11 @@ int text_parse_date(const char *s, size_t len, char iso[11])
         c->len == 4) {
         day = a->value;
         year = c->value;
-    } else if (!a->is_num && (month = month_of(a)) >= 0 && b->is_num && b->len <= 2 &&
-               c->is_num && c->len == 4) {
+    } else if (!a->is_num && (month = month_of(a)) >= 0 && b->is_num && b->len <= 2 && c->is_num &&
+               c->len == 4) {
         day = b->value;
         year = c->value;
-    } else if (a->is_num && a->len == 4 && b->is_num && b->len <= 2 && c->is_num &&
-               c->len <= 2) {
+    } else if (a->is_num && a->len == 4 && b->is_num && b->len <= 2 && c->is_num && c->len <= 2) {
         /* year first: only the ISO order year-month-day is in use */
         year = a->value;
         month = (int)b->value - 1;

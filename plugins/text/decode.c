@@ -21,15 +21,40 @@
 
 static const char replacement_utf8[] = "\xEF\xBF\xBD";
 
-/* Bytes that force a rewrite: C0 controls other than LF, and DEL. */
-static int needs_rewrite(const unsigned char *s, size_t len)
+#define HIGH_BITS 0x8080808080808080ULL
+#define ONES 0x0101010101010101ULL
+
+/* Whether clean UTF-8 can be used in place: valid, and no C0 control other
+ * than LF, no DEL. Eight bytes at a time while the text is plain ASCII. */
+static int usable_in_place(const unsigned char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
+    size_t i = 0;
+    while (i < len) {
+        if (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            /* no high bit, no byte below 0x20, no 0x7F */
+            const uint64_t below_space = (w - ONES * 0x20) & ~w & HIGH_BITS;
+            const uint64_t del = ((w ^ (ONES * 0x7F)) - ONES) & ~(w ^ (ONES * 0x7F)) & HIGH_BITS;
+            if (((w & HIGH_BITS) | below_space | del) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         const unsigned char c = s[i];
-        if ((c < 0x20 && c != '\n') || c == 0x7F)
-            return 1;
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\n') || c == 0x7F)
+                return 0;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        const size_t n = oct_utf8_decode((const char *)s + i, len - i, &cp);
+        if (n == 1)
+            return 0;
+        i += n;
     }
-    return 0;
+    return 1;
 }
 
 /* One pass over UTF-8 (possibly invalid): repairs, line ends, tabs, controls. */
@@ -94,7 +119,8 @@ static oct_status utf16_to_utf8(const unsigned char *s, size_t len, int big_endi
 {
     size_t i = 0;
     while (i + 1 < len && out->status == OCT_OK) {
-        uint32_t u = big_endian ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
+        uint32_t u =
+            big_endian ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
         i += 2;
         if (u >= 0xD800 && u <= 0xDBFF) {
             if (i + 1 < len) {
@@ -211,8 +237,7 @@ static oct_status decode_named(oct_context *ctx, const unsigned char *s, size_t 
 {
     iconv_t cd = iconv_open("UTF-8", encoding);
     if (cd == (iconv_t)-1)
-        return oct_error_set(err, OCT_ERR_INVALID_ARG, NULL, 0, "unknown encoding '%s'",
-                             encoding);
+        return oct_error_set(err, OCT_ERR_INVALID_ARG, NULL, 0, "unknown encoding '%s'", encoding);
     oct_buf utf8;
     oct_buf_init(&utf8, 0);
     const oct_status st = convert_with_iconv(cd, s, len, &utf8);
@@ -230,8 +255,8 @@ static oct_status decode_named(oct_context *ctx, const unsigned char *s, size_t 
     return finish_owned(&utf8, out, err);
 }
 
-oct_status text_decode(oct_context *ctx, const unsigned char *s, size_t len,
-                       const char *encoding, text_decoded *out, oct_error *err)
+oct_status text_decode(oct_context *ctx, const unsigned char *s, size_t len, const char *encoding,
+                       text_decoded *out, oct_error *err)
 {
     memset(out, 0, sizeof *out);
     if (encoding && *encoding)
@@ -250,12 +275,12 @@ oct_status text_decode(oct_context *ctx, const unsigned char *s, size_t len,
         s += 3;
         len -= 3;
     }
+    if (usable_in_place(s, len)) {
+        out->data = (const char *)s;
+        out->len = len;
+        return OCT_OK;
+    }
     if (oct_utf8_is_valid((const char *)s, len)) {
-        if (!needs_rewrite(s, len)) {
-            out->data = (const char *)s;
-            out->len = len;
-            return OCT_OK;
-        }
         if (normalize_utf8(s, len, &utf8) != OCT_OK)
             goto fail;
         size_t n = 0;
@@ -291,8 +316,7 @@ oct_status text_decode(oct_context *ctx, const unsigned char *s, size_t len,
         oct_buf_append(&utf8, s, len);
         return finish_owned(&utf8, out, err);
     }
-    oct_warn(ctx, "text is not valid UTF-8; read as %s (use -V encoding=NAME to choose)",
-             legacy);
+    oct_warn(ctx, "text is not valid UTF-8; read as %s (use -V encoding=NAME to choose)", legacy);
     const oct_status st = convert_with_iconv(cd, s, len, &utf8);
     iconv_close(cd);
     free(guess);

@@ -25,7 +25,10 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static int is_space(char c) { return c == ' ' || c == '\t'; }
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 static void trim(const char **s, size_t *len)
 {
@@ -53,8 +56,8 @@ static int meta_put(oct_doc *doc, const char *key, const char *s, size_t len, in
 
 static int is_particle(const char *w, size_t len)
 {
-    static const char *const particles[] = {"de", "van", "von", "da", "di", "del", "der", "den",
-                                            "du", "la", "le", "bin", "al", "ibn", "ter", NULL};
+    static const char *const particles[] = {"de", "van", "von", "da",  "di", "del", "der", "den",
+                                            "du", "la",  "le",  "bin", "al", "ibn", "ter", NULL};
     for (size_t i = 0; particles[i]; i++)
         if (strlen(particles[i]) == len && memcmp(particles[i], w, len) == 0)
             return 1;
@@ -141,23 +144,36 @@ static void yaml_scalar(const char **s, size_t *len)
 }
 
 typedef enum yaml_target {
-    Y_IGNORE, Y_TITLE, Y_SUBTITLE, Y_AUTHOR, Y_DATE, Y_SUBJECT, Y_DESCRIPTION, Y_LANG,
-    Y_PUBLISHER, Y_RIGHTS, Y_SOURCE, Y_IDENTIFIER
+    Y_IGNORE,
+    Y_TITLE,
+    Y_SUBTITLE,
+    Y_AUTHOR,
+    Y_DATE,
+    Y_SUBJECT,
+    Y_DESCRIPTION,
+    Y_LANG,
+    Y_PUBLISHER,
+    Y_RIGHTS,
+    Y_SOURCE,
+    Y_IDENTIFIER
 } yaml_target;
 
 static yaml_target yaml_key(const char *k, size_t len)
 {
-    static const struct { const char *key; yaml_target t; } keys[] = {
-        {"title", Y_TITLE},           {"subtitle", Y_SUBTITLE},     {"author", Y_AUTHOR},
-        {"authors", Y_AUTHOR},        {"creator", Y_AUTHOR},        {"by", Y_AUTHOR},
-        {"date", Y_DATE},             {"published", Y_DATE},        {"tags", Y_SUBJECT},
-        {"keywords", Y_SUBJECT},      {"subject", Y_SUBJECT},       {"subjects", Y_SUBJECT},
-        {"categories", Y_SUBJECT},    {"category", Y_SUBJECT},      {"description", Y_DESCRIPTION},
-        {"summary", Y_DESCRIPTION},   {"abstract", Y_DESCRIPTION},  {"excerpt", Y_DESCRIPTION},
-        {"lang", Y_LANG},             {"language", Y_LANG},         {"publisher", Y_PUBLISHER},
-        {"rights", Y_RIGHTS},         {"copyright", Y_RIGHTS},      {"license", Y_RIGHTS},
-        {"source", Y_SOURCE},         {"url", Y_SOURCE},            {"identifier", Y_IDENTIFIER},
-        {"isbn", Y_IDENTIFIER},       {"doi", Y_IDENTIFIER}};
+    static const struct {
+        const char *key;
+        yaml_target t;
+    } keys[] = {
+        {"title", Y_TITLE},         {"subtitle", Y_SUBTITLE},    {"author", Y_AUTHOR},
+        {"authors", Y_AUTHOR},      {"creator", Y_AUTHOR},       {"by", Y_AUTHOR},
+        {"date", Y_DATE},           {"published", Y_DATE},       {"tags", Y_SUBJECT},
+        {"keywords", Y_SUBJECT},    {"subject", Y_SUBJECT},      {"subjects", Y_SUBJECT},
+        {"categories", Y_SUBJECT},  {"category", Y_SUBJECT},     {"description", Y_DESCRIPTION},
+        {"summary", Y_DESCRIPTION}, {"abstract", Y_DESCRIPTION}, {"excerpt", Y_DESCRIPTION},
+        {"lang", Y_LANG},           {"language", Y_LANG},        {"publisher", Y_PUBLISHER},
+        {"rights", Y_RIGHTS},       {"copyright", Y_RIGHTS},     {"license", Y_RIGHTS},
+        {"source", Y_SOURCE},       {"url", Y_SOURCE},           {"identifier", Y_IDENTIFIER},
+        {"isbn", Y_IDENTIFIER},     {"doi", Y_IDENTIFIER}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strlen(keys[i].key) == len && text_has_prefix(k, len, keys[i].key) == len)
             return keys[i].t;
@@ -372,8 +388,10 @@ static int tag_line(const char *s, size_t len, oct_doc *doc)
 {
     if (len > 200 || text_ends_with_sentence_punct(s, len))
         return 0;
-    static const struct { const char *sep; size_t min_parts; } seps[] = {
-        {"|", 2}, {"\xC2\xB7", 2}, {"\xE2\x80\xA2", 2}, {" / ", 2}, {",", 3}};
+    static const struct {
+        const char *sep;
+        size_t min_parts;
+    } seps[] = {{"|", 2}, {"\xC2\xB7", 2}, {"\xE2\x80\xA2", 2}, {" / ", 2}, {",", 3}};
     for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++) {
         if (tag_parts(s, len, seps[k].sep, NULL) >= seps[k].min_parts) {
             if (doc)
@@ -396,8 +414,8 @@ static size_t byline(const char *s, size_t len, oct_doc *doc)
             size_t end = len;
             /* "By Jane Doe | Reuters", "By Jane Doe - 9 Jan 2019": the name part */
             for (size_t k = p; k + 2 < len; k++)
-                if (s[k] == ' ' && (s[k + 1] == '|' || s[k + 1] == '-' ||
-                                    (unsigned char)s[k + 1] == 0xE2)) {
+                if (s[k] == ' ' &&
+                    (s[k + 1] == '|' || s[k + 1] == '-' || (unsigned char)s[k + 1] == 0xE2)) {
                     end = k;
                     break;
                 }
@@ -449,8 +467,7 @@ static void consume(oct_context *ctx, text_source *src, size_t i, const char *wh
 }
 
 /* ", Jane Doe writes." or "— Jane Doe" at the end of the first paragraph. */
-static void standfirst_author(oct_context *ctx, const text_source *src, size_t first,
-                              oct_doc *doc)
+static void standfirst_author(oct_context *ctx, const text_source *src, size_t first, oct_doc *doc)
 {
     size_t end = first + 1;
     while (end < src->n_lines && !text_gap_before(src, end))
@@ -485,8 +502,7 @@ static void standfirst_author(oct_context *ctx, const text_source *src, size_t f
                 k++;
             if (k > 0 && add_names(doc, s + k, name_end - k, 2)) {
                 oct_context_log(ctx, OCT_SEV_INFO, src->lines[end - 1].number,
-                                "author from the standfirst: %.*s", (int)(name_end - k),
-                                s + k);
+                                "author from the standfirst: %.*s", (int)(name_end - k), s + k);
                 return;
             }
         }
@@ -504,8 +520,7 @@ static void standfirst_author(oct_context *ctx, const text_source *src, size_t f
                 after++;
             if (add_names(doc, s + after, len - after, 2))
                 oct_context_log(ctx, OCT_SEV_INFO, src->lines[end - 1].number,
-                                "author from the standfirst: %.*s", (int)(len - after),
-                                s + after);
+                                "author from the standfirst: %.*s", (int)(len - after), s + after);
             return;
         }
         if (len - k > 60)
@@ -553,8 +568,8 @@ static void leading_lines(oct_context *ctx, text_source *src, oct_doc *doc, text
             const char *t = text_line_str(src, i + 1);
             const size_t tl = src->lines[i + 1].len;
             char iso2[11];
-            underlined = tl >= 3 && (t[0] == '=' || t[0] == '-') &&
-                         strspn(t, t[0] == '=' ? "=" : "-") >= tl;
+            underlined =
+                tl >= 3 && (t[0] == '=' || t[0] == '-') && strspn(t, t[0] == '=' ? "=" : "-") >= tl;
             alone = underlined || text_parse_date(t, tl, iso2) || tag_line(t, tl, NULL) ||
                     text_has_prefix(t, tl, "by ");
         }
@@ -568,13 +583,12 @@ static void leading_lines(oct_context *ctx, text_source *src, oct_doc *doc, text
         }
         break;
     }
-    if (!have_author && i < src->n_lines && !text_is_chapter_line(text_line_str(src, i),
-                                                                  src->lines[i].len))
+    if (!have_author && i < src->n_lines &&
+        !text_is_chapter_line(text_line_str(src, i), src->lines[i].len))
         standfirst_author(ctx, src, i, doc);
 }
 
-oct_status text_front_matter(oct_context *ctx, text_source *src, oct_doc *doc,
-                             text_front *front)
+oct_status text_front_matter(oct_context *ctx, text_source *src, oct_doc *doc, text_front *front)
 {
     memset(front, 0, sizeof *front);
     if (yaml_block(ctx, src, doc) || pandoc_block(ctx, src, doc))

@@ -16,11 +16,11 @@
 
 static const char *const exact_lines[] = {
     "back to top", "top", "return to top", "go to top", "to top", "share", "share this",
-    "share this article", "share this story", "share this page", "share this post",
-    "share article", "tweet", "email", "e-mail", "print", "print this", "print this page",
-    "print article", "comments", "comments are closed", "comments closed", "leave a comment",
-    "leave a reply", "press ctrl+c to copy", "press ctrl-c to copy", "press cmd+c to copy",
-    "copy link", "link copied", "copied", "join our newsletter", "sign up for our newsletter",
+    "share this article", "share this story", "share this page", "share this post", "share article",
+    "tweet", "email", "e-mail", "print", "print this", "print this page", "print article",
+    "comments", "comments are closed", "comments closed", "leave a comment", "leave a reply",
+    "press ctrl+c to copy", "press ctrl-c to copy", "press cmd+c to copy", "copy link",
+    "link copied", "copied", "join our newsletter", "sign up for our newsletter",
     "subscribe to our newsletter", "sign up to our newsletter", "newsletter", "subscribe",
     "subscribe now", "advertisement", "advertising", "sponsored", "sponsored content",
     "skip to content", "skip to main content", "skip navigation", "accept cookies",
@@ -29,35 +29,39 @@ static const char *const exact_lines[] = {
     "related stories", "related content", "related posts", "more stories", "you may also like",
     "you might also like", "recommended", "recommended for you", "most read", "most popular",
     "follow us", "next article", "previous article", "read more", "continue reading",
-    "listen to this article", "save", "save article", "save for later", "menu", "search",
-    "close", "log in", "sign in", "register", "topics", NULL};
+    "listen to this article", "save", "save article", "save for later", "menu", "search", "close",
+    "log in", "sign in", "register", "topics", NULL};
 
 /* Words a "share bar" line is made of. */
 static const char *const share_words[] = {
-    "share", "facebook", "twitter", "x", "linkedin", "email", "e-mail", "mail", "print",
-    "whatsapp", "reddit", "pinterest", "telegram", "copy", "link", "tweet", "messenger",
-    "flipboard", "pocket", "bluesky", "mastodon", "threads", "on", "this", "via", NULL};
+    "share", "facebook", "twitter", "x", "linkedin", "email", "e-mail", "mail", "print", "whatsapp",
+    "reddit", "pinterest", "telegram", "copy", "link", "tweet", "messenger", "flipboard", "pocket",
+    "bluesky", "mastodon", "threads", "on", "this", "via", NULL};
 
-static const char *const filler_words[] = {"on", "this", "via", "link", "copy", NULL};
+static const char *const filler_words[] = {
+    "on", "this", "via", "link", "copy", NULL};
 
 /* "Read more: <headline>" and its cousins. */
 static const char *const interjection_prefixes[] = {
-    "read more:", "more on this:", "more on this story:", "related:", "see also:",
-    "also read:", "read also:", "read next:", "recommended:", "watch:", "listen:",
-    "you may also like:", "you might also like:", "more from", "related article:",
-    "related story:", "editor's pick:", "must read:", "read:", "more:", NULL};
+    "read more:", "more on this:", "more on this story:", "related:", "see also:", "also read:",
+    "read also:", "read next:", "recommended:", "watch:", "listen:", "you may also like:",
+    "you might also like:", "more from", "related article:", "related story:", "editor's pick:",
+    "must read:", "read:", "more:", NULL};
 
-static const char *const cookie_phrases[] = {"we use", "this site uses", "this website uses",
-                                             "uses cookies", "accept", "consent",
-                                             "cookie policy", "cookie settings", NULL};
+static const char *const cookie_phrases[] = {
+    "we use", "this site uses", "this website uses", "uses cookies", "accept", "consent",
+    "cookie policy", "cookie settings", NULL};
 
 static const char *const imperative_verbs[] = {
-    "share", "print", "email", "subscribe", "follow", "sign", "click", "tap", "download",
-    "listen", "watch", "view", "see", "read", "log", "register", "comment", "like", "tweet",
-    "save", "copy", "join", "get", "back", "return", "skip", "go", "continue", "next",
-    "previous", "more", "donate", "support", "visit", "contact", "send", NULL};
+    "share", "print", "email", "subscribe", "follow", "sign", "click", "tap", "download", "listen",
+    "watch", "view", "see", "read", "log", "register", "comment", "like", "tweet", "save", "copy",
+    "join", "get", "back", "return", "skip", "go", "continue", "next", "previous", "more", "donate",
+    "support", "visit", "contact", "send", NULL};
 
-static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+static char ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
 
 static int is_edge_junk(const char *s, size_t len, size_t *n)
 {
@@ -140,7 +144,10 @@ static int is_share_bar(const char *norm, size_t len)
     return words >= 2 && has_share_word;
 }
 
-static int contains(const char *hay, const char *needle) { return strstr(hay, needle) != NULL; }
+static int contains(const char *hay, const char *needle)
+{
+    return strstr(hay, needle) != NULL;
+}
 
 const char *text_furniture_pattern(const char *s, size_t len)
 {

@@ -16,16 +16,19 @@
 
 typedef struct candidate {
     uint64_t hash;
-    uint32_t offset;   /* into words */
+    uint32_t offset; /* into words */
     uint8_t len;
     uint8_t attested;
     uint8_t used;
 } candidate;
 
 struct text_hyphens {
+    uint64_t *bloom;   /* one bit per hash: most words miss here, in cache */
+    size_t bloom_mask; /* bits - 1 */
     candidate *slots;
     size_t mask;       /* slots - 1; 0 when empty */
-    size_t count;
+    size_t count;      /* distinct candidates */
+    size_t unattested; /* of them, not yet seen whole */
     size_t min_len, max_len;
     oct_buf words;
 };
@@ -39,7 +42,10 @@ static uint64_t hash_step(uint64_t h, unsigned char c)
 
 #define HASH_INIT 0xcbf29ce484222325ULL
 
-static unsigned char lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; }
+static unsigned char lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
 
 static int same_word(const char *stored, const char *s, size_t len)
 {
@@ -47,6 +53,11 @@ static int same_word(const char *stored, const char *s, size_t len)
         if ((unsigned char)stored[i] != lower((unsigned char)s[i]))
             return 0;
     return 1;
+}
+
+static size_t bloom_bit(const text_hyphens *h, uint64_t hash)
+{
+    return (size_t)(hash >> 17) & h->bloom_mask;
 }
 
 static candidate *find(const text_hyphens *h, uint64_t hash, const char *s, size_t len)
@@ -128,6 +139,8 @@ static int insert(text_hyphens *h, const char *l, size_t ll, const char *r, size
     size_t i = (size_t)hash & h->mask;
     while (h->slots[i].used)
         i = (i + 1) & h->mask;
+    const size_t bit = bloom_bit(h, hash);
+    h->bloom[bit >> 6] |= 1ULL << (bit & 63);
     candidate *c = &h->slots[i];
     c->used = 1;
     c->hash = hash;
@@ -136,6 +149,7 @@ static int insert(text_hyphens *h, const char *l, size_t ll, const char *r, size
     for (size_t k = 0; k < ll + rl; k++)
         oct_buf_putc(&h->words, lower((unsigned char)joined[k]));
     h->count++;
+    h->unattested++;
     if (ll + rl < h->min_len)
         h->min_len = ll + rl;
     if (ll + rl > h->max_len)
@@ -143,48 +157,65 @@ static int insert(text_hyphens *h, const char *l, size_t ll, const char *r, size
     return h->words.status == OCT_OK;
 }
 
+static int bloom_has(const text_hyphens *h, uint64_t hash)
+{
+    const size_t bit = bloom_bit(h, hash);
+    return (h->bloom[bit >> 6] >> (bit & 63)) & 1;
+}
+
+/* 1 for ASCII letters, 2 for bytes of UTF-8 sequences, 0 otherwise. */
+static unsigned byte_class(unsigned char c)
+{
+    return (unsigned)((c | 32) - 'a') < 26u ? 1 : c >= 0x80 ? 2 : 0;
+}
+
 /* Marks every candidate that occurs as a whole word anywhere in the text. */
 static void attest(text_hyphens *h, const char *text, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
-        const unsigned char c = (unsigned char)text[i];
-        int word;
-        size_t k = 1;
-        if (c < 0x80) {
-            word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        } else {
-            uint32_t cp;
-            k = oct_utf8_decode(text + i, len - i, &cp);
-            word = text_is_word_cp(cp);
-        }
-        if (!word) {
-            i += k;
-            continue;
-        }
+        /* skip to the next word */
+        while (i < len && byte_class(u[i]) == 0)
+            i++;
+        if (i >= len)
+            break;
         const size_t start = i;
-        uint64_t hash = HASH_INIT;
         while (i < len) {
-            const unsigned char d = (unsigned char)text[i];
-            size_t n = 1;
-            if (d < 0x80) {
-                if (!((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z')))
-                    break;
-            } else {
-                uint32_t cp;
-                n = oct_utf8_decode(text + i, len - i, &cp);
-                if (!text_is_word_cp(cp))
-                    break;
+            const unsigned char cls = byte_class(u[i]);
+            if (cls == 1) {
+                i++;
+                continue;
             }
-            for (size_t b = 0; b < n; b++)
-                hash = hash_step(hash, (unsigned char)text[i + b]);
+            if (cls == 0)
+                break;
+            uint32_t cp;
+            const size_t n = oct_utf8_decode(text + i, len - i, &cp);
+            if (!text_is_word_cp(cp))
+                break;
             i += n;
         }
+        if (i == start) {
+            /* a non-word character above ASCII: step over it */
+            uint32_t cp;
+            i += oct_utf8_decode(text + i, len - i, &cp);
+            continue;
+        }
+        /* only words of a candidate's length are worth hashing */
+        if (i - start < h->min_len || i - start > h->max_len)
+            continue;
+        uint64_t hash = HASH_INIT;
+        for (size_t k = start; k < i; k++)
+            hash = hash_step(hash, u[k]);
         const size_t wl = i - start;
-        if (wl >= h->min_len && wl <= h->max_len) {
+        if (bloom_has(h, hash)) {
             candidate *cand = find(h, hash, text + start, wl);
-            if (cand)
+            if (cand && !cand->attested) {
                 cand->attested = 1;
+                /* every candidate found: the rest of the text can tell nothing new */
+                if (--h->unattested == 0)
+                    return;
+            }
         }
     }
 }
@@ -209,7 +240,13 @@ text_hyphens *text_hyphens_new(const text_source *src)
     while (slots < splits * 2)
         slots *= 2;
     h->slots = calloc(slots, sizeof *h->slots);
-    if (!h->slots) {
+    /* sixteen bits per candidate keeps false hits rare */
+    size_t bits = 1024;
+    while (bits < splits * 16)
+        bits *= 2;
+    h->bloom = calloc(bits / 64, sizeof *h->bloom);
+    h->bloom_mask = bits - 1;
+    if (!h->slots || !h->bloom) {
         text_hyphens_free(h);
         return NULL;
     }
@@ -229,12 +266,13 @@ void text_hyphens_free(text_hyphens *h)
     if (!h)
         return;
     free(h->slots);
+    free(h->bloom);
     oct_buf_free(&h->words);
     free(h);
 }
 
-int text_hyphens_attested(const text_hyphens *h, const char *left, size_t llen,
-                          const char *right, size_t rlen)
+int text_hyphens_attested(const text_hyphens *h, const char *left, size_t llen, const char *right,
+                          size_t rlen)
 {
     if (!h || !h->mask || llen + rlen > MAX_JOINED)
         return 0;

@@ -17,8 +17,14 @@ static int is_alnum(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-static int is_local_char(unsigned char c) { return is_alnum(c) || (c && strchr("._%+-", c)); }
-static int is_domain_char(unsigned char c) { return is_alnum(c) || c == '.' || c == '-'; }
+static int is_local_char(unsigned char c)
+{
+    return is_alnum(c) || (c && strchr("._%+-", c));
+}
+static int is_domain_char(unsigned char c)
+{
+    return is_alnum(c) || c == '.' || c == '-';
+}
 
 /* Where a URL starting at p ends: white space, angle brackets, quotes, or a
  * non-ASCII character (curly quotes and guillemets wrap URLs in prose). */
@@ -119,6 +125,19 @@ static int match_email(const char *s, size_t len, size_t at, size_t floor, size_
     return 1;
 }
 
+/* A TEXT leaf made directly: the builder's pending-text buffer would hold a
+ * second copy of a long paragraph. */
+static oct_status emit_text(oct_builder *b, const char *s, size_t len)
+{
+    if (len == 0)
+        return OCT_OK;
+    oct_node *t = oct_node_new(oct_node_doc(oct_builder_current(b)), OCT_NODE_TEXT);
+    if (!t)
+        return OCT_ERR_LIMIT;
+    const oct_status st = oct_node_set_literal(t, s, len);
+    return st != OCT_OK ? st : oct_builder_leaf(b, t);
+}
+
 static oct_status emit_link(oct_builder *b, const char *url_prefix, const char *s, size_t len)
 {
     oct_node *link = oct_node_new(oct_node_doc(oct_builder_current(b)), OCT_NODE_LINK);
@@ -131,20 +150,41 @@ static oct_status emit_link(oct_builder *b, const char *url_prefix, const char *
         st = oct_builder_open(b, link);
     if (st != OCT_OK)
         return st;
-    st = oct_builder_text(b, s, len);
+    st = emit_text(b, s, len);
     const oct_status closed = oct_builder_close(b);
     return st != OCT_OK ? st : closed;
 }
+
+/* A cheap test before the full match: could a scheme start at p? */
+static int scheme_candidate(const char *s, size_t len, size_t p)
+{
+    const size_t left = len - p;
+    switch (s[p] | 32) {
+    case 'h': return left > 7 && (s[p + 1] | 32) == 't' && (s[p + 2] | 32) == 't';
+    case 'f': return left > 6 && (s[p + 1] | 32) == 't' && (s[p + 2] | 32) == 'p';
+    case 'w': return left > 5 && (s[p + 1] | 32) == 'w' && (s[p + 2] | 32) == 'w';
+    case 'm': return left > 8 && (s[p + 1] | 32) == 'a' && (s[p + 2] | 32) == 'i';
+    default: return 0;
+    }
+}
+
+/* Bytes a link can start at. */
+static const unsigned char link_start[256] = {['h'] = 1, ['H'] = 1, ['f'] = 1, ['F'] = 1, ['w'] = 1,
+                                              ['W'] = 1, ['m'] = 1, ['M'] = 1, ['@'] = 1};
 
 oct_status text_emit_inline(oct_builder *b, const char *s, size_t len)
 {
     size_t flushed = 0, i = 0;
     oct_status st = OCT_OK;
     while (i < len && st == OCT_OK) {
+        while (i < len && !link_start[(unsigned char)s[i]])
+            i++;
+        if (i >= len)
+            break;
         const char c = (char)(s[i] | 32);
         size_t start = i, end = 0, scheme = 0;
         const char *prefix = "";
-        if (c == 'h' || c == 'f' || c == 'w' || c == 'm') {
+        if ((c == 'h' || c == 'f' || c == 'w' || c == 'm') && scheme_candidate(s, len, i)) {
             end = match_url(s, len, i, &scheme);
             if (end && scheme == 0)
                 prefix = "http://";
@@ -159,12 +199,12 @@ oct_status text_emit_inline(oct_builder *b, const char *s, size_t len)
             continue;
         }
         if (start > flushed)
-            st = oct_builder_text(b, s + flushed, start - flushed);
+            st = emit_text(b, s + flushed, start - flushed);
         if (st == OCT_OK)
             st = emit_link(b, prefix, s + start, end - start);
         flushed = i = end;
     }
     if (st == OCT_OK && flushed < len)
-        st = oct_builder_text(b, s + flushed, len - flushed);
+        st = emit_text(b, s + flushed, len - flushed);
     return st;
 }

@@ -34,6 +34,23 @@ static size_t trailing_space_len(const char *s, size_t len)
     return n;
 }
 
+/* ASCII (the usual case) is one column a byte; only other text needs the
+ * Unicode width tables. */
+static size_t display_width(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ULL)
+            return i + oct_utf8_display_width(s + i, len - i);
+    }
+    for (; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return i + oct_utf8_display_width(s + i, len - i);
+    return len;
+}
+
 static oct_status push_line(text_source *src, size_t *cap, const text_line *line)
 {
     if (src->n_lines == *cap) {
@@ -79,7 +96,7 @@ oct_status text_lines_split(const text_decoded *d, text_source *src)
             text_line line = {0};
             line.start = (size_t)(s - d->data);
             line.len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-            const size_t w = oct_utf8_display_width(s, line.len);
+            const size_t w = display_width(s, line.len);
             line.width = w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
             line.number = number;
             line.indent = (uint16_t)(indent > MAX_INDENT ? MAX_INDENT : indent);
@@ -118,7 +135,8 @@ size_t text_next_present(const text_source *src, size_t i)
 size_t text_first_word_len(const char *s, size_t len)
 {
     size_t n = 0;
-    while (n < len && !text_space_len(s + n, len - n))
+    while (n < len && s[n] != ' ' &&
+           !((unsigned char)s[n] == 0xC2 && n + 1 < len && (unsigned char)s[n + 1] == 0xA0))
         n++;
     return n;
 }
@@ -183,14 +201,13 @@ static size_t trailing_closers_len(const char *s, size_t len)
         const size_t left = len - n;
         if (left >= 1 && strchr("\"')]*_", s[left - 1]) && s[left - 1] != '\0')
             n++;
-        else if (left >= 3 && ((unsigned char)s[left - 3] == 0xE2 &&
-                               (unsigned char)s[left - 2] == 0x80 &&
-                               ((unsigned char)s[left - 1] == 0x9D ||
-                                (unsigned char)s[left - 1] == 0x99)))
-            n += 3;  /* ” ’ */
+        else if (left >= 3 &&
+                 ((unsigned char)s[left - 3] == 0xE2 && (unsigned char)s[left - 2] == 0x80 &&
+                  ((unsigned char)s[left - 1] == 0x9D || (unsigned char)s[left - 1] == 0x99)))
+            n += 3; /* ” ’ */
         else if (left >= 2 && (unsigned char)s[left - 2] == 0xC2 &&
                  (unsigned char)s[left - 1] == 0xBB)
-            n += 2;  /* » */
+            n += 2; /* » */
         else
             return n;
     }
@@ -226,9 +243,9 @@ int text_is_word_cp(uint32_t cp)
         return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
     if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7 || cp == 0xFFFD)
         return 0;
-    if (cp >= 0x2000 && cp <= 0x2BFF)  /* punctuation, symbols, arrows, boxes */
+    if (cp >= 0x2000 && cp <= 0x2BFF) /* punctuation, symbols, arrows, boxes */
         return 0;
-    if (cp >= 0x3000 && cp <= 0x303F)  /* CJK punctuation */
+    if (cp >= 0x3000 && cp <= 0x303F) /* CJK punctuation */
         return 0;
     return !(cp >= 0xFE30 && cp <= 0xFE4F) && !(cp >= 0xFF00 && cp <= 0xFF0F);
 }

@@ -160,22 +160,53 @@ size_t text_block_end(const text_source *src, const text_layout *lay, size_t i)
     return j;
 }
 
-/* Appends s with runs of spaces collapsed to one. */
+int text_has_double_space(const char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    size_t i = 0;
+    int prev_space = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        /* exact per-byte "is a space" bits, then two in a row */
+        const uint64_t t = w ^ (ones * ' ');
+        const uint64_t spaces = ~(((t & ~high) + ~high) | t) & high;
+        if (!spaces) {
+            prev_space = 0;
+            continue;
+        }
+        /* bytes are in memory order: byte k+1 sits 8 bits above byte k */
+        if ((spaces & (spaces << 8)) || (prev_space && s[i] == ' '))
+            return 1;
+        prev_space = s[i + 7] == ' ';
+    }
+    for (; i < len; i++) {
+        if (s[i] == ' ' && (prev_space || (i > 0 && s[i - 1] == ' ')))
+            return 1;
+        prev_space = 0;
+    }
+    return 0;
+}
+
+/* Appends s with runs of spaces collapsed to one; a line without such a
+ * run (the usual case) is appended in one piece. */
 static void append_collapsed(oct_buf *buf, const char *s, size_t len)
 {
-    size_t i = 0;
-    while (i < len) {
-        const char *sp = memchr(s + i, ' ', len - i);
-        if (!sp) {
-            oct_buf_append(buf, s + i, len - i);
-            return;
-        }
-        const size_t k = (size_t)(sp - s);
-        oct_buf_append(buf, s + i, k - i + 1);
-        i = k + 1;
-        while (i < len && s[i] == ' ')
-            i++;
+    if (!text_has_double_space(s, len)) {
+        oct_buf_append(buf, s, len);
+        return;
     }
+    size_t from = 0;
+    for (size_t i = 1; i < len; i++) {
+        if (s[i] == ' ' && s[i - 1] == ' ') {
+            oct_buf_append(buf, s + from, i - from);
+            while (i < len && s[i] == ' ')
+                i++;
+            from = i;
+        }
+    }
+    if (from < len)
+        oct_buf_append(buf, s + from, len - from);
 }
 
 static int ends_with_dash(const char *s, size_t len)
@@ -187,8 +218,8 @@ static int ends_with_dash(const char *s, size_t len)
            ((unsigned char)s[len - 1] == 0x94 || (unsigned char)s[len - 1] == 0x93);
 }
 
-oct_status text_join_lines(const text_source *src, const text_hyphens *h, size_t first,
-                           size_t end, size_t skip_first, oct_buf *buf)
+oct_status text_join_lines(const text_source *src, const text_hyphens *h, size_t first, size_t end,
+                           size_t skip_first, oct_buf *buf)
 {
     size_t prev = src->n_lines;
     for (size_t i = first; i < end; i++) {
@@ -214,7 +245,9 @@ oct_status text_join_lines(const text_source *src, const text_hyphens *h, size_t
                     buf->len--;
                     buf->data[buf->len] = '\0';
                 }
-            } else if (!ends_with_dash(p, plen)) {
+            } else if (!ends_with_dash(p, plen) &&
+                       !(plen >= 3 && memcmp(p + plen - 3, "://", 3) == 0)) {
+                /* a URL broken after its scheme is rejoined too */
                 oct_buf_putc(buf, ' ');
             }
         }

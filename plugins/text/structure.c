@@ -16,6 +16,7 @@
 #define HEADING_MAX_WORDS 12
 #define CHAPTER_MAX_COLS 80
 #define SHORT_LINE_COLS 50
+#define MAX_CODE_LINE 300
 
 typedef struct list_level {
     oct_node *list;
@@ -50,7 +51,10 @@ static int has_bytes(const char *s, size_t len, const char *needle, size_t n)
     return 0;
 }
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 static size_t skip_spaces(const char *s, size_t len, size_t i)
 {
@@ -73,10 +77,11 @@ static int is_roman(const char *s, size_t len)
 static int is_number_word(const char *s, size_t len)
 {
     static const char *const words[] = {
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-        "eighteen", "nineteen", "twenty", "first", "second", "third", "fourth", "fifth",
-        "sixth", "seventh", "eighth", "ninth", "tenth", "last", "the", NULL};
+        "one",       "two",      "three",    "four",   "five",     "six",      "seven",   "eight",
+        "nine",      "ten",      "eleven",   "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+        "seventeen", "eighteen", "nineteen", "twenty", "thirty",   "forty",    "fifty",   "first",
+        "second",    "third",    "fourth",   "fifth",  "sixth",    "seventh",  "eighth",  "ninth",
+        "tenth",     "last",     "the",      NULL};
     for (size_t i = 0; words[i]; i++)
         if (strlen(words[i]) == len && text_has_prefix(s, len, words[i]) == len)
             return 1;
@@ -92,7 +97,7 @@ static int chapter_kind(const char *s, size_t len)
     const char last = s[len - 1];
     if (last == ',' || last == ';')
         return 0;
-    static const char *const alone[] = {"prologue", "epilogue", "preface", "foreword",
+    static const char *const alone[] = {"prologue",  "epilogue",     "preface", "foreword",
                                         "afterword", "introduction", "prelude", NULL};
     size_t body = len;
     if (body > 0 && s[body - 1] == '.')
@@ -107,14 +112,16 @@ static int chapter_kind(const char *s, size_t len)
     if (r > 0 && is_roman(s, r) && !(r < len && ((s[r] | 32) >= 'a' && (s[r] | 32) <= 'z'))) {
         if (r == len || (r + 1 == len && s[r] == '.'))
             return 1;
-        if (r + 2 < len && s[r] == '.' && s[r + 1] == ' ' && text_is_upper_start(s + r + 2, len - r - 2) &&
-            !text_ends_with_sentence_punct(s, len) && len <= CHAPTER_MAX_COLS)
+        /* "IV. THE STORM", but not the initials of "C. S. Lewis" */
+        if (r + 3 < len && s[r] == '.' && s[r + 1] == ' ' && s[r + 3] != '.' &&
+            text_is_upper_start(s + r + 2, len - r - 2) && !text_ends_with_sentence_punct(s, len) &&
+            len <= CHAPTER_MAX_COLS)
             return 2;
         return 0;
     }
-    static const char *const words[] = {"chapter ", "part ", "book ", "volume ", "appendix ",
-                                        "act ", "canto ", "chapter\xC2\xA0", "part\xC2\xA0",
-                                        "appendix\xC2\xA0", NULL};
+    static const char *const words[] = {
+        "chapter ", "part ",           "book ",        "volume ",          "appendix ", "act ",
+        "canto ",   "chapter\xC2\xA0", "part\xC2\xA0", "appendix\xC2\xA0", NULL};
     size_t p = 0;
     for (size_t i = 0; words[i] && !p; i++)
         p = text_has_prefix(s, len, words[i]);
@@ -136,6 +143,14 @@ static int chapter_kind(const char *s, size_t len)
                         (q - p == 1 && s[p] >= 'A' && s[p] <= 'Z');
     if (!numeric)
         return 0;
+    /* "Twenty-One" */
+    if (!is_digit(s[p]) && q + 1 < len && s[q] == '-') {
+        size_t r2 = q + 1;
+        while (r2 < len && ((s[r2] | 32) >= 'a' && (s[r2] | 32) <= 'z'))
+            r2++;
+        if (is_number_word(s + q + 1, r2 - q - 1))
+            q = r2;
+    }
     size_t t = q;
     if (t < len && (s[t] == '.' || s[t] == ':'))
         t++;
@@ -148,7 +163,10 @@ static int chapter_kind(const char *s, size_t len)
     return t == q ? 0 : 2;
 }
 
-int text_is_chapter_line(const char *s, size_t len) { return chapter_kind(s, len) != 0; }
+int text_is_chapter_line(const char *s, size_t len)
+{
+    return chapter_kind(s, len) != 0;
+}
 
 /* "* item", "- item", "1. item", "2) item", "(a) item". */
 static size_t list_marker(const char *s, size_t len, int *ordered, oct_list_style *style,
@@ -221,7 +239,8 @@ static int is_scene_break(const char *s, size_t len)
             continue;
         }
         /* — ─ • · */
-        if (i + 2 < len && c == 0xE2 && ((unsigned char)s[i + 1] == 0x80 || (unsigned char)s[i + 1] == 0x94)) {
+        if (i + 2 < len && c == 0xE2 &&
+            ((unsigned char)s[i + 1] == 0x80 || (unsigned char)s[i + 1] == 0x94)) {
             marks++;
             kind = '-';
             i += 2;
@@ -272,8 +291,8 @@ static int numbered_heading(const char *s, size_t len)
 
 static int is_admonition_or_caption(const char *s, size_t len)
 {
-    static const char *const labels[] = {"note", "tip", "warning", "caution", "important",
-                                         "hint", "danger", NULL};
+    static const char *const labels[] = {"note",      "tip",  "warning", "caution",
+                                         "important", "hint", "danger",  NULL};
     for (size_t i = 0; labels[i]; i++)
         if (strlen(labels[i]) == len && text_has_prefix(s, len, labels[i]) == len)
             return 1;
@@ -301,9 +320,9 @@ static int has_sentence_break(const char *s, size_t len)
 /* "... to meet again on": a line that stops mid-sentence. */
 static int ends_with_function_word(const char *s, size_t len)
 {
-    static const char *const words[] = {"a", "an", "the", "of", "to", "on", "and", "or", "in",
-                                        "at", "with", "for", "by", "from", "that", "which",
-                                        "but", "is", "are", "was", "were", NULL};
+    static const char *const words[] = {"a",   "an", "the",  "of",  "to",   "on",   "and",  "or",
+                                        "in",  "at", "with", "for", "by",   "from", "that", "which",
+                                        "but", "is", "are",  "was", "were", NULL};
     size_t w = len;
     while (w > 0 && s[w - 1] != ' ')
         w--;
@@ -397,10 +416,23 @@ static void emit_inline(build *bs, const char *s, size_t len)
         fail(bs, st);
 }
 
+/* A line with no run of spaces reads as is, without a copy. */
+static int line_is_clean(const text_source *src, size_t i)
+{
+    return !text_has_double_space(text_line_str(src, i), src->lines[i].len);
+}
+
 static void emit_joined(build *bs, size_t first, size_t end, size_t skip_first)
 {
     if (!open_node(bs, OCT_NODE_PARAGRAPH, first))
         return;
+    if (end == first + 1 && line_is_clean(bs->src, first)) {
+        const size_t len = bs->src->lines[first].len;
+        const size_t skip = skip_first < len ? skip_first : len;
+        emit_inline(bs, text_line_str(bs->src, first) + skip, len - skip);
+        close_node(bs);
+        return;
+    }
     oct_buf_reset(&bs->scratch);
     if (text_join_lines(bs->src, bs->hy, first, end, skip_first, &bs->scratch) != OCT_OK)
         fail(bs, bs->scratch.status);
@@ -437,9 +469,11 @@ static void emit_code(build *bs, size_t first, size_t end)
     oct_buf_reset(&bs->scratch);
     for (size_t i = first; i < end; i++) {
         const text_line *l = &bs->src->lines[i];
-        if (i > first)
-            for (uint32_t n = l->number - bs->src->lines[i - 1].number; n > 0 && n < 3; n--)
-                oct_buf_putc(&bs->scratch, '\n');
+        if (i > first) {
+            /* keep one blank line where there were any */
+            const uint32_t gap = l->number - bs->src->lines[i - 1].number;
+            oct_buf_append(&bs->scratch, "\n\n", gap > 1 ? 2 : 1);
+        }
         for (unsigned k = min_indent; k < l->indent; k++)
             oct_buf_putc(&bs->scratch, ' ');
         oct_buf_append(&bs->scratch, text_line_str(bs->src, i), l->len);
@@ -450,8 +484,8 @@ static void emit_code(build *bs, size_t first, size_t end)
         return;
     }
     oct_node_set_source_line(code, bs->src->lines[first].number);
-    oct_status st = oct_node_set_literal(code, bs->scratch.data ? bs->scratch.data : "",
-                                         bs->scratch.len);
+    oct_status st =
+        oct_node_set_literal(code, bs->scratch.data ? bs->scratch.data : "", bs->scratch.len);
     if (st == OCT_OK)
         st = oct_builder_leaf(bs->b, code);
     if (st != OCT_OK)
@@ -616,8 +650,12 @@ static void quote_block(build *bs, size_t first, size_t end)
 
 /* ------------------------------------------------------------ block shapes */
 
+/* Signs of code in one line, found in one pass: a prompt, a statement end,
+ * operators, or columns aligned with runs of spaces. */
 static int is_code_line(const char *s, size_t len)
 {
+    if (len > MAX_CODE_LINE)
+        return 0;
     if (text_has_prefix(s, len, "$ ") || text_has_prefix(s, len, "# ") ||
         text_has_prefix(s, len, "#!") || text_has_prefix(s, len, ">>> ") ||
         text_has_prefix(s, len, "% "))
@@ -625,11 +663,23 @@ static int is_code_line(const char *s, size_t len)
     const char last = s[len - 1];
     if (last == ';' || last == '{' || last == '}' || last == '\\')
         return 1;
-    if (has_bytes(s, len, "   ", 3) || has_bytes(s, len, "();", 3) || has_bytes(s, len, "==", 2) ||
-        has_bytes(s, len, "&&", 2) || has_bytes(s, len, "||", 2) || has_bytes(s, len, "->", 2) ||
-        has_bytes(s, len, "=>", 2))
+    if (s[0] == '<' && last == '>')
         return 1;
-    return s[0] == '<' && last == '>';
+    size_t spaces = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char c = s[i];
+        spaces = c == ' ' ? spaces + 1 : 0;
+        if (spaces == 3)
+            return 1;
+        if (i == 0)
+            continue;
+        const char p = s[i - 1];
+        if ((p == '=' && c == '=') || (p == '&' && c == '&') || (p == '|' && c == '|') ||
+            (p == '-' && c == '>') || (p == '=' && c == '>') ||
+            (p == ')' && c == ';' && i >= 2 && s[i - 2] == '('))
+            return 1;
+    }
+    return 0;
 }
 
 static int is_box_line(const char *s, size_t len)
@@ -637,20 +687,22 @@ static int is_box_line(const char *s, size_t len)
     return len >= 2 && (s[0] == '+' || s[0] == '|') && (s[len - 1] == '+' || s[len - 1] == '|');
 }
 
-static int looks_like_code(const build *bs, size_t first, size_t end)
+static int looks_like_code(const build *bs, size_t first, size_t end, int deliberate)
 {
+    const size_t n = end - first;
+    if (n == 1)
+        return text_has_prefix(text_line_str(bs->src, first), bs->src->lines[first].len, "$ ") != 0;
     size_t code = 0, box = 0;
     for (size_t i = first; i < end; i++) {
         const char *s = text_line_str(bs->src, i);
         const size_t len = bs->src->lines[i].len;
         box += is_box_line(s, len);
-        code += is_code_line(s, len);
+        /* wrapped prose has no code lines to look for */
+        if (deliberate)
+            code += is_code_line(s, len);
     }
-    const size_t n = end - first;
     if (box >= 2 && box * 2 >= n)
         return 1;
-    if (n == 1)
-        return text_has_prefix(text_line_str(bs->src, first), bs->src->lines[first].len, "$ ") != 0;
     return code * 2 >= n;
 }
 
@@ -692,11 +744,11 @@ static void plain_block(build *bs, size_t first, size_t end)
             widest = src->lines[i].width;
     }
     const size_t n = end - first;
-    if (looks_like_code(bs, first, end)) {
+    const int deliberate = breaks_deliberate(bs, first, end);
+    if (looks_like_code(bs, first, end, deliberate || !bs->lay->wrap_width)) {
         emit_code(bs, first, end);
         return;
     }
-    const int deliberate = breaks_deliberate(bs, first, end);
     if (bs->list_depth == 0 && indent >= bs->lay->body_indent + 2) {
         /* indented: a quotation when it reads as prose, else preformatted */
         const char *last = text_line_str(src, end - 1);
@@ -806,7 +858,8 @@ static size_t one_block(build *bs, size_t i)
         !line_has_marker(bs, i) && src->lines[i].width <= HEADING_MAX_COLS &&
         !text_ends_with_sentence_punct(s, len)) {
         close_lists(bs, 0);
-        const int level = setext_char(text_line_str(src, i + 1), src->lines[i + 1].len) == '=' ? 1 : 2;
+        const int level =
+            setext_char(text_line_str(src, i + 1), src->lines[i + 1].len) == '=' ? 1 : 2;
         emit_heading(bs, level, i, s, len);
         return end;
     }
@@ -832,8 +885,8 @@ static size_t one_block(build *bs, size_t i)
     }
 
     const int chapter = chapter_kind(s, len);
-    const int heading_ok = end >= src->n_lines || text_gap_before(src, end) ||
-                           bs->lay->mode == PARA_SINGLE || chapter;
+    const int heading_ok =
+        end >= src->n_lines || text_gap_before(src, end) || bs->lay->mode == PARA_SINGLE || chapter;
     if (n == 1 && heading_ok && text_next_present(src, end) < src->n_lines) {
         const int level = heading_level(bs, i);
         if (level) {
@@ -846,7 +899,8 @@ static size_t one_block(build *bs, size_t i)
             return end;
         }
     }
-    if (n >= 2 && chapter && src->lines[i].width <= CHAPTER_MAX_COLS && !line_has_marker(bs, i + 1)) {
+    if (n >= 2 && chapter && src->lines[i].width <= CHAPTER_MAX_COLS &&
+        !line_has_marker(bs, i + 1)) {
         const char *t = text_line_str(src, i + 1);
         const size_t tlen = src->lines[i + 1].len;
         if (n == 2 && chapter == 1 && src->lines[i + 1].width <= HEADING_MAX_COLS &&

@@ -14,8 +14,9 @@ static const oct_option_spec text_options[] = {
     {"encoding", NULL, "character encoding of the input (default: detected)"},
     {"paragraphs", "auto|block|single|unwrap|preformatted",
      "how lines make paragraphs (default: detected per document)"},
-    {"article", "on|off", "drop web-page furniture lines (default: on when the text has "
-                          "article front matter)"},
+    {"article", "on|off",
+     "drop web-page furniture lines (default: on when the text has "
+     "article front matter)"},
     {NULL, NULL, NULL}};
 
 static text_para_mode para_option(oct_context *ctx)
@@ -23,14 +24,20 @@ static text_para_mode para_option(oct_context *ctx)
     const char *v = oct_context_option(ctx, "paragraphs");
     if (!v || !*v || strcmp(v, "auto") == 0)
         return PARA_AUTO;
-    static const struct { const char *name; text_para_mode mode; } modes[] = {
-        {"block", PARA_BLOCK}, {"single", PARA_SINGLE}, {"unwrap", PARA_UNWRAP},
-        {"preformatted", PARA_PREFORMATTED}};
+    static const struct {
+        const char *name;
+        text_para_mode mode;
+    } modes[] = {{"block", PARA_BLOCK},
+                 {"single", PARA_SINGLE},
+                 {"unwrap", PARA_UNWRAP},
+                 {"preformatted", PARA_PREFORMATTED}};
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
         if (strcmp(v, modes[i].name) == 0)
             return modes[i].mode;
-    oct_warn(ctx, "unknown -V paragraphs=%s (expected block, single, unwrap or preformatted); "
-                  "detecting", v);
+    oct_warn(ctx,
+             "unknown -V paragraphs=%s (expected block, single, unwrap or preformatted); "
+             "detecting",
+             v);
     return PARA_AUTO;
 }
 
@@ -40,8 +47,8 @@ static oct_status text_read(oct_context *ctx, const oct_input *in, oct_doc *doc,
     text_source src;
     text_hyphens *hy = NULL;
     memset(&src, 0, sizeof src);
-    oct_status st = text_decode(ctx, in->data, in->len, oct_context_option(ctx, "encoding"), &dec,
-                                err);
+    oct_status st =
+        text_decode(ctx, in->data, in->len, oct_context_option(ctx, "encoding"), &dec, err);
     if (st != OCT_OK)
         return st;
     st = text_lines_split(&dec, &src);
@@ -52,11 +59,12 @@ static oct_status text_read(oct_context *ctx, const oct_input *in, oct_doc *doc,
 
     text_front front;
     text_front_matter(ctx, &src, doc, &front);
-    const int article = oct_context_option_bool(ctx, "article",
-                                                front.structured || front.article_signals > 0);
+    const int article =
+        oct_context_option_bool(ctx, "article", front.structured || front.article_signals > 0);
     if (article) {
         const size_t dropped = text_furniture_drop(ctx, &src);
-        oct_info(ctx, "article mode: %zu furniture line%s dropped", dropped, dropped == 1 ? "" : "s");
+        oct_info(ctx, "article mode: %zu furniture line%s dropped", dropped,
+                 dropped == 1 ? "" : "s");
     }
 
     text_layout lay;

@@ -25,9 +25,9 @@
 /* ------------------------------------------------------------ decoding */
 
 typedef struct text_decoded {
-    const char *data;   /* UTF-8, LF line ends, no NUL, tabs expanded */
+    const char *data; /* UTF-8, LF line ends, no NUL, tabs expanded */
     size_t len;
-    char *owned;        /* the buffer behind data when it had to be rewritten */
+    char *owned; /* the buffer behind data when it had to be rewritten */
 } text_decoded;
 
 /* encoding: the -V encoding value or NULL for detection. */
@@ -38,17 +38,17 @@ void text_decoded_free(text_decoded *d);
 /* ---------------------------------------------------------------- lines */
 
 enum {
-    LINE_DROPPED = 1u << 0,   /* furniture: read as a blank line */
-    LINE_CONSUMED = 1u << 1,  /* became metadata: read as a blank line */
-    LINE_FORM_FEED = 1u << 2  /* a page break preceded this line */
+    LINE_DROPPED = 1u << 0,  /* furniture: read as a blank line */
+    LINE_CONSUMED = 1u << 1, /* became metadata: read as a blank line */
+    LINE_FORM_FEED = 1u << 2 /* a page break preceded this line */
 };
 
 typedef struct text_line {
-    size_t start;       /* byte offset of the first character after the indent */
-    uint32_t len;       /* content bytes, trailing white space trimmed */
-    uint32_t width;     /* display columns of the content */
-    uint32_t number;    /* 1-based input line number */
-    uint16_t indent;    /* columns of leading white space (capped) */
+    size_t start;    /* byte offset of the first character after the indent */
+    uint32_t len;    /* content bytes, trailing white space trimmed */
+    uint32_t width;  /* display columns of the content */
+    uint32_t number; /* 1-based input line number */
+    uint16_t indent; /* columns of leading white space (capped) */
     uint8_t flags;
     uint8_t pad_;
 } text_line;
@@ -107,14 +107,13 @@ int text_parse_date(const char *s, size_t len, char iso[11]);
 /* ------------------------------------------------------------ front matter */
 
 typedef struct text_front {
-    int structured;        /* YAML or pandoc title block found */
-    int article_signals;   /* date or tag line among the leading lines */
+    int structured;      /* YAML or pandoc title block found */
+    int article_signals; /* date or tag line among the leading lines */
     int has_title;
 } text_front;
 
 /* Reads front matter into doc's metadata and marks the lines it used. */
-oct_status text_front_matter(oct_context *ctx, text_source *src, oct_doc *doc,
-                             text_front *front);
+oct_status text_front_matter(oct_context *ctx, text_source *src, oct_doc *doc, text_front *front);
 /* Title from the input's file name, when the text gave none. */
 oct_status text_title_from_name(oct_context *ctx, const char *name, oct_doc *doc);
 
@@ -129,10 +128,10 @@ size_t text_furniture_drop(oct_context *ctx, text_source *src);
 
 typedef enum text_para_mode {
     PARA_AUTO = 0,
-    PARA_BLOCK,        /* blank lines separate paragraphs */
-    PARA_SINGLE,       /* each line is a paragraph */
-    PARA_UNWRAP,       /* hard-wrapped, few blank lines: join by line shape */
-    PARA_PREFORMATTED  /* keep every line */
+    PARA_BLOCK,       /* blank lines separate paragraphs */
+    PARA_SINGLE,      /* each line is a paragraph */
+    PARA_UNWRAP,      /* hard-wrapped, few blank lines: join by line shape */
+    PARA_PREFORMATTED /* keep every line */
 } text_para_mode;
 
 typedef struct text_layout {
@@ -150,8 +149,7 @@ void text_layout_detect(oct_context *ctx, const text_source *src, text_para_mode
 size_t text_block_end(const text_source *src, const text_layout *lay, size_t i);
 /* Whether a wrapper could have put the first word of line b on line a: the
  * break between them was made by hand. */
-int text_break_is_deliberate(const text_source *src, const text_layout *lay, size_t a,
-                             size_t b);
+int text_break_is_deliberate(const text_source *src, const text_layout *lay, size_t a, size_t b);
 
 /* ---------------------------------------------------------------- hyphens */
 
@@ -162,16 +160,19 @@ typedef struct text_hyphens text_hyphens;
 text_hyphens *text_hyphens_new(const text_source *src);
 void text_hyphens_free(text_hyphens *h);
 /* Whether left+right (the two halves of a split word) is attested. */
-int text_hyphens_attested(const text_hyphens *h, const char *left, size_t llen,
-                          const char *right, size_t rlen);
+int text_hyphens_attested(const text_hyphens *h, const char *left, size_t llen, const char *right,
+                          size_t rlen);
 /* The word fragment that ends s (before a final '-'): its start offset. */
 size_t text_trailing_word_start(const char *s, size_t len);
 size_t text_leading_word_len(const char *s, size_t len);
 
+/* Two spaces in a row anywhere in s (eight bytes at a time). */
+int text_has_double_space(const char *s, size_t len);
+
 /* Appends the lines [first, end) of src to buf as one reflowed run of text:
  * white space collapsed, hyphenation repaired where attested. */
-oct_status text_join_lines(const text_source *src, const text_hyphens *h, size_t first,
-                           size_t end, size_t skip_first, oct_buf *buf);
+oct_status text_join_lines(const text_source *src, const text_hyphens *h, size_t first, size_t end,
+                           size_t skip_first, oct_buf *buf);
 
 /* ---------------------------------------------------------------- inlines */
 

@@ -454,12 +454,12 @@ static void test_dump_tree(void **state)
     octest_result_free(&r);
 }
 
-/* Binary output is refused on a terminal: stdout is a pseudo-terminal. */
-static void test_binary_refuses_terminal(void **state)
+/* Runs octavo with stdout on a pseudo-terminal; returns its exit status
+ * (-1 when no pty is available) and its stderr in err. */
+static int run_on_terminal(const char *const *argv, char *err, size_t size)
 {
-    fixture *f = *state;
     int master = posix_openpt(O_RDWR | O_NOCTTY);
-    if (master < 0) skip();
+    if (master < 0) return -1;
     assert_int_equal(grantpt(master), 0);
     assert_int_equal(unlockpt(master), 0);
     const char *slave_name = ptsname(master);
@@ -476,8 +476,6 @@ static void test_binary_refuses_terminal(void **state)
     posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
     posix_spawn_file_actions_addclose(&fa, perr[0]);
     posix_spawn_file_actions_addclose(&fa, master);
-    const char *argv[] = {octest_env("OCTAVO_CLI"), "--plugin-dir", f->good, "-t", "octest-bin",
-                          f->in, NULL};
     char **env = octest_child_env(NULL);
     pid_t pid;
     assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, env), 0);
@@ -485,6 +483,137 @@ static void test_binary_refuses_terminal(void **state)
     posix_spawn_file_actions_destroy(&fa);
     close(slave);
     close(perr[1]);
+    size_t n = 0;
+    ssize_t got;
+    while (n < size - 1 && (got = read(perr[0], err + n, size - 1 - n)) > 0) n += (size_t)got;
+    err[n] = '\0';
+    close(perr[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    close(master);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static void expect_refused_on_terminal(const char *const *argv)
+{
+    char err[4096];
+    const int code = run_on_terminal(argv, err, sizeof err);
+    if (code < 0) skip();
+    if (code == 0) fail_msg("%s output was written to a terminal", argv[4]);
+    assert_true(strncmp(err, "octavo: ", 8) == 0);
+    assert_int_equal(octest_count_lines(err), 1);
+}
+
+/* Binary output is refused on a terminal: stdout is a pseudo-terminal. */
+static void test_binary_refuses_terminal(void **state)
+{
+    fixture *f = *state;
+    const char *cli = octest_env("OCTAVO_CLI");
+    const char *bin[] = {cli, "--plugin-dir", f->good, "-t", "octest-bin", f->in, NULL};
+    expect_refused_on_terminal(bin);
+
+    /* A text format is fine on a terminal. */
+    const char *text[] = {cli, "--plugin-dir", f->good, "-t", "octest", f->in, NULL};
+    char err[4096];
+    assert_int_equal(run_on_terminal(text, err, sizeof err), 0);
+
+    /* To a pipe the binary conversion is fine too. */
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "octest-bin", f->in, NULL);
+    expect_exit(&r, 0);
+    assert_string_equal(r.out, sample);
+    octest_result_free(&r);
+
+    /* The real binary writers, when built. */
+    octest_run_cli(&r, NULL, 0, NULL, "--list-formats", NULL);
+    char line[1024];
+    const char *real[] = {"epub", "docx"};
+    for (size_t i = 0; i < 2; i++) {
+        if (r.exit_code != 0 || !find_line(r.out, real[i], line, sizeof line)) continue;
+        const char *argv[] = {cli, "--plugin-dir", f->good, "-t", real[i], f->in, NULL};
+        expect_refused_on_terminal(argv);
+    }
+    octest_result_free(&r);
+}
+
+/* The info line about a plugin from a newer minor ABI shows with -v only. */
+static void test_verbose_shows_info(void **state)
+{
+    fixture *f = *state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->broken, "-t", "octest", f->in, NULL);
+    expect_exit(&r, 0);
+    assert_null(strstr(r.err, "newer_minor.so"));
+    octest_result_free(&r);
+    octest_run_cli(&r, NULL, 0, NULL, "-v", "--plugin-dir", f->broken, "-t", "octest", f->in,
+                   NULL);
+    expect_exit(&r, 0);
+    assert_non_null(strstr(r.err, "newer_minor.so"));
+    assert_string_equal(r.out, sample);
+    octest_result_free(&r);
+}
+
+/* Whether the child has a handler installed for SIGINT (Linux /proc). */
+static int catches_sigint(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) return 0;
+    int caught = 0;
+    while (fgets(line, sizeof line, fp) != NULL) {
+        if (strncmp(line, "SigCgt:", 7) == 0) {
+            const unsigned long long mask = strtoull(line + 7, NULL, 16);
+            caught = (mask >> (SIGINT - 1)) & 1;
+        }
+    }
+    fclose(fp);
+    return caught;
+}
+
+/* SIGINT while reading stdin: exit 130, one line, no output file. The test
+ * waits until the handler is installed so the signal cannot kill the child
+ * before octavo has a say, and closes stdin after the signal so the outcome
+ * does not depend on whether read() restarts. */
+static void test_interrupt_exits_130(void **state)
+{
+    fixture *f = *state;
+    int pin[2], perr[2];
+    assert_int_equal(pipe(pin), 0);
+    assert_int_equal(pipe(perr), 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, pin[0], 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
+    posix_spawn_file_actions_addclose(&fa, pin[1]);
+    posix_spawn_file_actions_addclose(&fa, perr[0]);
+    const char *argv[] = {octest_env("OCTAVO_CLI"), "--plugin-dir", f->good, "-f", "octest",
+                          "-", "-o", f->out, NULL};
+    char **env = octest_child_env(NULL);
+    pid_t pid;
+    assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, env), 0);
+    free(env);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pin[0]);
+    close(perr[1]);
+
+    int ready = 0;
+    for (int i = 0; i < 3000 && !ready; i++) {
+        ready = catches_sigint(pid);
+        if (!ready) usleep(10000);
+    }
+    if (!ready) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        fail_msg("octavo never installed a SIGINT handler");
+    }
+    signal(SIGPIPE, SIG_IGN);
+    assert_int_equal(write(pin[1], "title: T\npartial\n", 18), 18);
+    assert_int_equal(kill(pid, SIGINT), 0);
+    close(pin[1]);
+
     char err[4096];
     size_t n = 0;
     ssize_t got;
@@ -495,18 +624,12 @@ static void test_binary_refuses_terminal(void **state)
     close(perr[0]);
     int status = 0;
     assert_int_equal(waitpid(pid, &status, 0), pid);
-    close(master);
-    assert_true(WIFEXITED(status));
-    assert_int_not_equal(WEXITSTATUS(status), 0);
+    if (!WIFEXITED(status)) fail_msg("octavo died of signal %d", WTERMSIG(status));
+    assert_int_equal(WEXITSTATUS(status), 130);
     assert_true(strncmp(err, "octavo: ", 8) == 0);
     assert_int_equal(octest_count_lines(err), 1);
-
-    /* To a pipe the same conversion is fine. */
-    octest_result r;
-    octest_run_cli(&r, NULL, 0, NULL, "--plugin-dir", f->good, "-t", "octest-bin", f->in, NULL);
-    expect_exit(&r, 0);
-    assert_string_equal(r.out, sample);
-    octest_result_free(&r);
+    assert_false(octest_exists(f->out));
+    assert_int_equal(octest_dir_entries(f->dir), 1);
 }
 
 /* --------------------------------------------- end to end, real plugins */
@@ -556,6 +679,13 @@ static void test_text_to_markdown(void **state)
     const int setext = eol != NULL && (eol[1] == '=' || eol[1] == '-');
     if (!atx && !front_matter && !setext) fail_msg("headline is neither a heading nor front matter");
     assert_non_null(strstr(md, "curtailment"));
+
+    /* Without -t or -o: Markdown on stdout, the same bytes. */
+    octest_run_cli(&r, NULL, 0, NULL, article, NULL);
+    expect_exit(&r, 0);
+    assert_int_equal(r.out_len, len);
+    assert_memory_equal(r.out, md, len);
+    octest_result_free(&r);
     free(md);
 }
 
@@ -584,6 +714,8 @@ int main(void)
         T(test_warnings_and_quiet),
         T(test_dump_tree),
         T(test_binary_refuses_terminal),
+        T(test_verbose_shows_info),
+        T(test_interrupt_exits_130),
         T(test_text_to_markdown),
     };
 #undef T

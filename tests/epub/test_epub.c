@@ -516,15 +516,19 @@ static oct_node *open_typed(oct_builder *bld, oct_node_type t)
     return n;
 }
 
-static oct_doc *every_node_doc(void)
+/* with_webp: EPUBCheck 4.2 predates EPUB 3.3 and rejects WebP without a
+ * fallback, so the book it checks has none. */
+static oct_doc *every_node_doc(int with_webp)
 {
     oct_builder *bld;
     oct_doc *doc = new_doc(&bld);
     oct_node *n;
     oct_resource *png = oct_doc_add_resource(doc, png_bytes, sizeof png_bytes, NULL,
                                              "https://example.org/a.png", NULL);
-    oct_resource *webp = oct_doc_add_resource(doc, webp_bytes, sizeof webp_bytes, NULL,
-                                              "https://example.org/b.webp", NULL);
+    oct_resource *webp = with_webp ? oct_doc_add_resource(doc, webp_bytes, sizeof webp_bytes,
+                                                          NULL, "https://example.org/b.webp",
+                                                          NULL)
+                                   : NULL;
 
     assert_non_null(png);
     oct_meta_add(doc, OCT_META_AUTHOR, "Ada Lovelace");
@@ -705,11 +709,15 @@ static oct_doc *every_node_doc(void)
 static void test_every_node(void **state)
 {
     (void)state;
-    oct_doc *doc = every_node_doc();
+    oct_doc *doc = every_node_doc(1);
+    oct_doc *checked = every_node_doc(0);
     book b;
     const char *ch = "EPUB/ch001.xhtml";
 
-    write_book(doc, "epub", "every-node", &b, NULL);
+    write_book(checked, "epub", "every-node", &b, NULL);
+    book_free(&b);
+    oct_doc_free(checked);
+    write_book(doc, "epub", NULL, &b, NULL);
     assert_entry_contains(&b, ch, "<em>x</em> <strong>x</strong> <s>x</s> <sup>x</sup> "
                                   "<sub>x</sub> <u>x</u> <mark>x</mark> <span "
                                   "class=\"smallcaps\">x</span> <q>x</q>");

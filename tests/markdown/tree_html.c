@@ -29,8 +29,14 @@ static void esc_html(oct_buf *b, const char *s, size_t len, int newline_as_space
 
 /* cmark keeps these bytes of a URL, percent-encodes every other one, and
  * writes & and ' as entities (measured with the cmark program). */
+static int gfm_mode;
+
 static void esc_href(oct_buf *b, const char *url)
 {
+    if (gfm_mode) { /* read back by pandoc, which keeps URLs as they are */
+        esc_html(b, url, strlen(url), 0);
+        return;
+    }
     static const char safe[] = "!#$%()*+,-./:;=?@_~";
     for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
         unsigned c = *p;
@@ -95,6 +101,13 @@ static const oct_node *prev_row(const oct_node *row)
     return NULL;
 }
 
+static int is_lone_cell_paragraph(const oct_node *n)
+{
+    const oct_node *p = oct_node_parent(n);
+    return gfm_mode && p && oct_node_get_type(p) == OCT_NODE_TABLE_CELL && !oct_node_prev(n) &&
+           !oct_node_next(n);
+}
+
 static void render_node(const oct_doc *doc, const oct_node *n, int entering, oct_buf *b,
                         int *tight_note)
 {
@@ -104,7 +117,7 @@ static void render_node(const oct_doc *doc, const oct_node *n, int entering, oct
     switch (t) {
     case OCT_NODE_PARAGRAPH:
     case OCT_NODE_CAPTION:
-        if (in_tight_item(n) ||
+        if (in_tight_item(n) || is_lone_cell_paragraph(n) ||
             (*tight_note && oct_node_get_type(oct_node_parent(n)) == OCT_NODE_FOOTNOTE_DEF))
             break;
         if (entering) {
@@ -310,8 +323,9 @@ static void render_tree(const oct_doc *doc, const oct_node *root, oct_buf *b, in
     }
 }
 
-void tree_html_render(const oct_doc *doc, oct_buf *out)
+void tree_html_render(const oct_doc *doc, oct_buf *out, int gfm)
 {
+    gfm_mode = gfm;
     const oct_node *root = oct_doc_root(doc);
     render_tree(doc, root, out, 0);
     size_t notes = 0;

@@ -13,8 +13,9 @@
 
 #include <octavo/octavo.h>
 
-/* Renders doc as HTML into out (initialised by the caller). */
-void tree_html_render(const oct_doc *doc, oct_buf *out);
+/* Renders doc as HTML into out (initialised by the caller). gfm: a table
+ * cell's single paragraph is inline content, as in a GFM pipe table. */
+void tree_html_render(const oct_doc *doc, oct_buf *out, int gfm);
 
 /* Whitespace-insensitive form: outside <pre>, every line end becomes a
  * space (re-wrapped Markdown turns soft breaks into spaces and back). */

@@ -5,14 +5,20 @@
  * helper fails the current test through CMocka when the environment is not
  * what the test harness (octavo_add_unit_test) promises.
  *
- *   octest_env("OCTAVO_CLI")             required environment variable
- *   octest_load_plugins(reg)             built plugins from OCTAVO_TEST_PLUGIN_DIR
- *   octest_read_file(path, &len)         whole file, malloc'd, NUL-terminated
- *   octest_write_file(path, s, len)
- *   octest_tempdir(buf)                  fresh directory under $TMPDIR
- *   octest_remove_tree(dir)              removes a directory and its files
- *   octest_run(argv, env, in, len, &r)   runs a program, captures exit/stdout/stderr
- *   octest_run_cli(&r, in, len, env, "arg", ..., NULL)   same for $OCTAVO_CLI
+ *   octest_env("OCTAVO_CLI")                 required environment variable
+ *   octest_load_plugins(reg)                 built plugins from OCTAVO_TEST_PLUGIN_DIR
+ *   octest_path(buf, size, dir, name)        "dir/name"
+ *   octest_read_file(path, &len)             whole file, malloc'd, NUL-terminated
+ *   octest_write_file(path, data, len)
+ *   octest_exists(path), octest_dir_entries(dir)
+ *   octest_tempdir(buf, size)                fresh directory under $TMPDIR
+ *   octest_remove_tree(dir)                  removes a directory and what it holds
+ *   octest_run(argv, env, in, len, &r)       runs a program: exit code, stdout, stderr
+ *   octest_run_cli(&r, in, len, env, "arg", ..., NULL)   the same for $OCTAVO_CLI
+ *   octest_count_lines(s)
+ *
+ * Children get our environment minus OCTAVO_PLUGIN_PATH, plus env's "K=V"
+ * entries, so plugin search is always the test's choice.
  */
 #ifndef OCTEST_H
 #define OCTEST_H

@@ -27,14 +27,15 @@ static int compare_names(const void *a, const void *b)
 /* First line where two texts differ, for the failure message. */
 static void report_difference(const char *name, const char *want, const char *got)
 {
-    size_t line = 1;
-    const char *w = want, *g = got;
-    while (*w && *w == *g) {
-        if (*w == '\n')
+    size_t line = 1, at = 0, line_start = 0;
+    while (want[at] && want[at] == got[at]) {
+        if (want[at] == '\n') {
             line++;
-        w++;
-        g++;
+            line_start = at + 1;
+        }
+        at++;
     }
+    const char *w = want + line_start, *g = got + line_start;
     const char *we = strchr(w, '\n'), *ge = strchr(g, '\n');
     print_error("%s: differs at line %zu\n  want: %.*s\n  got:  %.*s\n", name, line,
                 (int)(we ? (size_t)(we - w) : strlen(w)), w,

@@ -20,8 +20,8 @@ typedef struct fixture {
 typedef struct reading {
     oct_doc *doc;
     oct_status status;
-    oct_buf log;   /* every message, one a line */
-    char *tree;    /* oct_doc_dump output */
+    oct_buf log; /* every message, one a line */
+    char *tree;  /* oct_doc_dump output */
 } reading;
 
 static int setup(void **state)
@@ -83,8 +83,7 @@ static void read_text(const fixture *f, const void *data, size_t len, const char
     oct_context_free(ctx);
 }
 
-static void read_fixture(const fixture *f, const char *relpath, const char *const *opts,
-                         reading *r)
+static void read_fixture(const fixture *f, const char *relpath, const char *const *opts, reading *r)
 {
     char path[4096];
     octest_path(path, sizeof path, octest_env("OCTAVO_SOURCE_DIR"), relpath);
@@ -160,8 +159,8 @@ static void test_sample_article_metadata(void **state)
 static void test_sample_article_furniture(void **state)
 {
     static const char *const furniture[] = {
-        "Skip to content", "Read more: Baltic", "More on this: Why", "Related: Ten years",
-        "Back to top", "Share this", "Comments are closed.", NULL};
+        "Skip to content", "Read more: Baltic", "More on this: Why",    "Related: Ten years",
+        "Back to top",     "Share this",        "Comments are closed.", NULL};
     reading r;
     read_fixture(*state, "samples/article.txt", NULL, &r);
     assert_int_equal(r.status, OCT_OK);
@@ -190,12 +189,44 @@ static void test_furniture_only_whole_lines(void **state)
 {
     const char *in = "Politics | Energy\n\n9 January 2019\n\nA Title Line\n\n"
                      "The talks stalled. Read more: the minutes explain why, in detail.\n\n"
-                     "Share this\n";
+                     "Share this\n\nWe use cookies. Accept\n";
     reading r;
     read_text(*state, in, strlen(in), "x.txt", NULL, &r);
     assert_int_equal(r.status, OCT_OK);
     assert_non_null(strstr(r.tree, "Read more: the minutes explain why"));
     assert_null(strstr(r.tree, "Share this"));
+    assert_null(strstr(r.tree, "cookies"));
+    reading_free(&r);
+}
+
+/* The other ways an article names its author; a cookie notice. */
+static void test_bylines_and_cookie_notice(void **state)
+{
+    const char *dash =
+        "Energy | Grids\n\nJan. 9, 2019\n\nThe Late Cables\n\n"
+        "Power lines arrive years after the wind farms they serve \xe2\x80\x94 Jane Doe\n\n"
+        "We use cookies to improve your experience. Accept all or manage settings.\n\n"
+        "The body of the article begins here and goes on for a while.\n";
+    reading r;
+    read_text(*state, dash, strlen(dash), "x.txt", NULL, &r);
+    assert_int_equal(r.status, OCT_OK);
+    assert_string_equal(oct_meta_get(r.doc, OCT_META_AUTHOR), "Jane Doe");
+    assert_string_equal(oct_meta_get(r.doc, OCT_META_TITLE), "The Late Cables");
+    assert_non_null(strstr(r.tree, "serve \xe2\x80\x94 Jane Doe"));
+    assert_null(strstr(r.tree, "cookies"));
+    assert_non_null(strstr(r.log.data, "cookie notice"));
+    reading_free(&r);
+
+    const char *by = "Grids, Cables, Wind, Europe\n\nBy Jane Doe and John Roe\n\n"
+                     "Wednesday, January 9, 2019\n\nThe body starts here.\n";
+    read_text(*state, by, strlen(by), "x.txt", NULL, &r);
+    assert_int_equal(r.status, OCT_OK);
+    assert_int_equal(oct_meta_count(r.doc, OCT_META_AUTHOR), 2);
+    assert_string_equal(oct_meta_get_nth(r.doc, OCT_META_AUTHOR, 1), "John Roe");
+    assert_string_equal(oct_meta_get(r.doc, OCT_META_DATE), "2019-01-09");
+    assert_int_equal(oct_meta_count(r.doc, OCT_META_SUBJECT), 4);
+    /* no title line: the file name gives none either (read from memory) */
+    assert_null(strstr(r.tree, "By Jane"));
     reading_free(&r);
 }
 
@@ -294,13 +325,12 @@ static void test_paragraph_modes(void **state)
 
 static void test_hyphenation_repaired_only_when_attested(void **state)
 {
-    const char *in =
-        "The keepers wrote everything down, and their knowledge of the tides\n"
-        "was passed from one generation of keepers to the next without a break,\n"
-        "so that by the end of the century the know-\n"
-        "ledge filled a whole shelf. It was, as one of them said, a well-\n"
-        "known fact that the logs were kept better than the accounts, and the\n"
-        "inspectors who came every spring agreed with him in their reports.\n";
+    const char *in = "The keepers wrote everything down, and their knowledge of the tides\n"
+                     "was passed from one generation of keepers to the next without a break,\n"
+                     "so that by the end of the century the know-\n"
+                     "ledge filled a whole shelf. It was, as one of them said, a well-\n"
+                     "known fact that the logs were kept better than the accounts, and the\n"
+                     "inspectors who came every spring agreed with him in their reports.\n";
     reading r;
     read_text(*state, in, strlen(in), "x.txt", NULL, &r);
     assert_int_equal(r.status, OCT_OK);
@@ -336,7 +366,8 @@ static void test_every_byte_value(void **state)
 
 static void test_random_structured_bytes(void **state)
 {
-    static const char alphabet[] = "  \n\n\n>>--**##==..)(a1Ixhttp://w.@:|,\t\f\r\xc2\xa0\xe2\x80\x94\xff";
+    static const char alphabet[] =
+        "  \n\n\n>>--**##==..)(a1Ixhttp://w.@:|,\t\f\r\xc2\xa0\xe2\x80\x94\xff";
     unsigned seed = 12345;
     char buf[4096];
     for (int round = 0; round < 300; round++) {
@@ -398,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_sample_article_metadata),
         cmocka_unit_test(test_sample_article_furniture),
         cmocka_unit_test(test_furniture_only_whole_lines),
+        cmocka_unit_test(test_bylines_and_cookie_notice),
         cmocka_unit_test(test_legacy_encoding_detected_and_named),
         cmocka_unit_test(test_encoding_option_overrides),
         cmocka_unit_test(test_utf16_damage_becomes_replacement),

@@ -1,0 +1,21 @@
+/* fuzz_text.c — libFuzzer harness for the plain-text reader. */
+#include "fuzz_common.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    fuzz_setup();
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len)
+{
+    oct_context *ctx = fuzz_context();
+    oct_doc *doc = fuzz_read(ctx, "text", data, len);
+    oct_doc_free(doc);
+    oct_context_free(ctx);
+    return 0;
+}
