@@ -151,6 +151,12 @@ static int on_done(void *userdata, size_t index)
     return s->opt->fail_fast && batch_item_failed(it, s->opt->fail_if_warnings);
 }
 
+static void on_started(void *userdata, size_t index)
+{
+    run_state *s = userdata;
+    progress_started(&s->prog, &s->items[index]);
+}
+
 static void on_tick(void *userdata)
 {
     run_state *s = userdata;
@@ -301,8 +307,12 @@ int batch_run(oct_context *ctx, const batch_options *opt)
         fprintf(stderr, "octavo: out of memory\n");
         rc = 4;
     }
-    const batch_pool_hooks hooks = {.userdata = &s, .work = convert_one, .done = on_done, .tick = on_tick};
+    const batch_pool_hooks hooks = {.userdata = &s, .work = convert_one, .done = on_done,
+                                  .started = on_started, .tick = on_tick};
     long jobs = opt->jobs > 0 ? opt->jobs : default_jobs();
+    /* One fsync per output costs more than converting a small page; outputs
+     * are still renamed into place atomically, and synced once at the end. */
+    if (!oct_context_option(ctx, "fsync")) oct_context_set_option(ctx, "fsync", "off");
     /* --fail-fast hands out one document at a time, so that it stops right
      * after the first failure. */
     int depth = opt->fail_fast ? 1 : 2;
@@ -313,6 +323,7 @@ int batch_run(oct_context *ctx, const batch_options *opt)
             progress_result(&s.prog, &list.items[i]);
         }
     progress_finish(&s.prog);
+    sync();
 
     batch_report_info info = {
         .to = oct_format_name(writer), .output_dir = opt->output_dir,

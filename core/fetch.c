@@ -183,3 +183,174 @@ oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max, oct_fe
     curl_easy_cleanup(c);
     return st;
 }
+
+/* ------------------------------------------------------- many at once */
+
+/* Host part of an http(s) URL, lowercased, into out. */
+static void url_host(const char *url, char *out, size_t size)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    const char *at = NULL;
+    for (const char *q = p; *q && *q != '/' && *q != '?' && *q != '#'; q++)
+        if (*q == '@') at = q;
+    if (at) p = at + 1;
+    size_t n = 0;
+    while (p[n] && p[n] != '/' && p[n] != '?' && p[n] != '#' && p[n] != ':' && n + 1 < size) {
+        out[n] = (char)((p[n] >= 'A' && p[n] <= 'Z') ? p[n] - 'A' + 'a' : p[n]);
+        n++;
+    }
+    out[n] = '\0';
+}
+
+typedef struct transfer {
+    CURL *easy;
+    download d;
+    size_t job;
+    char err[CURL_ERROR_SIZE];
+} transfer;
+
+static CURL *new_easy(oct_context *ctx, const char *url, uint64_t max, download *d, char *errbuf)
+{
+    CURL *c = curl_easy_init();
+    if (!c) return NULL;
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, oct_context_option_long(ctx, "connect-timeout", 15, 1, 600));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, oct_context_option_long(ctx, "timeout", 60, 1, 3600));
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "octavo/" OCTAVO_VERSION_STRING);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, d);
+    if (oct_context_option_bool(ctx, "insecure", 0)) {
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    return c;
+}
+
+/* A host that could not be resolved or reached once is not tried again in
+ * this run: a page with fifty images on a dead host costs one timeout. */
+static int unreachable(CURLcode rc)
+{
+    return rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
+           rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT;
+}
+
+void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_t max_bytes,
+                    size_t parallel, oct_fetched *out, oct_error *errs)
+{
+    for (size_t i = 0; i < n; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        oct_error_clear(&errs[i]);
+    }
+    if (n == 0) return;
+    int offline = oct_context_option_bool(ctx, "offline", 0);
+    pthread_once(&curl_once, init_curl);
+    CURLM *multi = (!offline && curl_init_result == CURLE_OK) ? curl_multi_init() : NULL;
+    transfer *slots = multi ? calloc(parallel ? parallel : 1, sizeof *slots) : NULL;
+    if (!slots) {
+        for (size_t i = 0; i < n; i++)
+            oct_error_set(&errs[i], offline ? OCT_ERR_DENIED : OCT_ERR_NETWORK, urls[i], 0,
+                          offline ? "network access is off (--offline)" : "cannot start libcurl");
+        if (multi) curl_multi_cleanup(multi);
+        return;
+    }
+    if (parallel == 0) parallel = 1;
+    char (*dead)[256] = calloc(n, sizeof *dead);
+    size_t n_dead = 0, next = 0, running_slots = 0;
+    for (;;) {
+        /* Fill free slots with the next jobs, skipping hosts known dead. */
+        for (size_t s = 0; s < parallel && next < n; s++) {
+            if (slots[s].easy) continue;
+            while (next < n) {
+                char host[256];
+                url_host(urls[next], host, sizeof host);
+                int is_dead = 0;
+                for (size_t k = 0; k < n_dead && !is_dead; k++) is_dead = strcmp(dead[k], host) == 0;
+                if (!is_dead) break;
+                oct_error_set(&errs[next], OCT_ERR_NETWORK, urls[next], 0,
+                              "host %s was unreachable earlier", host);
+                next++;
+            }
+            if (next >= n) break;
+            transfer *t = &slots[s];
+            oct_buf_init(&t->d.body, (size_t)(max_bytes + 1));
+            t->d.max = max_bytes;
+            t->d.too_big = 0;
+            t->err[0] = '\0';
+            t->job = next;
+            t->easy = new_easy(ctx, urls[next], max_bytes, &t->d, t->err);
+            if (!t->easy) {
+                oct_error_set(&errs[next], OCT_ERR_NOMEM, urls[next], 0, NULL);
+                oct_buf_free(&t->d.body);
+                next++;
+                continue;
+            }
+            curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+            curl_multi_add_handle(multi, t->easy);
+            running_slots++;
+            next++;
+        }
+        if (running_slots == 0) break;
+        int still = 0;
+        curl_multi_perform(multi, &still);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(multi, &left))) {
+            if (msg->msg != CURLMSG_DONE) continue;
+            transfer *t = NULL;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+            CURLcode rc = msg->data.result;
+            size_t j = t->job;
+            long status = 0;
+            curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+            if (t->d.too_big || rc == CURLE_FILESIZE_EXCEEDED)
+                oct_error_set(&errs[j], OCT_ERR_LIMIT, urls[j], 0, "larger than %llu bytes",
+                              (unsigned long long)max_bytes);
+            else if (rc == CURLE_UNSUPPORTED_PROTOCOL)
+                oct_error_set(&errs[j], OCT_ERR_DENIED, urls[j], 0, "redirect to a scheme other than http(s) refused");
+            else if (rc != CURLE_OK)
+                oct_error_set(&errs[j], OCT_ERR_NETWORK, urls[j], 0, "%s",
+                              t->err[0] ? t->err : curl_easy_strerror(rc));
+            else if (status >= 400)
+                oct_error_set(&errs[j], OCT_ERR_NETWORK, urls[j], 0, "HTTP status %ld", status);
+            else {
+                size_t len;
+                out[j].data = (unsigned char *)oct_buf_detach(&t->d.body, &len);
+                out[j].len = len;
+                char *ctype = NULL;
+                curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ctype);
+                out[j].content_type = ctype ? strdup(ctype) : NULL;
+                if (!out[j].data) oct_error_set(&errs[j], OCT_ERR_NETWORK, urls[j], 0, "empty response");
+            }
+            if (unreachable(rc) && dead) {
+                url_host(urls[j], dead[n_dead], sizeof dead[n_dead]);
+                n_dead++;
+            }
+            curl_multi_remove_handle(multi, t->easy);
+            curl_easy_cleanup(t->easy);
+            oct_buf_free(&t->d.body);
+            t->easy = NULL;
+            running_slots--;
+        }
+        if (oct_interrupted()) break;
+        if (still) curl_multi_poll(multi, NULL, 0, 200, NULL);
+    }
+    for (size_t s = 0; s < parallel; s++)
+        if (slots[s].easy) {
+            curl_multi_remove_handle(multi, slots[s].easy);
+            curl_easy_cleanup(slots[s].easy);
+            oct_buf_free(&slots[s].d.body);
+            oct_error_set(&errs[slots[s].job], OCT_ERR_INTERRUPTED, urls[slots[s].job], 0, NULL);
+        }
+    free(dead);
+    free(slots);
+    curl_multi_cleanup(multi);
+}

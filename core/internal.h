@@ -106,6 +106,10 @@ void oct_fetched_free(oct_fetched *f);
 int oct_is_remote_url(const char *s);
 oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max_bytes, oct_fetched *out,
                          oct_error *err);
+/* Fetches n URLs, at most `parallel` at a time; out[i]/errs[i] get each
+ * result (data NULL on failure). */
+void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_t max_bytes,
+                    size_t parallel, oct_fetched *out, oct_error *errs);
 oct_status oct_read_file_bounded(const char *path, uint64_t max_bytes, oct_fetched *out,
                                  oct_error *err);
 

@@ -361,6 +361,7 @@ oct_status oct_convert(oct_context *ctx, const oct_convert_request *req, oct_err
         oct_doc_free(doc);
         return err ? err->status : OCT_ERR_OUTPUT;
     }
+    oct_sink_set_durable(sink, oct_context_option_bool(ctx, "fsync", 1));
     oct_context_set_where(ctx, to_stdout ? "<stdout>" : r.output);
     st = oct_write(ctx, doc, writer, sink, err);
     if (!st && oct_interrupted()) st = oct_error_set(err, OCT_ERR_INTERRUPTED, NULL, 0, NULL);

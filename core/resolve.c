@@ -140,18 +140,6 @@ static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int re
             oct_warn(ctx, "image (data: URI) skipped: %s", err.message);
             return err.status == OCT_ERR_NOMEM ? OCT_ERR_NOMEM : OCT_OK;
         }
-    } else if (oct_is_remote_url(url)) {
-        if (!oct_context_option_bool(ctx, "images", 1)) return OCT_OK;
-        oct_fetched f;
-        oct_status st = oct_fetch_url(ctx, url, lim->max_resource_bytes, &f, &err);
-        if (st == OCT_OK) {
-            r = oct_doc_add_resource(doc, f.data, f.len, NULL, url, &err);
-            oct_fetched_free(&f);
-        }
-        if (!r) {
-            oct_warn(ctx, "image %s skipped: %s", url, err.message);
-            return OCT_OK;
-        }
     } else {
         char rel[PATH_MAX];
         if (remote_doc) {
@@ -178,6 +166,77 @@ static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int re
     return OCT_OK;
 }
 
+/* Remote images of one document: each distinct URL fetched once, several
+ * at a time, then attached to every image that names it. */
+typedef struct remote_images {
+    const char **urls;   /* distinct, in document order */
+    size_t n_urls, cap_urls;
+    oct_node **nodes;    /* every image node with a remote URL */
+    size_t *url_of;      /* index into urls for each node */
+    size_t n_nodes, cap_nodes;
+} remote_images;
+
+static int remember_remote(remote_images *ri, oct_node *n)
+{
+    const char *url = n->as.image.url;
+    size_t u = 0;
+    /* Pages have tens of images, not thousands: a linear search is fine and
+     * the count is capped by max_resources anyway. */
+    while (u < ri->n_urls && strcmp(ri->urls[u], url) != 0) u++;
+    if (u == ri->n_urls) {
+        if (ri->n_urls == ri->cap_urls) {
+            size_t cap = ri->cap_urls ? ri->cap_urls * 2 : 16;
+            const char **p = realloc(ri->urls, cap * sizeof *p);
+            if (!p) return 0;
+            ri->urls = p;
+            ri->cap_urls = cap;
+        }
+        ri->urls[ri->n_urls++] = url;
+    }
+    if (ri->n_nodes == ri->cap_nodes) {
+        size_t cap = ri->cap_nodes ? ri->cap_nodes * 2 : 16;
+        oct_node **p = realloc(ri->nodes, cap * sizeof *p);
+        size_t *q = p ? realloc(ri->url_of, cap * sizeof *q) : NULL;
+        if (p) ri->nodes = p;
+        if (!q) return 0;
+        ri->url_of = q;
+        ri->cap_nodes = cap;
+    }
+    ri->nodes[ri->n_nodes] = n;
+    ri->url_of[ri->n_nodes++] = u;
+    return 1;
+}
+
+static oct_status fetch_remote(oct_context *ctx, oct_doc *doc, remote_images *ri)
+{
+    size_t n = ri->n_urls;
+    if (n > doc->limits.max_resources) {
+        oct_warn(ctx, "%zu images; only the first %u are fetched", n, (unsigned)doc->limits.max_resources);
+        n = doc->limits.max_resources;
+    }
+    oct_fetched *got = calloc(n ? n : 1, sizeof *got);
+    oct_error *errs = calloc(n ? n : 1, sizeof *errs);
+    oct_resource **res = calloc(n ? n : 1, sizeof *res);
+    if (!got || !errs || !res) {
+        free(got), free(errs), free(res);
+        return OCT_ERR_NOMEM;
+    }
+    size_t parallel = (size_t)oct_context_option_long(ctx, "image-jobs", 6, 1, 32);
+    oct_fetch_many(ctx, ri->urls, n, doc->limits.max_resource_bytes, parallel, got, errs);
+    for (size_t i = 0; i < n; i++) {
+        if (got[i].data) {
+            res[i] = oct_doc_add_resource(doc, got[i].data, got[i].len, NULL, ri->urls[i], &errs[i]);
+        }
+        if (!res[i]) oct_warn(ctx, "image %s skipped: %s", ri->urls[i], errs[i].message);
+        oct_fetched_free(&got[i]);
+    }
+    for (size_t k = 0; k < ri->n_nodes; k++)
+        if (ri->url_of[k] < n && res[ri->url_of[k]])
+            oct_node_set_image_resource(ri->nodes[k], res[ri->url_of[k]]);
+    free(got), free(errs), free(res);
+    return OCT_OK;
+}
+
 oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err)
 {
     const char *base = doc->base;
@@ -189,18 +248,30 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
             memcpy(base_dir, base, (size_t)(slash - base) + 1), base_dir[slash - base + 1] = '\0';
     }
     int no_local = !base || strcmp(base, "-") == 0;
+    int fetch = oct_context_option_bool(ctx, "images", 1);
+    remote_images ri;
+    memset(&ri, 0, sizeof ri);
+    oct_status st = OCT_OK;
     oct_iter it;
     oct_iter_init(&it, doc->root);
     oct_event ev;
-    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
+    while (!st && (ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
         oct_node *n = (oct_node *)it.node;
         if (ev != OCT_EVENT_ENTER || n->type != OCT_NODE_IMAGE || n->as.image.resource) continue;
         const char *url = n->as.image.url;
         if (!url || !*url) continue;
-        if (no_local && strncasecmp(url, "data:", 5) != 0 && !oct_is_remote_url(url)) continue;
-        if (oct_interrupted()) return oct_error_set(err, OCT_ERR_INTERRUPTED, NULL, 0, NULL);
-        oct_status st = load_one(ctx, doc, n, remote_doc, base_dir);
-        if (st) return oct_error_set(err, st, NULL, 0, NULL);
+        if (oct_is_remote_url(url)) {
+            if (fetch && !remember_remote(&ri, n)) st = OCT_ERR_NOMEM;
+            continue;
+        }
+        if (no_local && strncasecmp(url, "data:", 5) != 0) continue;
+        if (oct_interrupted()) st = OCT_ERR_INTERRUPTED;
+        else st = load_one(ctx, doc, n, remote_doc, base_dir);
     }
-    return OCT_OK;
+    if (!st && ri.n_urls) st = fetch_remote(ctx, doc, &ri);
+    free(ri.urls);
+    free(ri.nodes);
+    free(ri.url_of);
+    if (!st && oct_interrupted()) st = OCT_ERR_INTERRUPTED;
+    return st ? oct_error_set(err, st, NULL, 0, NULL) : OCT_OK;
 }

@@ -31,6 +31,7 @@ struct oct_sink {
     size_t blen;
     int slot;               /* index in the temp-file table, or -1 */
     int write_errno;        /* errno of the first failed write */
+    int lazy;               /* skip the fsync at commit (the caller syncs later) */
     int committed;
 };
 
@@ -153,6 +154,11 @@ oct_status oct_sink_printf(oct_sink *s, const char *fmt, ...)
     return st;
 }
 
+void oct_sink_set_durable(oct_sink *s, int durable)
+{
+    if (s) s->lazy = !durable;
+}
+
 oct_status oct_sink_status(const oct_sink *s) { return s ? s->status : OCT_ERR_INVALID_ARG; }
 uint64_t oct_sink_bytes_written(const oct_sink *s) { return s ? s->written : 0; }
 
@@ -242,7 +248,7 @@ oct_status oct_sink_commit(oct_sink *s, oct_error *err)
         s->committed = 1;
         return OCT_OK;
     }
-    if (fsync(s->fd) != 0 && errno != EINVAL) {
+    if (!s->lazy && fsync(s->fd) != 0 && errno != EINVAL) {
         int e = errno;
         s->status = OCT_ERR_OUTPUT;
         return oct_error_set(err, OCT_ERR_OUTPUT, where, 0, "cannot write output: %s", strerror(e));

@@ -83,6 +83,8 @@ const char *oct_error_format(const oct_error *err, char *buf, size_t size)
         snprintf(buf, size, "%s: line %ld: %s", err->where, err->line, msg);
     else if (err->where[0])
         snprintf(buf, size, "%s: %s", err->where, msg);
+    else if (err->line > 0)
+        snprintf(buf, size, "line %ld: %s", err->line, msg);
     else
         snprintf(buf, size, "%s", msg);
     return buf;

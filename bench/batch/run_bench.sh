@@ -41,26 +41,32 @@ ls "$CORPORA/html5lib/inputs" | grep '\.html$' | sort | head -n "$HTML5LIB_FILES
 N=$(find "$WORK/pages" -name '*.html' | wc -l)
 BYTES=$(du -sb "$WORK/pages" | cut -f1)
 echo "corpus: $N HTML files, $BYTES bytes (readability sources + html5lib inputs)"
-echo "octavo: $("$OCTAVO" --version | head -1), format $FORMAT, $(nproc) cores"
+echo "octavo: $("$OCTAVO" --version | head -1), format $FORMAT, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "output folder on: $(df -T "$WORK" | awk 'NR == 2 {print $2}') (each output is fsynced by the core)"
 
 now() { date +%s.%N; }
 
 # octavo: one process for the whole folder. /usr/bin/time's maximum resident
-# size is the largest single process (the parent or one worker).
+# size is the largest single process (the parent or one worker); its CPU
+# time includes the workers. Files per CPU second is the figure that holds
+# on a busy machine, where wall-clock rates mostly measure the neighbours.
 run_octavo() { # JOBS
     local out="$WORK/out-j$1"
     rm -rf "$out"
     local t0 t1
     t0=$(now)
-    /usr/bin/time -f "%M" -o "$WORK/rss" "$OCTAVO" -q --offline -t "$FORMAT" --output-dir "$out" -j "$1" \
+    /usr/bin/time -f "%U %S %M" -o "$WORK/rss" "$OCTAVO" -q --offline -t "$FORMAT" --output-dir "$out" -j "$1" \
         --report "$WORK/report-j$1.json" "$WORK/pages" 2>"$WORK/err-j$1" || true
     t1=$(now)
-    local secs ok
+    local secs ok cpu
     secs=$(echo "$t1 - $t0" | bc -l)
     ok=$(find "$out" -name "*.$EXT" | wc -l)
-    printf 'octavo -j%s: %d/%d converted in %.2f s = %.1f files/s, peak RSS %s KiB per process\n' \
-        "$1" "$ok" "$N" "$secs" "$(echo "$ok / $secs" | bc -l)" "$(tail -1 "$WORK/rss")"
+    cpu=$(tail -1 "$WORK/rss" | awk '{print $1 + $2}')
+    printf 'octavo -j%s: %d/%d converted in %.2f s = %.1f files/s; %.2f CPU s = %.0f files/CPU s; peak RSS %s KiB per process\n' \
+        "$1" "$ok" "$N" "$secs" "$(echo "$ok / $secs" | bc -l)" "$cpu" "$(echo "$ok / $cpu" | bc -l)" \
+        "$(tail -1 "$WORK/rss" | awk '{print $3}')"
     eval "RATE_J$1=$(echo "$ok / $secs" | bc -l)"
+    eval "CPURATE_J$1=$(echo "$ok / $cpu" | bc -l)"
 }
 run_octavo 1
 run_octavo 2
@@ -86,14 +92,19 @@ if command -v pandoc >/dev/null; then
     i=0
     while read -r f; do
         i=$((i + 1))
-        /usr/bin/time -a -f "%M" -o "$WORK/pandoc-rss" pandoc -f html -t "$FORMAT" "$f" \
+        /usr/bin/time -a -f "%U %S %M" -o "$WORK/pandoc-rss" pandoc -f html -t "$FORMAT" "$f" \
             -o "$WORK/pandoc/$i.$EXT" 2>/dev/null || true
     done < "$WORK/sample.txt"
     t1=$(now)
     secs=$(echo "$t1 - $t0" | bc -l)
     prate=$(echo "$PN / $secs" | bc -l)
-    printf 'pandoc, one process per file: %d files in %.2f s = %.2f files/s (1,000 files: ~%.0f s), peak RSS %s KiB\n' \
-        "$PN" "$secs" "$prate" "$(echo "1000 / $prate" | bc -l)" "$(sort -n "$WORK/pandoc-rss" | tail -1)"
-    printf 'speed-up: -j1 %.0fx, -j2 %.0fx pandoc\n' "$(echo "$RATE_J1 / $prate" | bc -l)" \
+    pcpu=$(grep -v Command "$WORK/pandoc-rss" | awk '{s += $1 + $2} END {print s}')
+    pcrate=$(echo "$PN / $pcpu" | bc -l)
+    printf 'pandoc, one process per file: %d files in %.2f s = %.2f files/s (1,000 files: ~%.0f s); %.2f CPU s = %.2f files/CPU s; peak RSS %s KiB\n' \
+        "$PN" "$secs" "$prate" "$(echo "1000 / $prate" | bc -l)" "$pcpu" "$pcrate" \
+        "$(grep -v Command "$WORK/pandoc-rss" | awk '{print $3}' | sort -n | tail -1)"
+    printf 'speed-up, wall clock: -j1 %.0fx, -j2 %.0fx pandoc\n' "$(echo "$RATE_J1 / $prate" | bc -l)" \
         "$(echo "$RATE_J2 / $prate" | bc -l)"
+    printf 'speed-up, per CPU second: -j1 %.0fx, -j2 %.0fx pandoc\n' "$(echo "$CPURATE_J1 / $pcrate" | bc -l)" \
+        "$(echo "$CPURATE_J2 / $pcrate" | bc -l)"
 fi

@@ -64,6 +64,8 @@ def markdown_text(md):
     md = re.sub(r"!\[([^\]]*)\]\([^)]*\)", " ", md)        # images (alt text is not page text)
     md = re.sub(r"\]\([^)]*\)", "]", md)                   # links: drop targets
     md = re.sub(r"^\[[^\]]+\]:\s*\S+.*$", "", md, flags=re.M)  # reference definitions
+    parts = re.split(r"(^```.*?^```)", md, flags=re.M | re.S)   # raw HTML outside code fences
+    md = "".join(p if p.startswith("```") else re.sub(r"<[^>\s][^>]*>", " ", p) for p in parts)
     return md
 
 scores = []

@@ -308,6 +308,16 @@ static void drop_overridden_metadata(str_list *m, size_t n_defaults)
     m->len = out;
 }
 
+static void free_lists(cli_args *a)
+{
+    str_list *lists[] = {&a->inputs, &a->metadata, &a->variables, &a->plugin_dirs,
+                         &a->stylesheets, &a->include, &a->exclude, &a->defaults_files};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+        free(lists[i]->items);
+        memset(lists[i], 0, sizeof *lists[i]);
+    }
+}
+
 int cli_parse(int argc, char **argv, cli_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -315,24 +325,14 @@ int cli_parse(int argc, char **argv, cli_args *a)
     cli_args scan;
     memset(&scan, 0, sizeof scan);
     int rc = parse_argv(argc, argv, &scan);
-    if (rc) {
-        free(scan.inputs.items); free(scan.metadata.items); free(scan.variables.items);
-        free(scan.plugin_dirs.items); free(scan.stylesheets.items); free(scan.include.items);
-        free(scan.exclude.items); free(scan.defaults_files.items);
-        return rc;
-    }
     for (size_t i = 0; i < scan.defaults_files.len && !rc; i++) {
         defaults_target t = {a, scan.defaults_files.items[i]};
         rc = defaults_load(scan.defaults_files.items[i], apply_default, &t);
     }
-    free(scan.inputs.items); free(scan.metadata.items); free(scan.variables.items);
-    free(scan.plugin_dirs.items); free(scan.stylesheets.items); free(scan.include.items);
-    free(scan.exclude.items); free(scan.defaults_files.items);
+    free_lists(&scan);
     if (rc) return rc;
 
     size_t default_inputs = a->inputs.len, default_metadata = a->metadata.len;
-    free(a->defaults_files.items);
-    memset(&a->defaults_files, 0, sizeof a->defaults_files);
     rc = parse_argv(argc, argv, a);
     if (rc) return rc;
     /* Inputs named on the command line replace the defaults file's. */
@@ -347,14 +347,7 @@ int cli_parse(int argc, char **argv, cli_args *a)
 
 void cli_args_free(cli_args *a)
 {
-    free(a->inputs.items);
-    free(a->metadata.items);
-    free(a->variables.items);
-    free(a->plugin_dirs.items);
-    free(a->stylesheets.items);
-    free(a->include.items);
-    free(a->exclude.items);
-    free(a->defaults_files.items);
+    free_lists(a);
     for (size_t i = 0; i < owned.len; i++) free((void *)owned.items[i]);
     free(owned.items);
     memset(&owned, 0, sizeof owned);

@@ -220,7 +220,20 @@ static int walk_folder(walk *w)
         walk_dir d = w->stack[--w->depth];
         DIR *dir = opendir(d.path);
         if (!dir) {
-            fprintf(stderr, "octavo: %s: cannot read the folder: %s\n", d.path, strerror(errno));
+            /* An unreadable folder fails like an unreadable file: reported,
+             * and the run's exit status says so. */
+            char why[300];
+            snprintf(why, sizeof why, "cannot read the folder: %s", strerror(errno));
+            batch_item *it = add_item(w->list);
+            if (!it) { rc = -1; }
+            else {
+                it->input = d.path;
+                it->rel = d.rel;
+                d.path = d.rel = NULL;
+                it->status = BATCH_FAILED;
+                it->exit_code = oct_status_exit_code(OCT_ERR_IO);
+                it->error = strdup(why);
+            }
         } else {
             struct dirent *de;
             while (!rc && (de = readdir(dir))) {
@@ -235,6 +248,9 @@ static int walk_folder(walk *w)
                 if (!is_link && S_ISDIR(lst.st_mode)) {
                     int is_output = w->have_out_st && lst.st_dev == w->out_st.st_dev &&
                                     lst.st_ino == w->out_st.st_ino;
+                    if (!is_output && d.depth + 1 > MAX_WALK_DEPTH)
+                        fprintf(stderr, "octavo: %s: warning: folders nested deeper than %d levels "
+                                "are not walked\n", child, MAX_WALK_DEPTH);
                     if (is_output || d.depth + 1 > MAX_WALK_DEPTH || push_dir(w, child, crel, d.depth + 1)) {
                         free(child);
                         free(crel);
@@ -299,6 +315,37 @@ static int add_named_file(const batch_options *opt, const char *name, const char
     return it->output ? 0 : -1;
 }
 
+/* Sorting item indexes by output path finds inputs that would write the
+ * same file in n log n; of each group, the first input in order keeps it. */
+static const batch_item *sort_items;
+
+static int by_output_then_index(const void *a, const void *b)
+{
+    size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+    int c = strcmp(sort_items[ia].output, sort_items[ib].output);
+    return c ? c : (ia > ib) - (ia < ib);
+}
+
+static void refuse_duplicate_outputs(batch_list *l)
+{
+    size_t *order = l->len ? malloc(l->len * sizeof *order) : NULL;
+    size_t n = 0;
+    for (size_t i = 0; order && i < l->len; i++)
+        if (l->items[i].output) order[n++] = i;
+    sort_items = l->items;
+    if (n) qsort(order, n, sizeof *order, by_output_then_index);
+    for (size_t k = 1; k < n; k++) {
+        size_t keeper = order[k - 1], dup = order[k];
+        if (strcmp(l->items[keeper].output, l->items[dup].output) != 0) continue;
+        char why[MAX_PATH_LEN + 64];
+        snprintf(why, sizeof why, "%s writes the same output", l->items[keeper].input);
+        /* refuse() clears the output; the next comparison uses the keeper's */
+        order[k] = keeper;
+        refuse(&l->items[dup], why);
+    }
+    free(order);
+}
+
 int batch_collect(const oct_registry *reg, const batch_options *opt, const char *out_ext,
                   batch_list *out)
 {
@@ -328,19 +375,7 @@ int batch_collect(const oct_registry *reg, const batch_options *opt, const char 
         }
     }
     free(w.stack);
-    /* Two inputs that would write the same file: the first keeps it. */
-    for (size_t i = 0; i < out->len; i++) {
-        batch_item *it = &out->items[i];
-        if (!it->output) continue;
-        for (size_t j = 0; j < i; j++) {
-            if (out->items[j].output && strcmp(out->items[j].output, it->output) == 0) {
-                char why[MAX_PATH_LEN + 64];
-                snprintf(why, sizeof why, "%s writes the same output", out->items[j].input);
-                refuse(it, why);
-                break;
-            }
-        }
-    }
+    refuse_duplicate_outputs(out);
     return 0;
 }
 

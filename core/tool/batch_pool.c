@@ -329,6 +329,7 @@ static int drain(worker *w, batch_item *items, const batch_pool_hooks *h, int *s
         w->busy[0] = w->busy[1];
         w->n_busy--;
         w->busy_since = now_seconds();
+        if (w->n_busy && h->started) h->started(h->userdata, (size_t)w->busy[0]);
         memmove(w->in.data, w->in.data + 4 + len, w->in.len - 4 - len);
         w->in.len -= 4 + len;
         if (h->done(h->userdata, (size_t)done_index)) *stop = 1;
@@ -369,7 +370,10 @@ int batch_pool_run(batch_item *items, const size_t *queue, size_t n_queue, long 
             if (write_all(w->task_fd, &index, sizeof index) == 0) {
                 if (n_retry) n_retry--;
                 else next++;
-                if (w->n_busy == 0) w->busy_since = now_seconds();
+                if (w->n_busy == 0) {
+                    w->busy_since = now_seconds();
+                    if (h->started) h->started(h->userdata, (size_t)index);
+                }
                 w->busy[w->n_busy++] = (long)index;
                 i--; /* it may take one more */
                 continue;

@@ -16,6 +16,8 @@ typedef struct batch_pool_hooks {
     /* In the parent: items[index] has its result. Non-zero stops handing
      * out further documents (--fail-fast). */
     int (*done)(void *userdata, size_t index);
+    /* In the parent: a worker has begun items[index] (optional). */
+    void (*started)(void *userdata, size_t index);
     /* In the parent, a few times a second while waiting. */
     void (*tick)(void *userdata);
 } batch_pool_hooks;

@@ -315,6 +315,12 @@ int batch_merge_reports(const char *out, const char *const *reports, size_t n)
     const char *to = NULL, *dir = NULL;
     int fail_if_warnings = 0, rc = 0;
     json_t **keep = calloc(n, sizeof *keep);
+    if (!keep || !all) {
+        fprintf(stderr, "octavo: out of memory\n");
+        free(keep);
+        json_decref(all);
+        return 4;
+    }
     for (size_t i = 0; i < n && !rc; i++) {
         json_error_t jerr;
         json_t *root = json_load_file(reports[i], JSON_REJECT_DUPLICATES, &jerr);
@@ -345,17 +351,15 @@ int batch_merge_reports(const char *out, const char *const *reports, size_t n)
     json_t *merged = json_array();
     for (size_t k = 0; k < count && sorted && !rc; k++) {
         if (k && by_path(&sorted[k - 1], &sorted[k]) == 0) {
+            const char *input = json_string_value(json_object_get(sorted[k], "input"));
             fprintf(stderr, "octavo: warning: %s appears in more than one report\n",
-                    json_string_value(json_object_get(sorted[k], "input")));
+                    input ? input : "an input");
         }
         json_array_append(merged, sorted[k]);
-        batch_item fake;
-        memset(&fake, 0, sizeof fake);
         int st = batch_status_from_name(json_string_value(json_object_get(sorted[k], "status")));
-        fake.status = st < 0 ? BATCH_FAILED : (batch_status)st;
-        fake.n_warnings = json_array_size(json_object_get(sorted[k], "warnings"));
+        size_t n_warnings = json_array_size(json_object_get(sorted[k], "warnings"));
         sum.total++;
-        switch (fake.status) {
+        switch (st < 0 ? BATCH_FAILED : (batch_status)st) {
         case BATCH_CONVERTED: sum.converted++; break;
         case BATCH_UP_TO_DATE: sum.up_to_date++; break;
         case BATCH_FAILED: sum.failed++; break;
@@ -363,8 +367,8 @@ int batch_merge_reports(const char *out, const char *const *reports, size_t n)
         case BATCH_REFUSED: sum.refused++; break;
         default: sum.not_run++; break;
         }
-        sum.warnings += fake.n_warnings;
-        if (fake.n_warnings) sum.with_warnings++;
+        sum.warnings += n_warnings;
+        if (n_warnings) sum.with_warnings++;
     }
     if (!rc) {
         batch_report_info info = {.to = to, .output_dir = dir, .fail_if_warnings = fail_if_warnings,

@@ -87,7 +87,6 @@ static void draw_bar(progress *p)
 void progress_result(progress *p, const batch_item *it)
 {
     p->done++;
-    snprintf(p->current, sizeof p->current, "%s", it->input);
     int failed = it->status == BATCH_FAILED || it->status == BATCH_CRASHED || it->status == BATCH_REFUSED;
     if (p->mode == PROGRESS_BAR) clear_bar(p);
     if (p->mode == PROGRESS_LINES) {
@@ -110,6 +109,11 @@ void progress_result(progress *p, const batch_item *it)
         for (size_t i = 0; i < it->n_warnings; i++)
             fprintf(stderr, "octavo: %s: warning: %s\n", it->input, it->warnings[i]);
     if (p->mode == PROGRESS_BAR) draw_bar(p);
+}
+
+void progress_started(progress *p, const batch_item *it)
+{
+    snprintf(p->current, sizeof p->current, "%s", it->input);
 }
 
 void progress_tick(progress *p)

@@ -21,6 +21,8 @@ double progress_now(void);
 /* The mode follows the terminal: a bar when stderr is one and CI is unset. */
 void progress_init(progress *p, size_t total, int verbosity, int fail_if_warnings);
 void progress_result(progress *p, const batch_item *it);
+/* it is being converted now: the bar names it. */
+void progress_started(progress *p, const batch_item *it);
 void progress_tick(progress *p);
 /* Removes the bar, if any. */
 void progress_finish(progress *p);

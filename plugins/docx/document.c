@@ -375,11 +375,19 @@ static void note_mark(render *r)
     oct_xml_end_element(x);
 }
 
+/* One paragraph per line: whitespace between block elements means nothing
+ * to WordprocessingML, and the Flat OPC output then diffs line by line. */
+static void end_line(oct_xml *x)
+{
+    oct_xml_raw(x, "\n");
+}
+
 static void close_paragraph(render *r)
 {
     if (!r->para_open)
         return;
     oct_xml_end_element(r->x);
+    end_line(r->x);
     r->para_open = 0;
     r->para_implicit = 0;
     r->last_was_para = 1;
@@ -603,6 +611,7 @@ static void start_table(render *r, table_state *t, const oct_node *table)
     oct_xml_attr(x, "w:noVBand", "0");
     oct_xml_end_element(x);
     oct_xml_end_element(x);
+    end_line(x);
     oct_xml_start(x, "w:tblGrid");
     for (int i = 0; i < t->ncols; i++) {
         oct_xml_start(x, "w:gridCol");
@@ -610,6 +619,7 @@ static void start_table(render *r, table_state *t, const oct_node *table)
         oct_xml_end_element(x);
     }
     oct_xml_end_element(x);
+    end_line(x);
 }
 
 static void cell_properties(render *r, const table_state *t, int span, const char *vmerge)
@@ -687,6 +697,7 @@ static void exit_table(render *r)
     table_state *t = current_table(r);
     if (t->started) {
         oct_xml_end_element(r->x);
+        end_line(r->x);
         r->last_was_para = 0;
         r->last_was_table = 1;
     }
@@ -731,6 +742,7 @@ static void exit_row(render *r)
         }
     }
     oct_xml_end_element(r->x);
+    end_line(r->x);
 }
 
 static void enter_cell(render *r, frame *f)
@@ -1323,8 +1335,10 @@ static void unreferenced_notes(docx_writer *w, oct_xml *x)
         oct_xml_end_element(x);
         oct_xml_end_element(x);
     }
-    if (opened)
+    if (opened) {
         oct_xml_end_element(x);
+        end_line(x);
+    }
 }
 
 oct_status docx_document_part(docx_writer *w, docx_rels *rels, const docx_refdoc *ref)
@@ -1342,6 +1356,7 @@ oct_status docx_document_part(docx_writer *w, docx_rels *rels, const docx_refdoc
     oct_xml_attr(&x, "xmlns:a", DOCX_NS_A);
     oct_xml_attr(&x, "xmlns:pic", DOCX_NS_PIC);
     oct_xml_start(&x, "w:body");
+    end_line(&x);
     s = docx_render_blocks(w, rels, &x, oct_doc_root(w->doc), DOCX_STORY_BODY);
     if (s != OCT_OK) {
         oct_xml_free(&x);
@@ -1349,6 +1364,7 @@ oct_status docx_document_part(docx_writer *w, docx_rels *rels, const docx_refdoc
     }
     unreferenced_notes(w, &x);
     section_properties(w, &x, ref);
+    end_line(&x);
     oct_xml_end_element(&x);
     oct_xml_end_element(&x);
     if (x.failed) {

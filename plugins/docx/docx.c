@@ -2,19 +2,43 @@
  * docx.c — the plugin descriptor: `docx` (a zip package) and `docx-xml`
  * (the same parts as one Flat OPC document), both built from one part list.
  */
+#include <stdlib.h>
+
+#include <libxml/xmlmemory.h>
+
 #include "docx.h"
 #include "zippkg.h"
 
-oct_status docx_write_zip(const docx_package *p, oct_sink *sink, oct_error *err)
+/* Memory the zip may take over: it frees what it owns with free(). */
+static int zip_can_own(const docx_part *part)
+{
+    if (!part->owned || !part->len)
+        return 0;
+    if (!part->libxml_memory)
+        return 1;
+    xmlFreeFunc free_fn = NULL;
+    xmlMallocFunc malloc_fn = NULL;
+    xmlReallocFunc realloc_fn = NULL;
+    xmlStrdupFunc strdup_fn = NULL;
+    xmlMemGet(&free_fn, &malloc_fn, &realloc_fn, &strdup_fn);
+    return free_fn == free;
+}
+
+oct_status docx_write_zip(docx_package *p, oct_sink *sink, oct_error *err)
 {
     oct_zip *z = oct_zip_new(err);
     if (!z)
         return err && err->status != OCT_OK ? err->status : OCT_ERR_NOMEM;
     oct_status s = OCT_OK;
     for (size_t i = 0; i < p->count && s == OCT_OK; i++) {
-        const docx_part *part = &p->parts[i];
-        s = oct_zip_add(z, part->name, part->data, part->len,
-                        part->compress ? OCT_ZIP_DEFLATE : OCT_ZIP_STORE, err);
+        docx_part *part = &p->parts[i];
+        oct_zip_method method = part->compress ? OCT_ZIP_DEFLATE : OCT_ZIP_STORE;
+        if (zip_can_own(part)) {
+            part->owned = 0;
+            s = oct_zip_add_owned(z, part->name, part->data, part->len, method, err);
+        } else {
+            s = oct_zip_add(z, part->name, part->data, part->len, method, err);
+        }
     }
     if (s == OCT_OK)
         s = oct_zip_finish(z, sink, err);

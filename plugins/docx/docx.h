@@ -53,7 +53,8 @@ typedef struct docx_part {
     const char *content_type; /* static string */
     unsigned char *data;
     size_t len;
-    int owned;                /* data is malloc()ed and freed with the package */
+    int owned;                /* data is freed with the package */
+    int libxml_memory;        /* ... with xmlFree (a detached libxml2 buffer) */
     int is_xml;               /* Flat OPC stores it as pkg:xmlData */
     int compress;             /* deflate in the zip */
 } docx_part;
@@ -72,6 +73,8 @@ oct_status docx_package_add(docx_package *p, const char *name, const char *conte
 oct_status docx_package_add_xml(docx_package *p, const char *name, const char *content_type,
                                 oct_xml *x);
 const docx_part *docx_package_find(const docx_package *p, const char *name);
+/* Frees a part's data when the part owns it. */
+void docx_part_free_data(docx_part *part);
 void docx_package_free(docx_package *p);
 
 /* Where an XML part's markup starts after its <?xml ...?> declaration. */
@@ -233,8 +236,9 @@ void docx_val_int(oct_xml *x, const char *name, long val);
 /* Builds every part of the package for doc. */
 oct_status docx_build_package(oct_context *ctx, const oct_doc *doc, docx_package *p,
                               oct_error *err);
-/* Writes the package as a zip / as one Flat OPC XML document. */
-oct_status docx_write_zip(const docx_package *p, oct_sink *sink, oct_error *err);
+/* Writes the package as a zip (handing the parts' memory to the zip where it
+ * can, so the package is spent afterwards) / as one Flat OPC document. */
+oct_status docx_write_zip(docx_package *p, oct_sink *sink, oct_error *err);
 oct_status docx_write_flat(const docx_package *p, oct_sink *sink, oct_error *err);
 
 #endif

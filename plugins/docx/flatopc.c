@@ -30,12 +30,14 @@ oct_status docx_write_flat(const docx_package *p, oct_sink *sink, oct_error *err
             continue;
         char name[512];
         snprintf(name, sizeof name, "/%s", part->name);
+        oct_xml_raw(&x, "\n");
         oct_xml_start(&x, "pkg:part");
         oct_xml_attr(&x, "pkg:name", name);
         oct_xml_attr(&x, "pkg:contentType", part->content_type);
         if (part->is_xml) {
             size_t off = docx_xml_body_offset(part->data, part->len);
             oct_xml_start(&x, "pkg:xmlData");
+            oct_xml_raw(&x, "\n");
             if (part->len > off &&
                 xmlTextWriterWriteRawLen(x.w, (const xmlChar *)part->data + off,
                                          (int)(part->len - off)) < 0)
@@ -50,6 +52,7 @@ oct_status docx_write_flat(const docx_package *p, oct_sink *sink, oct_error *err
         }
         oct_xml_end_element(&x);
     }
+    oct_xml_raw(&x, "\n");
     oct_xml_end_element(&x);
     const char *data = NULL;
     size_t len = 0;

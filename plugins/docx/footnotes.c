@@ -58,6 +58,7 @@ static void separator(oct_xml *x, const char *type, const char *id, const char *
     oct_xml_end_element(x);
     oct_xml_end_element(x);
     oct_xml_end_element(x);
+    oct_xml_raw(x, "\n");
 }
 
 oct_status docx_footnotes_part(docx_writer *w)
@@ -75,15 +76,18 @@ oct_status docx_footnotes_part(docx_writer *w)
     oct_xml_attr(&x, "xmlns:wp", DOCX_NS_WP);
     oct_xml_attr(&x, "xmlns:a", DOCX_NS_A);
     oct_xml_attr(&x, "xmlns:pic", DOCX_NS_PIC);
+    oct_xml_raw(&x, "\n");
     separator(&x, "separator", "-1", "w:separator");
     separator(&x, "continuationSeparator", "0", "w:continuationSeparator");
     for (size_t i = 0; i < w->footnote_count; i++) {
         oct_xml_start(&x, "w:footnote");
         oct_xml_attrf(&x, "w:id", "%zu", i + 1);
+        oct_xml_raw(&x, "\n");
         s = docx_render_blocks(w, &rels, &x, w->footnotes[i], DOCX_STORY_FOOTNOTE);
         if (s != OCT_OK)
             goto fail;
         oct_xml_end_element(&x);
+        oct_xml_raw(&x, "\n");
     }
     oct_xml_end_element(&x);
     if (x.failed) {

@@ -60,6 +60,7 @@ static const char *number_format(oct_list_style s)
 static void abstract_num(oct_xml *x, oct_list_style style, int abstract_id)
 {
     static const char *const bullets[] = {"\xE2\x80\xA2", "\xE2\x97\xA6", "\xE2\x96\xAA"};
+    oct_xml_raw(x, "\n");
     oct_xml_start(x, "w:abstractNum");
     oct_xml_attrf(x, "w:abstractNumId", "%d", abstract_id);
     oct_xml_start(x, "w:nsid");
@@ -108,6 +109,7 @@ static oct_status own_numbering(const docx_numbering *n, int num_offset, int abs
     }
     for (size_t i = 0; i < n->count; i++) {
         const docx_list_instance *l = &n->lists[i];
+        oct_xml_raw(x, "\n");
         oct_xml_start(x, "w:num");
         oct_xml_attrf(x, "w:numId", "%d", (int)i + 1 + num_offset);
         docx_val_int(x, "w:abstractNumId", (long)l->style + abstract_offset);
@@ -119,6 +121,7 @@ static oct_status own_numbering(const docx_numbering *n, int num_offset, int abs
         }
         oct_xml_end_element(x);
     }
+    oct_xml_raw(x, "\n");
     oct_xml_end_element(x);
     return x->failed ? OCT_ERR_NOMEM : OCT_OK;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <libxml/xmlmemory.h>
+
 #include "docx.h"
 
 /* ----------------------------------------------------------------- parts */
@@ -35,6 +37,7 @@ oct_status docx_package_add(docx_package *p, const char *name, const char *conte
     part->owned = owned;
     part->is_xml = is_xml;
     part->compress = 1;
+    part->libxml_memory = 0;
     return OCT_OK;
 fail:
     if (owned)
@@ -48,18 +51,40 @@ oct_status docx_package_add_xml(docx_package *p, const char *name, const char *c
     const char *data = NULL;
     size_t len = 0;
     oct_status s = oct_xml_end(x, &data, &len);
-    unsigned char *copy = NULL;
+    unsigned char *bytes = NULL;
     if (s == OCT_OK) {
-        copy = malloc(len ? len : 1);
-        if (!copy)
+        /* take the buffer's memory instead of copying it: document.xml is
+         * most of the output */
+        xmlFreeTextWriter(x->w);
+        x->w = NULL;
+        len = (size_t)xmlBufferLength(x->buf);
+        bytes = xmlBufferDetach(x->buf);
+        if (!bytes)
             s = OCT_ERR_NOMEM;
-        else
-            memcpy(copy, data, len);
     }
     oct_xml_free(x);
     if (s != OCT_OK)
         return s;
-    return docx_package_add(p, name, content_type, copy, len, 1, 1);
+    s = docx_package_add(p, name, content_type, bytes, len, 0, 1);
+    if (s != OCT_OK) {
+        xmlFree(bytes);
+        return s;
+    }
+    p->parts[p->count - 1].owned = 1;
+    p->parts[p->count - 1].libxml_memory = 1;
+    return OCT_OK;
+}
+
+void docx_part_free_data(docx_part *part)
+{
+    if (part->owned) {
+        if (part->libxml_memory)
+            xmlFree(part->data);
+        else
+            free(part->data);
+    }
+    part->owned = 0;
+    part->data = NULL;
 }
 
 const docx_part *docx_package_find(const docx_package *p, const char *name)
@@ -75,8 +100,7 @@ void docx_package_free(docx_package *p)
 {
     for (size_t i = 0; i < p->count; i++) {
         free(p->parts[i].name);
-        if (p->parts[i].owned)
-            free(p->parts[i].data);
+        docx_part_free_data(&p->parts[i]);
     }
     free(p->parts);
     memset(p, 0, sizeof *p);
@@ -157,6 +181,7 @@ static void begin_relationships(oct_xml *x)
 static void relationship(oct_xml *x, const char *id, const char *type, const char *target,
                          int external)
 {
+    oct_xml_raw(x, "\n");
     oct_xml_start(x, "Relationship");
     oct_xml_attr(x, "Id", id);
     oct_xml_attr(x, "Type", type);
@@ -620,12 +645,16 @@ oct_status docx_build_package(oct_context *ctx, const oct_doc *doc, docx_package
             docx_part *part = &body.parts[i];
             if (part->is_xml != (pass == 0))
                 continue;
+            /* moved, not copied: the new entry takes over the memory */
             s = docx_package_add(out, part->name, part->content_type, part->data, part->len,
-                                 part->owned, part->is_xml);
-            part->owned = 0;
+                                 0, part->is_xml);
             if (s != OCT_OK)
                 goto fail;
-            out->parts[out->count - 1].compress = part->compress;
+            docx_part *moved = &out->parts[out->count - 1];
+            moved->owned = part->owned;
+            moved->libxml_memory = part->libxml_memory;
+            moved->compress = part->compress;
+            part->owned = 0;
         }
     }
     docx_package_free(&body);

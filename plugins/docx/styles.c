@@ -33,6 +33,7 @@ static void begin_style(oct_xml *x, const char *type, const char *id, const char
                         const char *based_on, const char *next, const char *link, int priority,
                         unsigned flags)
 {
+    oct_xml_raw(x, "\n"); /* one style per line, for diffs */
     oct_xml_start(x, "w:style");
     oct_xml_attr(x, "w:type", type);
     if (flags & ST_DEFAULT)
@@ -371,6 +372,7 @@ static oct_status own_styles(const char *lang, int rtl, oct_xml *x)
     paragraph_styles(x);
     character_styles(x);
     table_styles(x);
+    oct_xml_raw(x, "\n");
     oct_xml_end_element(x);
     return x->failed ? OCT_ERR_NOMEM : OCT_OK;
 }

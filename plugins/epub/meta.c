@@ -377,6 +377,22 @@ static void content_uuid(const oct_doc *doc, char out[37])
     oct_buf_free(&buf);
 }
 
+/* Everything (notes aside) inside DIVs marked right-to-left: a page whose
+ * <body> or <main> carried dir="rtl". */
+static int content_is_wrapped_rtl(const oct_node *root)
+{
+    int seen = 0;
+
+    for (const oct_node *c = oct_node_first_child(root); c; c = oct_node_next(c)) {
+        if (oct_node_get_type(c) == OCT_NODE_FOOTNOTE_DEF)
+            continue;
+        if (oct_node_get_type(c) != OCT_NODE_DIV || oct_node_dir(c) != OCT_DIR_RTL)
+            return 0;
+        seen = 1;
+    }
+    return seen;
+}
+
 static int looks_like_url(const char *s)
 {
     return s && (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0);
@@ -436,9 +452,10 @@ oct_status epub_resolve_metadata(epub_book *b)
         b->rtl = 1;
     else if (s && strcasecmp(s, "ltr") == 0)
         b->rtl = 0;
+    else if (oct_node_dir(root) != OCT_DIR_NONE)
+        b->rtl = oct_node_dir(root) == OCT_DIR_RTL;
     else
-        b->rtl = oct_node_dir(root) == OCT_DIR_RTL ||
-                 (oct_node_dir(root) == OCT_DIR_NONE && epub_lang_is_rtl(b->lang));
+        b->rtl = content_is_wrapped_rtl(root) || epub_lang_is_rtl(b->lang);
 
     /* dates */
     b->date_text = oct_meta_get(doc, OCT_META_DATE);

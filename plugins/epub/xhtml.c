@@ -74,6 +74,22 @@ static int is_hex(int c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* [user@]host[:port] with an ASCII host name or IPv6 literal: what URL
+ * parsers accept. (An internationalized host would need IDNA encoding.) */
+static int host_is_valid(const char *h, size_t len)
+{
+    int alnum = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)h[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+            alnum = 1;
+        else if (!strchr("-._:@[]", c) || c == '\0')
+            return 0;
+    }
+    return alnum;
+}
+
 int epub_write_url_attr(oct_xml *x, const char *name, const char *url)
 {
     static const char *const schemes[] = {"http://", "https://", "mailto:", "ftp://", NULL};
@@ -89,6 +105,8 @@ int epub_write_url_attr(oct_xml *x, const char *name, const char *url)
             slen = strlen(schemes[i]);
     /* An absolute URL with something after the scheme, not too long. */
     if (!slen || !url[slen] || url[slen] == '/' || strlen(url) > HREF_MAX)
+        return 0;
+    if (url[slen - 1] == '/' && !host_is_valid(url + slen, strcspn(url + slen, "/?#")))
         return 0;
     for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
         if (*p == '#' && hashes++ == 0) {

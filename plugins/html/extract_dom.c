@@ -82,15 +82,8 @@ unsigned ex_tag_class(ex_tag tag)
 
 /* ------------------------------------------------------------ side table */
 
-ex_info *ex_info_of(ex_ctx *ex, xmlNodePtr node)
+ex_info *ex_info_new(ex_ctx *ex, xmlNodePtr node)
 {
-    uintptr_t id = (uintptr_t)node->_private;
-    if (id != 0 && id <= ex->n_info) {
-        size_t i = id - 1;
-        ex_info *info = &ex->blocks[i / EX_INFO_BLOCK][i % EX_INFO_BLOCK];
-        if (info->node == node)
-            return info;
-    }
     size_t i = ex->n_info;
     if (i / EX_INFO_BLOCK >= ex->n_blocks) {
         ex_info **grown = realloc(ex->blocks, (ex->n_blocks + 1) * sizeof *grown);

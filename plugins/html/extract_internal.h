@@ -137,7 +137,19 @@ typedef struct ex_ctx {
 /* ---- extract_dom.c: tags, side table, tree surgery */
 ex_tag ex_tag_lookup(const xmlChar *name);
 unsigned ex_tag_class(ex_tag tag);
-ex_info *ex_info_of(ex_ctx *ex, xmlNodePtr node); /* never NULL; a dummy on OOM */
+ex_info *ex_info_new(ex_ctx *ex, xmlNodePtr node); /* never NULL; scratch on OOM */
+
+/* The node's record, made on first use. Inline: every walk calls it per node. */
+static inline ex_info *ex_info_of(ex_ctx *ex, xmlNodePtr node)
+{
+    uintptr_t id = (uintptr_t)node->_private;
+    if (id != 0 && id <= ex->n_info) {
+        ex_info *info = &ex->blocks[(id - 1) / EX_INFO_BLOCK][(id - 1) % EX_INFO_BLOCK];
+        if (info->node == node)
+            return info;
+    }
+    return ex_info_new(ex, node);
+}
 ex_tag ex_tag_of(ex_ctx *ex, xmlNodePtr node);
 void ex_info_reset(ex_ctx *ex);
 void ex_info_free(ex_ctx *ex);

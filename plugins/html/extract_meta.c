@@ -97,7 +97,7 @@ static void scan_meta(meta_scan *ms, xmlNodePtr node)
 }
 
 /* JSON-LD without a JSON parser: only whether an article-typed object names
- * an author, and its "headline"/"name" string. Good enough for a hint. */
+ * an author, and its "headline". Good enough for hints. */
 static const char *json_string_after(const char *s, const char *key, char *out, size_t cap)
 {
     const char *p = strstr(s, key);
@@ -132,13 +132,16 @@ static void scan_jsonld(meta_scan *ms, xmlNodePtr script)
     if (strstr(s, "schema.org") != NULL &&
         (strstr(s, "Article") != NULL || strstr(s, "Posting") != NULL ||
          strstr(s, "Report") != NULL)) {
+        /* an author object (or array of them) with a name close by */
         const char *author = strstr(s, "\"author\"");
-        if (author != NULL && strstr(author, "\"name\"") != NULL)
+        const char *name = author != NULL ? strstr(author, "\"name\"") : NULL;
+        if (name != NULL && name - author < 200)
             ms->jsonld_author = 1;
+        /* "name" may as well be the publisher's or the author's without a
+         * real parser; "headline" belongs to the article */
         if (ms->jsonld_title[0] == '\0') {
             char buf[TEXT_CAP];
-            if (json_string_after(s, "\"name\"", buf, sizeof buf) != NULL ||
-                json_string_after(s, "\"headline\"", buf, sizeof buf) != NULL) {
+            if (json_string_after(s, "\"headline\"", buf, sizeof buf) != NULL) {
                 char *t = trimmed_dup(buf);
                 if (t != NULL) {
                     snprintf(ms->jsonld_title, sizeof ms->jsonld_title, "%s", t);

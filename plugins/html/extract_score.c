@@ -238,8 +238,9 @@ static xmlNodePtr prefer_shared_ancestor(ex_ctx *ex, xmlNodePtr top, xmlNodePtr 
                                          xmlNodePtr page)
 {
     size_t close = 0;
-    for (size_t i = 1; i < n; i++) {
-        if (score_of(ex, best[i]) / score_of(ex, top) >= 0.75) {
+    double top_score = score_of(ex, top);
+    for (size_t i = 1; i < n && top_score != 0; i++) {
+        if (score_of(ex, best[i]) / top_score >= 0.75) {
             close++;
             for (xmlNodePtr a = best[i]->parent; is_element(a); a = a->parent)
                 ex_info_of(ex, a)->alt_hits++;
@@ -251,6 +252,32 @@ static xmlNodePtr prefer_shared_ancestor(ex_ctx *ex, xmlNodePtr top, xmlNodePtr 
         if (ex_info_of(ex, p)->alt_hits >= 3)
             return p;
     return top;
+}
+
+/* The element the markup names as the article: the first itemprop=
+ * articleBody, else the only <article>, else the only <main>; it must hold
+ * some text. Used when scoring finds no container. */
+static xmlNodePtr semantic_container(ex_ctx *ex, xmlNodePtr page)
+{
+    xmlNodePtr article = NULL, main_el = NULL;
+    size_t n_article = 0, n_main = 0;
+    char buf[128];
+    for (xmlNodePtr node = ex_next_element(page, 0, page); node != NULL;
+         node = ex_next_element(node, 0, page)) {
+        if (ex_len(ex, node) == 0)
+            continue;
+        const char *itemprop = ex_attr(node, "itemprop", buf, sizeof buf);
+        if (itemprop != NULL && strstr(itemprop, "articleBody") != NULL)
+            return node;
+        ex_tag tag = ex_tag_of(ex, node);
+        if (tag == EX_TAG_ARTICLE && n_article++ == 0)
+            article = node;
+        else if (tag == EX_TAG_MAIN && n_main++ == 0)
+            main_el = node;
+    }
+    if (n_article == 1)
+        return article;
+    return n_main == 1 ? main_el : NULL;
 }
 
 static xmlNodePtr pick_top(ex_ctx *ex, xmlNodePtr page, const ex_vec *candidates)
@@ -274,7 +301,14 @@ static xmlNodePtr pick_top(ex_ctx *ex, xmlNodePtr page, const ex_vec *candidates
     }
 
     if (n == 0 || best[0] == page || ex_tag_of(ex, best[0]) == EX_TAG_BODY) {
-        /* No container stands out: the whole page it is. */
+        /* No container stands out: markup naming the article decides, or
+         * else the whole page it is. */
+        xmlNodePtr named = semantic_container(ex, page);
+        if (named != NULL) {
+            if (!ex_info_of(ex, named)->scored)
+                initialize(ex, named);
+            return named;
+        }
         xmlNodePtr div = ex_new_element(ex, "div");
         if (div == NULL)
             return NULL;

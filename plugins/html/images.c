@@ -18,9 +18,13 @@ static const char *const lazy_src_attrs[] = {"data-src",     "data-lazy-src", "d
                                              "data-hi-res-src", "data-full-src", "data-url",
                                              NULL};
 
+/* A URL bigger than this (a data: URI of a whole photo) is not taken. */
+#define MAX_URL_BYTES ((size_t)16 << 20)
+
 typedef struct candidate {
-    char url[2048];
-    long score; /* effective width in pixels */
+    const char *url; /* points into an attribute value of the DOM */
+    size_t len;
+    long score;      /* effective width in pixels */
     int found;
 } candidate;
 
@@ -28,7 +32,7 @@ static int looks_like_url(const char *s)
 {
     size_t len;
     s = html_trim(s, &len);
-    if (len == 0 || len >= 2048)
+    if (len == 0 || len >= MAX_URL_BYTES)
         return 0;
     for (size_t i = 0; i < len; i++)
         if (html_is_space((unsigned char)s[i]))
@@ -51,7 +55,7 @@ static int is_placeholder_src(const char *src)
 
 static void offer(candidate *best, const char *url, size_t url_len, long score)
 {
-    if (url_len == 0 || url_len >= sizeof best->url)
+    if (url_len == 0 || url_len >= MAX_URL_BYTES)
         return;
     int better;
     if (!best->found)
@@ -62,8 +66,8 @@ static void offer(candidate *best, const char *url, size_t url_len, long score)
         better = score < best->score;
     if (!better)
         return;
-    memcpy(best->url, url, url_len);
-    best->url[url_len] = '\0';
+    best->url = url;
+    best->len = url_len;
     best->score = score;
     best->found = 1;
 }
@@ -124,6 +128,18 @@ static const char *first_attr(const xmlNode *n, const char *const *names)
     return NULL;
 }
 
+/* A srcset attribute with something in it (URLs and descriptors). */
+static const char *first_srcset(const xmlNode *n, const char *const *names)
+{
+    for (size_t i = 0; names[i]; i++) {
+        const char *v = html_attr(n, names[i]);
+        size_t len;
+        if (v && (html_trim(v, &len), len > 0) && (strchr(v, '/') || strchr(v, '.')))
+            return v;
+    }
+    return NULL;
+}
+
 static long int_attr(const xmlNode *n, const char *name)
 {
     const char *v = html_attr(n, name);
@@ -150,7 +166,7 @@ static int acceptable_type(const char *type)
 static void offer_img(candidate *best, const xmlNode *img, long base_width)
 {
     const char *src = html_attr(img, "src");
-    const char *lazy_set = first_attr(img, lazy_srcset_attrs);
+    const char *lazy_set = first_srcset(img, lazy_srcset_attrs);
     const char *lazy_src = first_attr(img, lazy_src_attrs);
     const char *srcset = html_attr(img, "srcset");
     if (lazy_set)
@@ -175,7 +191,7 @@ static void offer_img(candidate *best, const xmlNode *img, long base_width)
 
 int html_image_is_placeholder(const xmlNode *img)
 {
-    if (first_attr(img, lazy_srcset_attrs) || first_attr(img, lazy_src_attrs))
+    if (first_srcset(img, lazy_srcset_attrs) || first_attr(img, lazy_src_attrs))
         return 0;
     const char *srcset = html_attr(img, "srcset");
     if (srcset && *srcset)
@@ -190,9 +206,8 @@ int html_image_setup(const xmlNode *img, const xmlNode *picture, const html_base
     const long width = img ? int_attr(img, "width") : 0;
     const long height = img ? int_attr(img, "height") : 0;
     const long base_width = width ? width : DEFAULT_WIDTH;
-    candidate *best = calloc(1, sizeof *best);
-    if (!best)
-        return 0;
+    candidate found = {NULL, 0, 0, 0};
+    candidate *best = &found;
     if (img)
         offer_img(best, img, base_width);
     if (picture) {
@@ -203,7 +218,7 @@ int html_image_setup(const xmlNode *img, const xmlNode *picture, const html_base
              n = html_next(picture, n, 0), seen++) {
             if (!html_is(n, "source") || !acceptable_type(html_attr(n, "type")))
                 continue;
-            const char *set = first_attr(n, lazy_srcset_attrs);
+            const char *set = first_srcset(n, lazy_srcset_attrs);
             if (!set)
                 set = html_attr(n, "srcset");
             if (set)
@@ -215,8 +230,9 @@ int html_image_setup(const xmlNode *img, const xmlNode *picture, const html_base
             }
         }
     }
-    const char *url = best->found ? html_resolve(base, doc, best->url) : NULL;
-    free(best);
+    char *chosen = best->found ? strndup(best->url, best->len) : NULL;
+    const char *url = chosen ? html_resolve(base, doc, chosen) : NULL;
+    free(chosen);
     if (!url)
         return 0;
     oct_node_set_url(node, url);

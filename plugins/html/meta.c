@@ -32,6 +32,8 @@ typedef struct found {
     const char *canonical, *og_url;
     const char *dc_rights;
     const char *html_lang, *html_dir, *body_dir;
+    /* Bylines in the page when no metadata names an author. */
+    xmlNode *itemprop_author, *rel_author, *byline_class;
     html_jsonld jsonld;
     int have_jsonld;
 } found;
@@ -150,6 +152,22 @@ static void on_script(found *f, xmlNode *n)
     xmlFree(text);
 }
 
+static int class_mentions(const xmlNode *n, const char *word)
+{
+    const char *cls = html_attr(n, "class");
+    return cls && strstr(cls, word) != NULL;
+}
+
+static void byline_candidate(found *f, xmlNode *n)
+{
+    if (!f->itemprop_author && html_attr_has_token(n, "itemprop", "author"))
+        f->itemprop_author = n;
+    if (!f->rel_author && html_attr_has_token(n, "rel", "author"))
+        f->rel_author = n;
+    if (!f->byline_class && (class_mentions(n, "byline") || html_has_class(n, "author")))
+        f->byline_class = n;
+}
+
 static void collect(found *f, xmlDocPtr dom)
 {
     xmlNode *root = xmlDocGetRootElement(dom);
@@ -179,6 +197,11 @@ static void collect(found *f, xmlDocPtr dom)
             } else if (html_is(n, "script")) {
                 on_script(f, n);
                 skip = 1;
+            } else if (html_is(n, "style") || html_is(n, "form") || html_is(n, "head")) {
+                /* no bylines in there; <head>'s own elements are met above */
+                skip = !html_is(n, "head");
+            } else {
+                byline_candidate(f, n);
             }
         }
         n = html_next(root, n, skip);
@@ -239,6 +262,41 @@ static int is_url(const char *s)
     return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
 }
 
+#define MAX_BYLINE 100
+
+/* The short text of a byline element, "By " dropped; NULL when too long
+ * to be a name. */
+static char *byline_text(xmlNode *n)
+{
+    if (!n)
+        return NULL;
+    /* schema.org: <span itemprop=author><span itemprop=name>…</span></span> */
+    xmlNode *name = NULL;
+    size_t seen = 0;
+    for (xmlNode *c = n->children; c && seen < 64 && !name; c = html_next(n, c, 0), seen++)
+        if (c->type == XML_ELEMENT_NODE && html_attr_has_token(c, "itemprop", "name"))
+            name = c;
+    const char *content_attr = html_attr(name ? name : n, "content");
+    xmlChar *raw = content_attr ? xmlStrdup((const xmlChar *)content_attr)
+                                : xmlNodeGetContent(name ? name : n);
+    char *text = clean((const char *)raw);
+    xmlFree(raw);
+    if (!text)
+        return NULL;
+    const char *t = text;
+    if (strncasecmp(t, "written by ", 11) == 0)
+        t += 11;
+    else if (strncasecmp(t, "by ", 3) == 0)
+        t += 3;
+    const size_t len = strlen(t);
+    if (len == 0 || len > MAX_BYLINE) {
+        free(text);
+        return NULL;
+    }
+    memmove(text, t, len + 1);
+    return text;
+}
+
 static void set_authors(oct_doc *doc, const found *f)
 {
     if (f->have_jsonld && f->jsonld.n_authors) {
@@ -254,6 +312,14 @@ static void set_authors(oct_doc *doc, const found *f)
             if (!is_url(sources[s]->v[i])) /* article:author is often a profile URL */
                 any |= set_clean(doc, OCT_META_AUTHOR, sources[s]->v[i], 1);
         if (any)
+            return;
+    }
+    xmlNode *const candidates[] = {f->itemprop_author, f->rel_author, f->byline_class};
+    for (size_t i = 0; i < 3; i++) {
+        char *name = byline_text(candidates[i]);
+        const int done = name && set_clean(doc, OCT_META_AUTHOR, name, 1);
+        free(name);
+        if (done)
             return;
     }
 }

@@ -1,5 +1,7 @@
 /* parse.c — bytes to a libxml2 HTML tree. */
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/HTMLtree.h>
 
@@ -28,6 +30,10 @@ oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct
     char label[64];
     const size_t bom = html_detect_charset(in->data, in->len, in->content_type, label,
                                            sizeof label);
+    /* --encoding overrides every declaration but a byte order mark. */
+    const char *forced = oct_context_option(ctx, "encoding");
+    if (forced && *forced && bom == 0)
+        snprintf(label, sizeof label, "%s", forced);
     oct_info(ctx, "character encoding %s", label);
 
     /* Conversion writes at most 3 bytes per input byte (U+FFFD for a bad
@@ -37,9 +43,20 @@ oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct
     oct_buf utf8, prepared;
     oct_buf_init(&utf8, in->len * 3 + 64);
     oct_buf_init(&prepared, in->len * 4 + 128);
-    oct_status st = html_to_utf8(ctx, in->data + bom, in->len - bom, label, &utf8);
+    const char *text = (const char *)in->data + bom;
+    size_t text_len = in->len - bom;
+    oct_status st = OCT_OK;
+    /* Valid UTF-8 (most pages) is prepared straight from the input. */
+    if (strcasecmp(label, "UTF-8") != 0 || !oct_utf8_is_valid(text, text_len)) {
+        st = html_to_utf8(ctx, in->data + bom, in->len - bom, label, &utf8);
+        text = utf8.data ? utf8.data : "";
+        text_len = utf8.len;
+    }
+    /* One allocation of about the final size instead of repeated doubling. */
+    if (st == OCT_OK && oct_buf_append(&prepared, text, text_len) == OCT_OK)
+        oct_buf_reset(&prepared);
     if (st == OCT_OK)
-        st = html_prepare(utf8.data ? utf8.data : "", utf8.len, &prepared);
+        st = html_prepare(text, text_len, &prepared);
     oct_buf_free(&utf8);
     if (st != OCT_OK) {
         oct_buf_free(&prepared);

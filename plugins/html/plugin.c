@@ -176,6 +176,7 @@ static const char *const html_media_types[] = {"text/html", "application/xhtml+x
 static const oct_option_spec html_options[] = {
     {"extract", "on|off|auto",
      "keep only the main article (auto: on pages with navigation, headers or sidebars)"},
+    {"encoding", NULL, "character encoding of the page, overriding its declarations"},
     {NULL, NULL, NULL}};
 
 static const oct_format html_format = {

@@ -470,6 +470,9 @@ static int enter_element(walker *w, xmlNode *e)
 
     if (k == K_DROP || html_is_hidden(e))
         return 0;
+    /* A <dialog> without open is not shown. */
+    if (html_is(e, "dialog") && !html_attr(e, "open"))
+        return 0;
     if (k == K_SVG) {
         if (!w->warned_svg)
             oct_warn(w->ctx, "inline SVG dropped");
@@ -537,10 +540,9 @@ static int enter_element(walker *w, xmlNode *e)
         emit_image(w, html_find_descendant(e, "img", 256), e);
         return 0;
     case K_NOSCRIPT:
+        /* Otherwise transparent: it often stands inside a paragraph. */
         if (noscript_is_redundant(e))
             return 0;
-        f.block = 1;
-        f.brk = 1;
         break;
     case K_HEADING:
         n = open_node(w, e, OCT_NODE_HEADING, &f);
@@ -550,7 +552,9 @@ static int enter_element(walker *w, xmlNode *e)
         f.flags |= F_INLINE_BLOCK;
         break;
     case K_P:
-        n = open_node(w, e, OCT_NODE_PARAGRAPH, &f);
+        /* <figcaption><p>…</p></figcaption>: the caption keeps its text. */
+        if (!(inherited & F_INLINE_BLOCK))
+            n = open_node(w, e, OCT_NODE_PARAGRAPH, &f);
         f.block = 1;
         break;
     case K_BLOCKQUOTE:

@@ -787,6 +787,10 @@ static void mark_run_partners(md_writer *w, unsigned char *opener_before,
         if (holds(can_close_with, c->cp, b, a, 0))
             can[i] |= (unsigned char)(16u << slot);
     }
+    w->tilde_runs = 0;
+    for (size_t i = 0; i < n; i++)
+        if (can[i] & ((1u << 2) | (16u << 2)))
+            w->tilde_runs++;
     unsigned char seen = 0;
     for (size_t i = 0; i < n; i++) {
         opener_before[i] = seen;
@@ -1003,8 +1007,13 @@ static run_state decide_run(const md_writer *w, size_t i, md_inline_place place,
     } else if (slot >= 0 && (slot < 2 || w->opt.flavour == MD_GFM)) {
         /* only a run that could pair with another needs the backslash */
         unsigned cb = classes_of(before), ca = classes_of(after);
-        if ((holds(can_open_with, c, cb, ca, 0) && (closer_after[k - 1] & (1u << slot))) ||
-            (holds(can_close_with, c, cb, ca, 0) && (opener_before[i] & (1u << slot))))
+        int opens = holds(can_open_with, c, cb, ca, 0), closes = holds(can_close_with, c, cb, ca, 0);
+        if ((opens && (closer_after[k - 1] & (1u << slot))) ||
+            (closes && (opener_before[i] & (1u << slot))))
+            rs.escape = 1;
+        /* GFM readers differ on tildes (one or two, flanking or not): with
+         * another run around, any tilde run that could act is escaped */
+        if (slot == 2 && (opens || closes) && w->tilde_runs > 1)
             rs.escape = 1;
     }
     if (!rs.escape && line_start && place == MD_PLACE_PARAGRAPH) {
@@ -1093,10 +1102,10 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
         if (cp == '*' || cp == '_' || cp == '~') {
             if (i >= run.end)
                 run = decide_run(w, i, place, line_start, opener_before, closer_after);
-            int esc = run.escape;
-            if (!esc && block_rules && (cp == '*' || cp == '_') &&
+            if (!run.escape && block_rules && (cp == '*' || cp == '_') &&
                 line_only_of(w, i, gfm ? "-=_*+:|" : "-=_*+"))
-                esc = 1;
+                run.escape = 1; /* all of the run: a part left could pair */
+            int esc = run.escape;
             if (esc)
                 out_escaped(r, cp);
             else

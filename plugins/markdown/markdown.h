@@ -48,6 +48,7 @@ typedef struct md_writer {
     size_t *stack;
     size_t n_stack, cap_stack;
     oct_buf tmp;
+    size_t tilde_runs; /* '~' runs and delimiters in the current inline run */
     oct_status status;
 } md_writer;
 

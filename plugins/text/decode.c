@@ -276,11 +276,13 @@ oct_status text_decode(oct_context *ctx, const unsigned char *s, size_t len, con
         len -= 3;
     }
     if (usable_in_place(s, len)) {
+        oct_info(ctx, "encoding: UTF-8");
         out->data = (const char *)s;
         out->len = len;
         return OCT_OK;
     }
     if (oct_utf8_is_valid((const char *)s, len)) {
+        oct_info(ctx, "encoding: UTF-8 (control characters and line ends normalised)");
         if (normalize_utf8(s, len, &utf8) != OCT_OK)
             goto fail;
         size_t n = 0;

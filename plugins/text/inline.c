@@ -168,31 +168,48 @@ static int scheme_candidate(const char *s, size_t len, size_t p)
     }
 }
 
-/* Bytes a link can start at. */
-static const unsigned char link_start[256] = {['h'] = 1, ['H'] = 1, ['f'] = 1, ['F'] = 1, ['w'] = 1,
-                                              ['W'] = 1, ['m'] = 1, ['M'] = 1, ['@'] = 1};
+/* Links are found from their punctuation, which is rare in prose: the
+ * ':' of a scheme, the '.' after "www", the '@' of an address. */
+static const unsigned char link_mark[256] = {[':'] = 1, ['.'] = 1, ['@'] = 1};
+
+/* Where a URL whose scheme or "www" ends at the mark i would start, or i
+ * when none does. */
+static size_t url_start_before(const char *s, size_t i)
+{
+    static const char *const before_colon[] = {"https", "http", "ftp", "mailto", NULL};
+    if (s[i] == '.')
+        return i >= 3 && text_has_prefix(s + i - 3, 3, "www") ? i - 3 : i;
+    for (size_t k = 0; before_colon[k]; k++) {
+        const size_t n = strlen(before_colon[k]);
+        if (i >= n && text_has_prefix(s + i - n, n, before_colon[k]))
+            return i - n;
+    }
+    return i;
+}
 
 oct_status text_emit_inline(oct_builder *b, const char *s, size_t len)
 {
     size_t flushed = 0, i = 0;
     oct_status st = OCT_OK;
     while (i < len && st == OCT_OK) {
-        while (i < len && !link_start[(unsigned char)s[i]])
+        while (i < len && !link_mark[(unsigned char)s[i]])
             i++;
         if (i >= len)
             break;
-        const char c = (char)(s[i] | 32);
         size_t start = i, end = 0, scheme = 0;
         const char *prefix = "";
-        if ((c == 'h' || c == 'f' || c == 'w' || c == 'm') && scheme_candidate(s, len, i)) {
-            end = match_url(s, len, i, &scheme);
-            if (end && scheme == 0)
-                prefix = "http://";
-        } else if (s[i] == '@') {
-            if (match_email(s, len, i, flushed, &start, &end))
-                prefix = "mailto:";
-            else
+        if (s[i] == '@') {
+            if (!match_email(s, len, i, flushed, &start, &end))
                 end = 0;
+            else
+                prefix = "mailto:";
+        } else {
+            start = url_start_before(s, i);
+            if (start < i && start >= flushed && scheme_candidate(s, len, start)) {
+                end = match_url(s, len, start, &scheme);
+                if (end && scheme == 0)
+                    prefix = "http://";
+            }
         }
         if (!end) {
             i++;

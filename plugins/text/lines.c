@@ -116,15 +116,6 @@ void text_source_free(text_source *src)
     memset(src, 0, sizeof *src);
 }
 
-int text_gap_before(const text_source *src, size_t i)
-{
-    if (i == 0)
-        return 1;
-    const text_line *cur = &src->lines[i], *prev = &src->lines[i - 1];
-    return cur->number != prev->number + 1 || (cur->flags & LINE_FORM_FEED) ||
-           text_line_gone(src, i - 1);
-}
-
 size_t text_next_present(const text_source *src, size_t i)
 {
     while (i < src->n_lines && text_line_gone(src, i))

@@ -16,7 +16,6 @@
 #define HEADING_MAX_WORDS 12
 #define CHAPTER_MAX_COLS 80
 #define SHORT_LINE_COLS 50
-#define MAX_CODE_LINE 300
 
 typedef struct list_level {
     oct_node *list;
@@ -41,295 +40,12 @@ typedef struct build {
     oct_status st;
 } build;
 
-/* ------------------------------------------------------- line patterns */
-
-static int has_bytes(const char *s, size_t len, const char *needle, size_t n)
-{
-    for (size_t i = 0; i + n <= len; i++)
-        if (s[i] == needle[0] && memcmp(s + i, needle, n) == 0)
-            return 1;
-    return 0;
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static size_t skip_spaces(const char *s, size_t len, size_t i)
-{
-    size_t sp;
-    while (i < len && (sp = text_space_len(s + i, len - i)) > 0)
-        i += sp;
-    return i;
-}
-
-static int is_roman(const char *s, size_t len)
-{
-    if (len == 0 || len > 8)
-        return 0;
-    for (size_t i = 0; i < len; i++)
-        if (!strchr("IVXLC", s[i]))
-            return 0;
-    return 1;
-}
-
-static int is_number_word(const char *s, size_t len)
-{
-    static const char *const words[] = {
-        "one",       "two",      "three",    "four",   "five",     "six",      "seven",   "eight",
-        "nine",      "ten",      "eleven",   "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-        "seventeen", "eighteen", "nineteen", "twenty", "thirty",   "forty",    "fifty",   "first",
-        "second",    "third",    "fourth",   "fifth",  "sixth",    "seventh",  "eighth",  "ninth",
-        "tenth",     "last",     "the",      NULL};
-    for (size_t i = 0; words[i]; i++)
-        if (strlen(words[i]) == len && text_has_prefix(s, len, words[i]) == len)
-            return 1;
-    return 0;
-}
-
-/* 0: not a chapter line; 1: a number with no title ("CHAPTER IV"); 2: a
- * chapter line carrying its title ("Chapter 1. Tutorials", "Preface"). */
-static int chapter_kind(const char *s, size_t len)
-{
-    if (len == 0 || len > CHAPTER_MAX_COLS * 2)
-        return 0;
-    const char last = s[len - 1];
-    if (last == ',' || last == ';')
-        return 0;
-    static const char *const alone[] = {"prologue",  "epilogue",     "preface", "foreword",
-                                        "afterword", "introduction", "prelude", NULL};
-    size_t body = len;
-    if (body > 0 && s[body - 1] == '.')
-        body--;
-    for (size_t i = 0; alone[i]; i++)
-        if (strlen(alone[i]) == body && text_has_prefix(s, body, alone[i]) == body)
-            return 2;
-    /* lone Roman numeral, or "IV. THE STORM" */
-    size_t r = 0;
-    while (r < len && strchr("IVXLC", s[r]))
-        r++;
-    if (r > 0 && is_roman(s, r) && !(r < len && ((s[r] | 32) >= 'a' && (s[r] | 32) <= 'z'))) {
-        if (r == len || (r + 1 == len && s[r] == '.'))
-            return 1;
-        /* "IV. THE STORM", but not the initials of "C. S. Lewis" */
-        if (r + 3 < len && s[r] == '.' && s[r + 1] == ' ' && s[r + 3] != '.' &&
-            text_is_upper_start(s + r + 2, len - r - 2) && !text_ends_with_sentence_punct(s, len) &&
-            len <= CHAPTER_MAX_COLS)
-            return 2;
-        return 0;
-    }
-    static const char *const words[] = {
-        "chapter ", "part ",           "book ",        "volume ",          "appendix ", "act ",
-        "canto ",   "chapter\xC2\xA0", "part\xC2\xA0", "appendix\xC2\xA0", NULL};
-    size_t p = 0;
-    for (size_t i = 0; words[i] && !p; i++)
-        p = text_has_prefix(s, len, words[i]);
-    if (!p)
-        return 0;
-    /* the chapter word must be capitalised: "part of the deal" is prose */
-    if (!text_is_upper_start(s, len))
-        return 0;
-    p = skip_spaces(s, len, p);
-    size_t q = p;
-    while (q < len && ((s[q] | 32) >= 'a' && (s[q] | 32) <= 'z'))
-        q++;
-    if (q == p)
-        while (q < len && is_digit(s[q]))
-            q++;
-    if (q == p)
-        return 0;
-    const int numeric = is_digit(s[p]) || is_roman(s + p, q - p) || is_number_word(s + p, q - p) ||
-                        (q - p == 1 && s[p] >= 'A' && s[p] <= 'Z');
-    if (!numeric)
-        return 0;
-    /* "Twenty-One" */
-    if (!is_digit(s[p]) && q + 1 < len && s[q] == '-') {
-        size_t r2 = q + 1;
-        while (r2 < len && ((s[r2] | 32) >= 'a' && (s[r2] | 32) <= 'z'))
-            r2++;
-        if (is_number_word(s + q + 1, r2 - q - 1))
-            q = r2;
-    }
-    size_t t = q;
-    if (t < len && (s[t] == '.' || s[t] == ':'))
-        t++;
-    t = skip_spaces(s, len, t);
-    if (t >= len)
-        return 1;
-    /* a title follows; also "—" and "-" separators */
-    if (len > CHAPTER_MAX_COLS * 2 || text_ends_with_sentence_punct(s, len))
-        return s[len - 1] == '?' ? 2 : 0;
-    return t == q ? 0 : 2;
-}
-
-int text_is_chapter_line(const char *s, size_t len)
-{
-    return chapter_kind(s, len) != 0;
-}
-
-/* "* item", "- item", "1. item", "2) item", "(a) item". */
-static size_t list_marker(const char *s, size_t len, int *ordered, oct_list_style *style,
-                          int *start)
-{
-    *ordered = 0;
-    *style = OCT_LIST_BULLET;
-    *start = 1;
-    size_t m = 0;
-    if (len >= 2 && strchr("*-+", s[0]) && s[1] == ' ')
-        m = 1;
-    else if (len >= 4 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-             ((unsigned char)s[2] == 0xA2 || (unsigned char)s[2] == 0xA3) && s[3] == ' ')
-        m = 3; /* • ‣ */
-    if (m) {
-        const size_t c = skip_spaces(s, len, m);
-        return c < len ? c : 0;
-    }
-    size_t i = s[0] == '(' ? 1 : 0;
-    size_t d = i;
-    while (d < len && is_digit(s[d]) && d - i < 3)
-        d++;
-    if (d > i) {
-        *ordered = 1;
-        *style = OCT_LIST_DECIMAL;
-        int n = 0;
-        for (size_t k = i; k < d; k++)
-            n = n * 10 + (s[k] - '0');
-        *start = n;
-    } else if (d < len && ((s[d] >= 'a' && s[d] <= 'z') || (s[d] >= 'A' && s[d] <= 'Z')) &&
-               d + 1 < len && s[d + 1] == ')') {
-        *ordered = 1;
-        *style = s[d] >= 'a' ? OCT_LIST_LOWER_ALPHA : OCT_LIST_UPPER_ALPHA;
-        *start = (s[d] | 32) - 'a' + 1;
-        d++;
-    } else {
-        return 0;
-    }
-    if (d >= len)
-        return 0;
-    if (i == 1 ? s[d] != ')' : (s[d] != '.' && s[d] != ')'))
-        return 0;
-    d++;
-    if (d >= len || s[d] != ' ')
-        return 0;
-    const size_t c = skip_spaces(s, len, d);
-    return c < len ? c : 0;
-}
-
 static int line_has_marker(const build *bs, size_t i)
 {
     int ordered, start;
     oct_list_style style;
-    return list_marker(text_line_str(bs->src, i), bs->src->lines[i].len, &ordered, &style,
-                       &start) != 0;
-}
-
-/* "* * *", "***", "---", "#", "~~~", "———". */
-static int is_scene_break(const char *s, size_t len)
-{
-    size_t marks = 0;
-    char kind = 0;
-    for (size_t i = 0; i < len; i++) {
-        const unsigned char c = (unsigned char)s[i];
-        if (c == ' ')
-            continue;
-        if (strchr("*-_~=#", c)) {
-            marks++;
-            kind = (char)c;
-            continue;
-        }
-        /* — ─ • · */
-        if (i + 2 < len && c == 0xE2 &&
-            ((unsigned char)s[i + 1] == 0x80 || (unsigned char)s[i + 1] == 0x94)) {
-            marks++;
-            kind = '-';
-            i += 2;
-            continue;
-        }
-        if (i + 1 < len && c == 0xC2 && (unsigned char)s[i + 1] == 0xB7) {
-            marks++;
-            i++;
-            continue;
-        }
-        return 0;
-    }
-    return marks >= 3 || (marks == 1 && kind == '#');
-}
-
-static char setext_char(const char *s, size_t len)
-{
-    if (len < 3 || (s[0] != '=' && s[0] != '-'))
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if (s[i] != s[0])
-            return 0;
-    return s[0];
-}
-
-/* "1.2. Title" / "1.2 Title": the number of components, else 0. */
-static int numbered_heading(const char *s, size_t len)
-{
-    int parts = 0;
-    size_t i = 0;
-    for (;;) {
-        const size_t d = i;
-        while (i < len && is_digit(s[i]) && i - d < 3)
-            i++;
-        if (i == d)
-            return 0;
-        parts++;
-        if (i < len && s[i] == '.')
-            i++;
-        if (i >= len || !is_digit(s[i]))
-            break;
-    }
-    const size_t t = skip_spaces(s, len, i);
-    if (t == i || t >= len || !text_is_upper_start(s + t, len - t))
-        return 0;
-    return parts;
-}
-
-static int is_admonition_or_caption(const char *s, size_t len)
-{
-    static const char *const labels[] = {"note",      "tip",  "warning", "caution",
-                                         "important", "hint", "danger",  NULL};
-    for (size_t i = 0; labels[i]; i++)
-        if (strlen(labels[i]) == len && text_has_prefix(s, len, labels[i]) == len)
-            return 1;
-    static const char *const captions[] = {"table ", "figure ", "example ", "listing ", NULL};
-    for (size_t i = 0; captions[i]; i++) {
-        const size_t p = text_has_prefix(s, len, captions[i]);
-        if (p && p < len && (is_digit(s[p]) || (p + 1 < len && is_digit(s[p + 1]))))
-            return 1;
-    }
-    if (text_has_prefix(s, len, "copyright"))
-        return 1;
-    return has_bytes(s, len, "\xC2\xA9", 2); /* © */
-}
-
-/* Two sentences in one line: ". X" after a lowercase word. */
-static int has_sentence_break(const char *s, size_t len)
-{
-    for (size_t i = 1; i + 2 < len; i++)
-        if ((s[i] == '.' || s[i] == '!' || s[i] == '?') && s[i + 1] == ' ' &&
-            (s[i - 1] >= 'a' && s[i - 1] <= 'z') && text_is_upper_start(s + i + 2, len - i - 2))
-            return 1;
-    return 0;
-}
-
-/* "... to meet again on": a line that stops mid-sentence. */
-static int ends_with_function_word(const char *s, size_t len)
-{
-    static const char *const words[] = {"a",   "an", "the",  "of",  "to",   "on",   "and",  "or",
-                                        "in",  "at", "with", "for", "by",   "from", "that", "which",
-                                        "but", "is", "are",  "was", "were", NULL};
-    size_t w = len;
-    while (w > 0 && s[w - 1] != ' ')
-        w--;
-    for (size_t i = 0; words[i]; i++)
-        if (strlen(words[i]) == len - w && text_has_prefix(s + w, len - w, words[i]))
-            return 1;
-    return 0;
+    return text_list_marker(text_line_str(bs->src, i), bs->src->lines[i].len, &ordered, &style,
+                            &start) != 0;
 }
 
 /* A short line that could head a section; 0 or its level. */
@@ -338,7 +54,7 @@ static int heading_level(const build *bs, size_t i)
     const text_line *l = &bs->src->lines[i];
     const char *s = text_line_str(bs->src, i);
     const size_t len = l->len;
-    const int chapter = chapter_kind(s, len);
+    const int chapter = text_chapter_kind(s, len);
     if (chapter && l->width <= CHAPTER_MAX_COLS)
         return 1;
     if (l->width > HEADING_MAX_COLS || text_count_words(s, len) > HEADING_MAX_WORDS)
@@ -351,9 +67,9 @@ static int heading_level(const build *bs, size_t i)
     const char last = s[end - 1];
     if (last == '.' || last == ',' || last == ';' || last == ':' || last == '!')
         return 0;
-    if (text_is_lower_start(s, len) || text_is_bare_link(s, len) || has_sentence_break(s, len) ||
-        is_admonition_or_caption(s, len) || text_furniture_pattern(s, len) ||
-        ends_with_function_word(s, len))
+    if (text_is_lower_start(s, len) || text_is_bare_link(s, len) ||
+        text_has_sentence_break(s, len) || text_is_label_or_caption(s, len) ||
+        text_furniture_pattern(s, len) || text_ends_with_function_word(s, len))
         return 0;
     char iso[11];
     if (text_parse_date(s, len, iso) || text_has_prefix(s, len, "by "))
@@ -363,7 +79,7 @@ static int heading_level(const build *bs, size_t i)
         letters += ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'z') || (unsigned char)s[k] >= 0xC0;
     if (letters < 2)
         return 0;
-    const int parts = numbered_heading(s, len);
+    const int parts = text_numbered_heading(s, len);
     if (parts >= 2)
         return l->indent <= bs->lay->body_indent ? (parts > 6 ? 6 : parts) : 0;
     if (parts == 1)
@@ -568,7 +284,8 @@ static size_t list_item(build *bs, size_t i, size_t end)
     const text_line *l = &bs->src->lines[i];
     int ordered, start;
     oct_list_style style;
-    const size_t skip = list_marker(text_line_str(bs->src, i), l->len, &ordered, &style, &start);
+    const size_t skip =
+        text_list_marker(text_line_str(bs->src, i), l->len, &ordered, &style, &start);
     const unsigned m = l->indent;
     const unsigned content = m + (unsigned)oct_utf8_display_width(text_line_str(bs->src, i), skip);
     while (bs->list_depth > 0 && m + 1 < bs->lists[bs->list_depth - 1].marker_indent)
@@ -597,20 +314,6 @@ static size_t list_item(build *bs, size_t i, size_t end)
     return j;
 }
 
-/* Quote depth of a line and where its content starts. */
-static size_t quote_depth(const char *s, size_t len, size_t *content)
-{
-    size_t depth = 0, i = 0;
-    while (i < len && s[i] == '>') {
-        depth++;
-        i++;
-        if (i < len && s[i] == ' ')
-            i++;
-    }
-    *content = i;
-    return depth;
-}
-
 static void quote_block(build *bs, size_t first, size_t end)
 {
     size_t para_start = end;
@@ -620,7 +323,7 @@ static void quote_block(build *bs, size_t first, size_t end)
         const char *s = i < end ? text_line_str(bs->src, i) : "";
         const size_t len = i < end ? bs->src->lines[i].len : 0;
         if (i < end && s[0] == '>')
-            depth = quote_depth(s, len, &content);
+            depth = text_quote_depth(s, len, &content);
         if (depth > MAX_QUOTE_LEVELS)
             depth = MAX_QUOTE_LEVELS;
         const int flush = i == end || depth != bs->quote_depth || content == len;
@@ -650,43 +353,6 @@ static void quote_block(build *bs, size_t first, size_t end)
 
 /* ------------------------------------------------------------ block shapes */
 
-/* Signs of code in one line, found in one pass: a prompt, a statement end,
- * operators, or columns aligned with runs of spaces. */
-static int is_code_line(const char *s, size_t len)
-{
-    if (len > MAX_CODE_LINE)
-        return 0;
-    if (text_has_prefix(s, len, "$ ") || text_has_prefix(s, len, "# ") ||
-        text_has_prefix(s, len, "#!") || text_has_prefix(s, len, ">>> ") ||
-        text_has_prefix(s, len, "% "))
-        return 1;
-    const char last = s[len - 1];
-    if (last == ';' || last == '{' || last == '}' || last == '\\')
-        return 1;
-    if (s[0] == '<' && last == '>')
-        return 1;
-    size_t spaces = 0;
-    for (size_t i = 0; i < len; i++) {
-        const char c = s[i];
-        spaces = c == ' ' ? spaces + 1 : 0;
-        if (spaces == 3)
-            return 1;
-        if (i == 0)
-            continue;
-        const char p = s[i - 1];
-        if ((p == '=' && c == '=') || (p == '&' && c == '&') || (p == '|' && c == '|') ||
-            (p == '-' && c == '>') || (p == '=' && c == '>') ||
-            (p == ')' && c == ';' && i >= 2 && s[i - 2] == '('))
-            return 1;
-    }
-    return 0;
-}
-
-static int is_box_line(const char *s, size_t len)
-{
-    return len >= 2 && (s[0] == '+' || s[0] == '|') && (s[len - 1] == '+' || s[len - 1] == '|');
-}
-
 static int looks_like_code(const build *bs, size_t first, size_t end, int deliberate)
 {
     const size_t n = end - first;
@@ -696,10 +362,10 @@ static int looks_like_code(const build *bs, size_t first, size_t end, int delibe
     for (size_t i = first; i < end; i++) {
         const char *s = text_line_str(bs->src, i);
         const size_t len = bs->src->lines[i].len;
-        box += is_box_line(s, len);
+        box += text_is_box_line(s, len);
         /* wrapped prose has no code lines to look for */
         if (deliberate)
-            code += is_code_line(s, len);
+            code += text_is_code_line(s, len);
     }
     if (box >= 2 && box * 2 >= n)
         return 1;
@@ -805,9 +471,9 @@ static size_t chapter_title_line(const build *bs, size_t end)
         return 0;
     const char *s = text_line_str(src, j);
     const size_t len = src->lines[j].len;
-    if (chapter_kind(s, len) || src->lines[j].width > HEADING_MAX_COLS ||
+    if (text_chapter_kind(s, len) || src->lines[j].width > HEADING_MAX_COLS ||
         text_ends_with_sentence_punct(s, len) || text_is_lower_start(s, len) ||
-        is_scene_break(s, len) || line_has_marker(bs, j))
+        text_is_scene_break(s, len) || line_has_marker(bs, j))
         return 0;
     return j;
 }
@@ -844,22 +510,22 @@ static size_t one_block(build *bs, size_t i)
     }
     close_quotes(bs);
 
-    if (n == 1 && is_scene_break(s, len) && !setext_char(s, len)) {
+    if (n == 1 && text_is_scene_break(s, len) && !text_setext_char(s, len)) {
         close_lists(bs, 0);
         emit_break(bs, i);
         return end;
     }
-    if (n == 1 && setext_char(s, len)) {
+    if (n == 1 && text_setext_char(s, len)) {
         close_lists(bs, 0);
         emit_break(bs, i);
         return end;
     }
-    if (n == 2 && setext_char(text_line_str(src, i + 1), src->lines[i + 1].len) &&
+    if (n == 2 && text_setext_char(text_line_str(src, i + 1), src->lines[i + 1].len) &&
         !line_has_marker(bs, i) && src->lines[i].width <= HEADING_MAX_COLS &&
         !text_ends_with_sentence_punct(s, len)) {
         close_lists(bs, 0);
         const int level =
-            setext_char(text_line_str(src, i + 1), src->lines[i + 1].len) == '=' ? 1 : 2;
+            text_setext_char(text_line_str(src, i + 1), src->lines[i + 1].len) == '=' ? 1 : 2;
         emit_heading(bs, level, i, s, len);
         return end;
     }
@@ -884,7 +550,7 @@ static size_t one_block(build *bs, size_t i)
         }
     }
 
-    const int chapter = chapter_kind(s, len);
+    const int chapter = text_chapter_kind(s, len);
     const int heading_ok =
         end >= src->n_lines || text_gap_before(src, end) || bs->lay->mode == PARA_SINGLE || chapter;
     if (n == 1 && heading_ok && text_next_present(src, end) < src->n_lines) {

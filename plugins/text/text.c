@@ -65,6 +65,8 @@ static oct_status text_read(oct_context *ctx, const oct_input *in, oct_doc *doc,
         const size_t dropped = text_furniture_drop(ctx, &src);
         oct_info(ctx, "article mode: %zu furniture line%s dropped", dropped,
                  dropped == 1 ? "" : "s");
+    } else {
+        oct_info(ctx, "article mode off: no furniture dropped (-V article=on to drop it)");
     }
 
     text_layout lay;

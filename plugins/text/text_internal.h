@@ -8,6 +8,7 @@
  *   furniture.c    web-page furniture lines ("Back to top", "Read more: ...")
  *   paragraphs.c   paragraph mode detection, block segmentation, line joining
  *   hyphens.c      which line-end hyphenations are attested words
+ *   classify.c     what one line looks like (chapter line, list marker, code...)
  *   structure.c    headings, lists, quotes, breaks, code -> oct_builder
  *   inline.c       paragraph text with URLs and e-mail addresses as links
  *
@@ -76,7 +77,14 @@ static inline int text_line_gone(const text_source *src, size_t i)
 
 /* Whether a blank line (or a line read as blank, or a page break) separates
  * line i from the line before it; true for the first line. */
-int text_gap_before(const text_source *src, size_t i);
+static inline int text_gap_before(const text_source *src, size_t i)
+{
+    if (i == 0)
+        return 1;
+    const text_line *cur = &src->lines[i], *prev = &src->lines[i - 1];
+    return cur->number != prev->number + 1 || (cur->flags & LINE_FORM_FEED) ||
+           text_line_gone(src, i - 1);
+}
 /* Next line at or after i that is not read as blank; src->n_lines if none. */
 size_t text_next_present(const text_source *src, size_t i);
 
@@ -97,6 +105,32 @@ int text_ends_with_sentence_punct(const char *s, size_t len);
 int text_is_bare_link(const char *s, size_t len);
 /* A code point that belongs in a word (letters and digits, roughly). */
 int text_is_word_cp(uint32_t cp);
+
+/* ------------------------------------------------------- line patterns */
+
+/* 0: not a chapter line; 1: a number without a title ("CHAPTER IV");
+ * 2: a chapter line with its title ("Chapter 1. Tutorials", "Preface"). */
+int text_chapter_kind(const char *s, size_t len);
+int text_is_chapter_line(const char *s, size_t len);
+/* "* item", "1. item", "b) item": the offset of the item text, or 0. */
+size_t text_list_marker(const char *s, size_t len, int *ordered, oct_list_style *style, int *start);
+/* "* * *", "***", "---", "#", "~~~": a scene break on its own. */
+int text_is_scene_break(const char *s, size_t len);
+/* '=' or '-' for a setext underline, else 0. */
+char text_setext_char(const char *s, size_t len);
+/* "1.2. Title": the number of components of the section number, else 0. */
+int text_numbered_heading(const char *s, size_t len);
+/* "Note", "Warning", "Table 1.3. ...", "Copyright ...": never headings. */
+int text_is_label_or_caption(const char *s, size_t len);
+/* Two sentences on one line. */
+int text_has_sentence_break(const char *s, size_t len);
+/* A line that stops mid-sentence ("... to meet again on"). */
+int text_ends_with_function_word(const char *s, size_t len);
+int text_is_code_line(const char *s, size_t len);
+/* "+----+" and "| a | b |" rows of a drawn table. */
+int text_is_box_line(const char *s, size_t len);
+/* Number of leading '>' marks, and where the quoted text starts. */
+size_t text_quote_depth(const char *s, size_t len, size_t *content);
 
 /* ------------------------------------------------------------------ dates */
 
@@ -191,8 +225,5 @@ typedef struct text_stats {
 oct_status text_build(oct_context *ctx, const text_source *src, const text_layout *lay,
                       const text_hyphens *hy, int article, oct_doc *doc, text_stats *stats,
                       oct_error *err);
-
-/* Chapter-like heading line ("Chapter 12", "CHAPTER IV", "Part One", "IV."). */
-int text_is_chapter_line(const char *s, size_t len);
 
 #endif

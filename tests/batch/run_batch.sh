@@ -122,6 +122,12 @@ check "three crashes, three crashed results" test "$(jq '.summary.crashed' rc.js
 check "six good files converted despite the crashes" test "$(jq '.summary.converted' rc.json)" = 6
 check "six outputs" test "$(find outc -name '*.out' | wc -l)" = 6
 
+# ------------------------------------------------------ two inputs, one output path
+mkdir -p dupA dupB && printf 'from A\n' > dupA/x.bt && printf 'from B\n' > dupB/x.bt
+oct -q -t batchout --output-dir outdup --report rdup.json dupA dupB 2>/dev/null
+check "same output twice: the second is refused" test "$(status_of rdup.json dupB/x.bt)" = refused
+check "same output twice: the first one wins" grep -q "from A" outdup/x.out
+
 # ------------------------------------------------------ --incremental
 mkdir -p inc && printf 'a\n' > inc/a.bt && printf 'b\n' > inc/b.bt && printf 'c\n!warn\n' > inc/c.bt
 oct -q -t batchout --output-dir outi inc 2>/dev/null
@@ -198,6 +204,10 @@ printf 'to: [unclosed\n' > broken.yaml
 oct -d broken.yaml inc 2> yerr.txt
 check "defaults: malformed YAML is a usage error" test $? -eq 2
 check "defaults: the error names the file" grep -q "broken.yaml" yerr.txt
+printf 'include:\n  - [nested, list]\n' > nested.yaml
+oct -d nested.yaml inc 2> yerr.txt
+check "defaults: nesting beyond the documented shapes refused" test $? -eq 2
+check "defaults: the error gives the line" grep -q "nested.yaml: line 2" yerr.txt
 printf 'no-such-option: 1\n' > unknown.yaml
 oct -d unknown.yaml inc 2> yerr.txt
 check "defaults: unknown key refused" test $? -eq 2
@@ -216,6 +226,8 @@ check "fail-if-warnings: JUnit validates" validates jw.xml
 check "fail-if-warnings: a JUnit failure" \
     test "$(xmllint --xpath 'count(//testcase[@name="warn/b.bt"]/failure)' jw.xml)" = 1
 check "fail-if-warnings: the output is still written" test -f outw2/b.out
+oct -q -t batchout --fail-if-warnings warn/b.bt -o single-warn.out 2>/dev/null
+check "fail-if-warnings without --output-dir: exit 3" test $? -eq 3
 
 # ------------------------------------------------------ usage errors
 oct -t batchout --report x.json inc 2>/dev/null
@@ -225,22 +237,27 @@ check "-o with --output-dir is a usage error" test $? -eq 2
 oct -t batchout --output-dir o --shard 4/3 inc 2>/dev/null
 check "--shard 4/3 is a usage error" test $? -eq 2
 
-# ------------------------------------------------------ SIGTERM: no partial outputs
+# ------------------------------------------------------ SIGTERM, SIGINT: no partial outputs
 mkdir -p slow && for i in 1 2 3 4; do printf 'start\n!slow\n' > "slow/s$i.bt"; done
-"$OCTAVO" --plugin-dir "$PLUGINS" -q -t batchout --output-dir outsig -j 2 slow 2>/dev/null &
-pid=$!
-for _ in $(seq 1 50); do
-    [ -n "$(find outsig -name '.*.octavo-??????' 2>/dev/null)" ] && break
-    sleep 0.1
+for sig in TERM INT; do
+    out=outsig-$sig
+    "$OCTAVO" --plugin-dir "$PLUGINS" -q -t batchout --output-dir "$out" -j 2 slow 2>/dev/null &
+    pid=$!
+    for _ in $(seq 1 50); do
+        [ -n "$(find "$out" -name '.*.octavo-??????' 2>/dev/null)" ] && break
+        sleep 0.1
+    done
+    check "$sig: a temporary output exists while converting" \
+        test -n "$(find "$out" -name '.*.octavo-??????' 2>/dev/null)"
+    kill -"$sig" "$pid"
+    wait "$pid"
+    rc=$?
+    expected=$((128 + $(kill -l "$sig")))
+    check "SIG$sig exits $expected (got $rc)" test "$rc" -eq "$expected"
+    check "SIG$sig leaves no temporary files" test -z "$(find "$out" -name '.*.octavo-??????')"
+    check "SIG$sig leaves no partial outputs" test -z "$(find "$out" -name '*.out')"
+    check "SIG$sig leaves no worker behind" test -z "$(pgrep -f "output-dir $out" || true)"
 done
-check "a temporary output exists while converting" test -n "$(find outsig -name '.*.octavo-??????' 2>/dev/null)"
-kill -TERM "$pid"
-wait "$pid"
-rc=$?
-check "SIGTERM exits 143 (got $rc)" test "$rc" -eq 143
-check "SIGTERM leaves no temporary files" test -z "$(find outsig -name '.*.octavo-??????')"
-check "SIGTERM leaves no partial outputs" test -z "$(find outsig -name '*.out')"
-check "SIGTERM leaves no worker behind" test -z "$(pgrep -f "output-dir outsig" || true)"
 
 chmod 644 mixed/locked.bt
 if [ "$failures" -ne 0 ]; then

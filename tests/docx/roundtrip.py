@@ -113,7 +113,11 @@ def tree_chunks(node, media):
         if not entering:
             emph -= n.kind == "emph"
             strong -= n.kind == "strong"
+            if n.kind == "superscript":
+                chunks.append((" ", False, False))
             continue
+        if n.kind == "superscript":  # LibreOffice's <sup> splits words too
+            chunks.append((" ", False, False))
         if n.kind == "footnote_def" and n is not node:
             continue
         text = None
@@ -187,8 +191,12 @@ def pandoc_chunks(inlines):
         if not entering:
             emph -= t == "Emph"
             strong -= t == "Strong"
+            if t == "Superscript":
+                chunks.append((" ", False, False))
             continue
         text, kids = None, None
+        if t in ("Superscript", "Note"):  # as tree_chunks does
+            chunks.append((" ", False, False))
         if t == "Str":
             text = c
         elif t in ("Space", "SoftBreak", "LineBreak"):

@@ -440,6 +440,28 @@ static void test_language(void **state)
               0);
 }
 
+/* A page whose whole content sits in a right-to-left wrapper reads RTL. */
+static void test_wrapped_rtl(void **state)
+{
+    (void)state;
+    oct_builder *bld;
+    oct_doc *doc = new_doc(&bld);
+    oct_node *div = oct_node_new(doc, OCT_NODE_DIV);
+    book b;
+
+    oct_node_set_dir(div, OCT_DIR_RTL);
+    oct_builder_open(bld, div);
+    text_para(bld, "Lorem ipsum.");
+    oct_builder_close(bld);
+    oct_builder_finish(bld);
+    oct_builder_free(bld);
+    write_book(doc, "epub", NULL, &b, NULL);
+    assert_entry_contains(&b, "EPUB/package.opf", "page-progression-direction=\"rtl\"");
+    assert_entry_contains(&b, "EPUB/ch001.xhtml", "<div dir=\"rtl\"><p>Lorem ipsum.</p></div>");
+    book_free(&b);
+    oct_doc_free(doc);
+}
+
 static void test_chapters_links_notes(void **state)
 {
     (void)state;
@@ -568,6 +590,7 @@ static oct_doc *every_node_doc(int with_webp)
     oct_builder_text(bld, " bell\x07 esc\x1b end", 15);
     add_link(bld, "https://example.org/a b?q=\"x\"", "a link with spaces");
     add_link(bld, "javascript:alert(1)", "a script link");
+    add_link(bld, "https://<?php echo $x; ?>example.com/", "a bad host");
     add_link(bld, "relative/page.html", "a relative link");
     n = oct_node_new(doc, OCT_NODE_RAW_INLINE);
     oct_node_set_raw_format(n, "html");
@@ -726,6 +749,7 @@ static void test_every_node(void **state)
     assert_entry_contains(&b, ch, " bell esc end");
     assert_entry_contains(&b, ch, "href=\"https://example.org/a%20b?q=%22x%22\"");
     assert_entry_lacks(&b, ch, "javascript:");
+    assert_entry_lacks(&b, ch, "php");
     assert_entry_lacks(&b, ch, "relative/page.html");
     assert_entry_lacks(&b, ch, "blink");
     assert_entry_contains(&b, ch, "<blockquote cite=\"https://example.org/quote\"><p>Quoted.");
@@ -889,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_identifier),
         cmocka_unit_test(test_language),
+        cmocka_unit_test(test_wrapped_rtl),
         cmocka_unit_test(test_chapters_links_notes),
         cmocka_unit_test(test_every_node),
         cmocka_unit_test(test_css_options),

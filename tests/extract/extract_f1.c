@@ -328,11 +328,11 @@ static xmlDocPtr parse(const char *path)
 
 static int score_page(const char *dir, const char *name, result *r)
 {
-    char path[4096];
+    char path[8192];
     snprintf(r->name, sizeof r->name, "%s", name);
-    snprintf(path, sizeof path, "%s/%s/source.html", dir, name);
+    snprintf(path, sizeof path, "%.4000s/%.255s/source.html", dir, name);
     xmlDocPtr source = parse(path);
-    snprintf(path, sizeof path, "%s/%s/expected.html", dir, name);
+    snprintf(path, sizeof path, "%.4000s/%.255s/expected.html", dir, name);
     xmlDocPtr expected = parse(path);
     if (source == NULL || expected == NULL) {
         xmlFreeDoc(source);
@@ -392,13 +392,13 @@ static int by_name(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     const char *src = getenv("OCTAVO_SOURCE_DIR");
-    char corpus[4096], floor_path[4096];
+    char corpus[4096], floor_path[4200];
     snprintf(corpus, sizeof corpus, "%s", argc > 1 ? argv[1] : "");
     snprintf(floor_path, sizeof floor_path, "%s", argc > 2 ? argv[2] : "");
     if (argc <= 1 && src != NULL)
-        snprintf(corpus, sizeof corpus, "%s/../shared/corpora/readability", src);
+        snprintf(corpus, sizeof corpus, "%.4000s/../shared/corpora/readability", src);
     if (argc <= 2 && src != NULL)
-        snprintf(floor_path, sizeof floor_path, "%s/tests/extract/f1-floor.txt", src);
+        snprintf(floor_path, sizeof floor_path, "%.4000s/tests/extract/f1-floor.txt", src);
 
     DIR *d = opendir(corpus);
     if (d == NULL) {
@@ -410,7 +410,7 @@ int main(int argc, char **argv)
     struct dirent *e;
     while ((e = readdir(d)) != NULL && n < 1024) {
         char probe[8192];
-        snprintf(probe, sizeof probe, "%s/%s/expected.html", corpus, e->d_name);
+        snprintf(probe, sizeof probe, "%.4000s/%.255s/expected.html", corpus, e->d_name);
         FILE *f = e->d_name[0] != '.' ? fopen(probe, "rb") : NULL;
         if (f != NULL) {
             fclose(f);
@@ -436,7 +436,7 @@ int main(int argc, char **argv)
         free(names[i]);
     }
     double mean = scored ? sum / scored : 0;
-    printf("mean F1 over %zu pages: %.4f\n", scored, mean);
+    printf("mean F1 over %zu pages: %.5f\n", scored, mean);
 
     double floor_value = 0;
     FILE *f = floor_path[0] ? fopen(floor_path, "r") : NULL;

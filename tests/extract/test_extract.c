@@ -293,6 +293,28 @@ static void short_page_is_found_by_retrying(void **state)
     xmlFreeDoc(doc);
 }
 
+/* Nothing scores (no paragraph reaches 25 characters), so Readability would
+ * take the whole page; the element marked up as the article is taken instead. */
+static void marked_up_article_wins_when_nothing_scores(void **state)
+{
+    (void)state;
+    char html[16384] = "<html><body><nav><a href=\"/\">NAVMARK</a> <a href=\"/b\">News</a></nav>"
+                       "<article><ul>";
+    for (int i = 0; i < 40; i++)
+        strcat(html, "<li>LISTMARK short item</li>");
+    strcat(html, "</ul></article><div>OTHERMARK</div></body></html>");
+    xmlDocPtr doc = parse(html);
+    oct_extract_result res;
+    assert_int_equal(oct_html_extract(doc, NULL, &res), 0);
+    assert_non_null(res.content);
+    char *text = text_of(res.content);
+    assert_non_null(strstr(text, "LISTMARK"));
+    assert_null(strstr(text, "NAVMARK"));
+    assert_null(strstr(text, "OTHERMARK"));
+    free(text);
+    xmlFreeDoc(doc);
+}
+
 static void br_runs_become_paragraphs(void **state)
 {
     (void)state;
@@ -428,6 +450,7 @@ int main(void)
         cmocka_unit_test(keeps_article_drops_clutter),
         cmocka_unit_test(body_holds_only_the_article),
         cmocka_unit_test(short_page_is_found_by_retrying),
+        cmocka_unit_test(marked_up_article_wins_when_nothing_scores),
         cmocka_unit_test(br_runs_become_paragraphs),
         cmocka_unit_test(logs_through_the_context),
         cmocka_unit_test(survives_deep_nesting),

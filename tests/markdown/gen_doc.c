@@ -209,7 +209,7 @@ static void gen_table(gen_state *g, oct_node *parent)
                 return;
             oct_node_set_cell_header(cell, r == 0);
             oct_node_set_cell_align(cell, aligns[c]);
-            if (pick(g, 5)) {
+            if (r == 0 || pick(g, 5)) {
                 oct_node *p = append(g, cell, OCT_NODE_PARAGRAPH);
                 if (p)
                     gen_inlines(g, p, 1, 0, 0);

@@ -400,6 +400,12 @@ static void test_gfm_extensions_and_notes(void **state)
               "\n"
               "    Second paragraph.\n",
               (const char *)NULL);
+    oct_doc *urls = doc_of_text("see http://example.com, www.example.com and ~5 km");
+    expect_md(urls, "gfm", "see http\\://example.com, www\\.example.com and ~5 km\n",
+              (const char *)NULL);
+    expect_md(urls, "markdown", "see http://example.com, www.example.com and ~5 km\n",
+              (const char *)NULL);
+    oct_doc_free(urls);
     expect_md(doc, "markdown",
               "Gone <del>away</del> with a note[1].\n"
               "\n"

@@ -178,6 +178,8 @@ static void render_node(const oct_doc *doc, const oct_node *n, int entering, oct
         }
         oct_buf_putc(b, '>');
         s = oct_node_literal(n, &len);
+        if (gfm_mode && len > 0 && s[0] == '\n')
+            oct_buf_putc(b, '\n'); /* pandoc's HTML reader drops a first newline */
         esc_html(b, s, len, 0);
         if (len > 0 && s[len - 1] != '\n')
             oct_buf_putc(b, '\n');

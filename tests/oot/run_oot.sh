@@ -21,13 +21,15 @@ done
 
 export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig
 unset PKG_CONFIG_LIBDIR OCTAVO_PLUGIN_PATH
-cflags=$(pkg-config --cflags octavo)
-libs=$(pkg-config --libs octavo)
-# The .pc must describe the prefix it was installed into, not the configured one.
-[[ $cflags == *"$prefix/include"* ]] \
-    || fail "pkg-config --cflags octavo gives '$cflags', not $prefix/include (octavo.pc is not relocatable: use \${prefix} in octavo.pc.in)"
-[[ $libs == *"-L$prefix/$libdir"* ]] \
-    || fail "pkg-config --libs octavo gives '$libs', not -L$prefix/$libdir"
+# The .pc must describe the prefix it was installed into, not the configured
+# one (e.g. prefix=${pcfiledir}/../.. in octavo.pc.in).
+resolved() { realpath -m "$1"; }
+includedir=$(pkg-config --variable=includedir octavo)
+libdir_pc=$(pkg-config --variable=libdir octavo)
+[[ $(resolved "$includedir") == $(resolved "$prefix/include") ]] \
+    || fail "octavo.pc gives includedir '$includedir', not $prefix/include: octavo.pc is not relocatable"
+[[ $(resolved "$libdir_pc") == $(resolved "$prefix/$libdir") ]] \
+    || fail "octavo.pc gives libdir '$libdir_pc', not $prefix/$libdir"
 
 mkdir "$tmp/plugins"
 make --no-print-directory -f "$plugin_src/Makefile" SRCDIR="$plugin_src" OUTDIR="$tmp/plugins" \

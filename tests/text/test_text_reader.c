@@ -339,6 +339,23 @@ static void test_hyphenation_repaired_only_when_attested(void **state)
     reading_free(&r);
 }
 
+/* URLs and addresses become links; sentence punctuation stays outside. */
+static void test_links(void **state)
+{
+    const char *in = "See www.example.org, http://a.example/x(y) and mailto:me@example.org or "
+                     "write to you@example.com. Not ftp: or http:// alone, nor xhttp://a.b.\n";
+    reading r;
+    read_text(*state, in, strlen(in), "x.txt", NULL, &r);
+    assert_int_equal(r.status, OCT_OK);
+    assert_int_equal(count_type(r.doc, OCT_NODE_LINK), 4);
+    assert_non_null(strstr(r.tree, "link url=\"http://www.example.org\""));
+    assert_non_null(strstr(r.tree, "link url=\"http://a.example/x(y)\""));
+    assert_non_null(strstr(r.tree, "link url=\"mailto:me@example.org\""));
+    assert_non_null(strstr(r.tree, "link url=\"mailto:you@example.com\""));
+    assert_non_null(strstr(r.tree, "text \". Not ftp: or http:// alone, nor xhttp://a.b.\""));
+    reading_free(&r);
+}
+
 /* --------------------------------------------------------- hostile inputs */
 
 static void expect_reads(const fixture *f, const void *data, size_t len)
@@ -436,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_controls_and_line_ends),
         cmocka_unit_test(test_paragraph_modes),
         cmocka_unit_test(test_hyphenation_repaired_only_when_attested),
+        cmocka_unit_test(test_links),
         cmocka_unit_test(test_every_byte_value),
         cmocka_unit_test(test_random_structured_bytes),
         cmocka_unit_test(test_pathological_shapes),

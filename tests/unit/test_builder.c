@@ -414,6 +414,116 @@ static void test_node_limit(void **state)
     assert_true(oct_doc_node_count(f->doc) <= 100);
 }
 
+/* xorshift64*: a fixed-seed generator so every run builds the same trees. */
+static uint64_t next_random(uint64_t *state)
+{
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return *state * 2685821657736338717ull;
+}
+
+static const oct_node_type leaf_types[] = {
+    OCT_NODE_THEMATIC_BREAK, OCT_NODE_IMAGE,      OCT_NODE_LINE_BREAK, OCT_NODE_SOFT_BREAK,
+    OCT_NODE_FOOTNOTE_REF,   OCT_NODE_CODE_BLOCK, OCT_NODE_CODE,       OCT_NODE_RAW_BLOCK,
+    OCT_NODE_RAW_INLINE,
+};
+
+static oct_node *random_node(oct_doc *doc, uint64_t *rng, int *is_leaf)
+{
+    oct_node_type t;
+    *is_leaf = next_random(rng) % 4 == 0;
+    if (*is_leaf) {
+        t = leaf_types[next_random(rng) % (sizeof leaf_types / sizeof leaf_types[0])];
+    } else {
+        do {
+            t = (oct_node_type)(OCT_NODE_FIRST_BLOCK + 1 +
+                                next_random(rng) % (OCT_NODE_TYPE_COUNT_ - OCT_NODE_FIRST_BLOCK - 1));
+        } while (oct_node_type_is_leaf(t));
+    }
+    oct_node *n = oct_node_new(doc, t);
+    assert_non_null(n);
+    char label[16];
+    snprintf(label, sizeof label, "fn%d", (int)(next_random(rng) % 4));
+    switch (t) {
+    case OCT_NODE_HEADING:
+        assert_int_equal(oct_node_set_heading_level(n, 1 + (int)(next_random(rng) % 6)), OCT_OK);
+        break;
+    case OCT_NODE_FOOTNOTE_DEF:
+    case OCT_NODE_FOOTNOTE_REF:
+        assert_int_equal(oct_node_set_footnote_label(n, label), OCT_OK);
+        break;
+    case OCT_NODE_CODE_BLOCK:
+    case OCT_NODE_CODE:
+    case OCT_NODE_RAW_BLOCK:
+    case OCT_NODE_RAW_INLINE:
+        assert_int_equal(oct_node_set_literal(n, "x = 1;", 6), OCT_OK);
+        if (t == OCT_NODE_RAW_BLOCK || t == OCT_NODE_RAW_INLINE) {
+            assert_int_equal(oct_node_set_raw_format(n, "html"), OCT_OK);
+        }
+        break;
+    case OCT_NODE_LINK:
+    case OCT_NODE_IMAGE:
+        assert_int_equal(oct_node_set_url(n, "https://example.org/"), OCT_OK);
+        break;
+    default:
+        break;
+    }
+    return n;
+}
+
+/* Random but well-nested reader output of every node type, text with
+ * invalid bytes and NULs: whatever readers report, the builder's tree is
+ * valid and its text is valid UTF-8 without NUL bytes. */
+static void test_random_reports_give_valid_trees(void **state)
+{
+    (void)state;
+    uint64_t rng = 0x9e3779b97f4a7c15ull;
+    static const char *const snippets[] = {"word ", "caf\xc3\xa9", "bad\xff", "nul\0byte",
+                                           "\xe2\x82", "\xac", " ", ""};
+    static const size_t snippet_len[] = {5, 5, 4, 8, 2, 1, 1, 0};
+    for (int round = 0; round < 300; round++) {
+        oct_doc *doc = oct_doc_new();
+        assert_non_null(doc);
+        oct_builder *b = oct_builder_new(doc);
+        assert_non_null(b);
+        size_t open = 0;
+        for (int op = 0; op < 200; op++) {
+            const uint64_t r = next_random(&rng) % 10;
+            if (r < 4) {
+                int leaf;
+                oct_node *n = random_node(doc, &rng, &leaf);
+                if (leaf) {
+                    assert_int_equal(oct_builder_leaf(b, n), OCT_OK);
+                } else {
+                    assert_int_equal(oct_builder_open(b, n), OCT_OK);
+                    open++;
+                }
+            } else if (r < 7 && open > 0) {
+                assert_int_equal(oct_builder_close(b), OCT_OK);
+                open--;
+            } else {
+                const size_t k = next_random(&rng) % (sizeof snippets / sizeof snippets[0]);
+                assert_int_equal(oct_builder_text(b, snippets[k], snippet_len[k]), OCT_OK);
+            }
+        }
+        while (open-- > 0) assert_int_equal(oct_builder_close(b), OCT_OK);
+        assert_int_equal(oct_builder_finish(b), OCT_OK);
+        oct_error err;
+        oct_error_clear(&err);
+        if (oct_doc_validate(doc, &err) != OCT_OK) {
+            fail_msg("round %d: invalid tree: %s", round, err.message);
+        }
+        size_t len = 0;
+        char *all = collect_text(oct_doc_root(doc), &len);
+        assert_true(oct_utf8_is_valid(all, len));
+        assert_null(memchr(all, '\0', len));
+        free(all);
+        oct_builder_free(b);
+        oct_doc_free(doc);
+    }
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -432,6 +542,7 @@ int main(void)
         T(test_deep_inline_nesting_flattened),
         T(test_small_max_depth_respected),
         T(test_node_limit),
+        cmocka_unit_test(test_random_reports_give_valid_trees),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -496,6 +496,9 @@ OCT_EXPORT const unsigned char *oct_sink_memory_data(const oct_sink *s, size_t *
  * without commit removes it. path "-" is standard output (no atomicity). */
 OCT_EXPORT oct_sink *oct_sink_open_file(const char *path, oct_error *err);
 OCT_EXPORT oct_status oct_sink_commit(oct_sink *s, oct_error *err);
+/* A file sink fsyncs before its rename (the default). A caller committing
+ * many files may turn that off and sync once at the end (batch mode). */
+OCT_EXPORT void oct_sink_set_durable(oct_sink *s, int durable);
 /* Frees the sink; an uncommitted file sink removes its temporary file. */
 OCT_EXPORT void oct_sink_close(oct_sink *s);
 /* Removes every uncommitted temporary file; async-signal-safe, for SIGINT. */
