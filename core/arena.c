@@ -32,7 +32,8 @@ static oct_arena_block *new_block(oct_arena *a, size_t need)
     return b;
 }
 
-void *oct_arena_alloc(oct_arena *a, size_t size)
+/* Uninitialised memory, for callers that overwrite all of it. */
+static void *alloc_raw(oct_arena *a, size_t size)
 {
     const size_t align = alignof(max_align_t);
     if (size == 0) size = 1;
@@ -56,14 +57,20 @@ void *oct_arena_alloc(oct_arena *a, size_t size)
     }
     void *p = b->mem + b->used;
     b->used += size;
-    memset(p, 0, size);
+    return p;
+}
+
+void *oct_arena_alloc(oct_arena *a, size_t size)
+{
+    void *p = alloc_raw(a, size);
+    if (p) memset(p, 0, size ? size : 1);
     return p;
 }
 
 char *oct_arena_strndup(oct_arena *a, const char *s, size_t len)
 {
     if (len == SIZE_MAX) return NULL;
-    char *p = oct_arena_alloc(a, len + 1);
+    char *p = alloc_raw(a, len + 1); /* every byte is written below */
     if (!p) return NULL;
     if (len) memcpy(p, s, len);
     p[len] = '\0';

@@ -29,10 +29,19 @@ static oct_status reserve(oct_buf *b, size_t extra)
     return OCT_OK;
 }
 
+/* Writers append a few bytes at a time, millions of times: when the room is
+ * there (and within the cap), skip reserve()'s checks. */
+static int has_room(const oct_buf *b, size_t len)
+{
+    return b->status == OCT_OK && len < b->cap - b->len && len <= b->max - b->len;
+}
+
 oct_status oct_buf_append(oct_buf *b, const void *data, size_t len)
 {
-    oct_status st = reserve(b, len);
-    if (st) return st;
+    if (!has_room(b, len)) {
+        oct_status st = reserve(b, len);
+        if (st) return st;
+    }
     if (len) memcpy(b->data + b->len, data, len);
     b->len += len;
     b->data[b->len] = '\0';
@@ -43,8 +52,13 @@ oct_status oct_buf_puts(oct_buf *b, const char *s) { return oct_buf_append(b, s,
 
 oct_status oct_buf_putc(oct_buf *b, int c)
 {
-    char ch = (char)c;
-    return oct_buf_append(b, &ch, 1);
+    if (!has_room(b, 1)) {
+        oct_status st = reserve(b, 1);
+        if (st) return st;
+    }
+    b->data[b->len++] = (char)c;
+    b->data[b->len] = '\0';
+    return OCT_OK;
 }
 
 oct_status oct_buf_vprintf(oct_buf *b, const char *fmt, va_list ap)

@@ -7,29 +7,36 @@
 
 #include <string.h>
 
+/* 1 for the bytes the dump escapes: controls, DEL, quote and backslash. */
+static const unsigned char escaped[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+    /* 0x80-0xFF: UTF-8 sequences, copied as they are */
+};
+
 static void put_quoted(oct_sink *s, const char *str, size_t len)
 {
+    static const char digits[] = "0123456789abcdef";
     oct_sink_write(s, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)str[i];
-        const char *esc = NULL;
-        char hex[8];
-        if (c == '"') esc = "\\\"";
-        else if (c == '\\') esc = "\\\\";
-        else if (c == '\n') esc = "\\n";
-        else if (c == '\t') esc = "\\t";
-        else if (c == '\r') esc = "\\r";
-        else if (c < 0x20 || c == 0x7F) {
-            static const char digits[] = "0123456789abcdef";
-            hex[0] = '\\'; hex[1] = 'x'; hex[2] = digits[c >> 4]; hex[3] = digits[c & 15]; hex[4] = 0;
-            esc = hex;
-        }
-        if (esc) {
-            oct_sink_write(s, str + run, i - run);
-            oct_sink_puts(s, esc);
-            run = i + 1;
-        }
+        if (!escaped[c]) continue; /* the rest is copied in runs */
+        char esc[5] = {'\\', 0, 0, 0, 0};
+        if (c == '"' || c == '\\') esc[1] = (char)c;
+        else if (c == '\n') esc[1] = 'n';
+        else if (c == '\t') esc[1] = 't';
+        else if (c == '\r') esc[1] = 'r';
+        else { esc[1] = 'x'; esc[2] = digits[c >> 4]; esc[3] = digits[c & 15]; }
+        oct_sink_write(s, str + run, i - run);
+        oct_sink_puts(s, esc);
+        run = i + 1;
     }
     oct_sink_write(s, str + run, len - run);
     oct_sink_write(s, "\"", 1);

@@ -98,6 +98,9 @@ typedef struct download {
     oct_buf body;
     uint64_t max;
     int too_big;
+    /* Several downloads at once share a budget: the bytes all of them hold. */
+    uint64_t *held, held_max;
+    int over_budget;
 } download;
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
@@ -105,6 +108,10 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
     download *d = userdata;
     size_t n = size * nmemb;
     if (d->body.len + n > d->max) { d->too_big = 1; return 0; }
+    if (d->held) {
+        if (*d->held + n > d->held_max) { d->over_budget = 1; return 0; }
+        *d->held += n;
+    }
     if (oct_buf_append(&d->body, ptr, n)) return 0;
     return oct_interrupted() ? 0 : n;
 }
@@ -120,12 +127,17 @@ oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max, oct_fe
     pthread_once(&curl_once, init_curl);
     if (curl_init_result != CURLE_OK)
         return oct_error_set(err, OCT_ERR_NETWORK, url, 0, "cannot initialise libcurl");
+    /* A page is a download too: --max-download caps it when it is the
+     * smaller of the two limits. */
+    uint64_t max_download = oct_context_limits(ctx)->max_resource_bytes;
+    int capped_by_download = max_download < max;
+    if (capped_by_download) max = max_download;
     CURL *c = curl_easy_init();
     if (!c) return oct_error_set(err, OCT_ERR_NOMEM, url, 0, NULL);
     download d;
+    memset(&d, 0, sizeof d);
     oct_buf_init(&d.body, (size_t)(max + 1));
     d.max = max;
-    d.too_big = 0;
     char curl_err[CURL_ERROR_SIZE] = "";
     long connect_timeout = oct_context_option_long(ctx, "connect-timeout", 15, 1, 600);
     long timeout = oct_context_option_long(ctx, "timeout", 60, 1, 3600);
@@ -153,8 +165,9 @@ oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max, oct_fe
     oct_status st = OCT_OK;
     if (d.too_big || rc == CURLE_FILESIZE_EXCEEDED)
         st = oct_error_set(err, OCT_ERR_LIMIT, url, 0,
-                           "download larger than %llu bytes (raise with --max-download)",
-                           (unsigned long long)max);
+                           "download larger than %llu bytes (raise with %s)",
+                           (unsigned long long)max,
+                           capped_by_download ? "--max-download" : "--max-input-size");
     else if (oct_interrupted())
         st = oct_error_set(err, OCT_ERR_INTERRUPTED, url, 0, NULL);
     else if (rc == CURLE_UNSUPPORTED_PROTOCOL)
@@ -236,11 +249,17 @@ static CURL *new_easy(oct_context *ctx, const char *url, uint64_t max, download 
 }
 
 /* A host that could not be resolved or reached once is not tried again in
- * this run: a page with fifty images on a dead host costs one timeout. */
-static int unreachable(CURLcode rc)
+ * this run: a page with fifty images on a dead host costs one timeout. A
+ * transfer that timed out after connecting says only that one image is slow. */
+static int unreachable(CURL *easy, CURLcode rc)
 {
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+        curl_off_t connected = 0;
+        curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected);
+        return connected == 0;
+    }
     return rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
-           rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT;
+           rc == CURLE_COULDNT_CONNECT;
 }
 
 void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_t max_bytes,
@@ -263,6 +282,9 @@ void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_
         return;
     }
     if (parallel == 0) parallel = 1;
+    /* Bodies are held until the caller takes them: together they may not
+     * exceed what a document may hold in images. */
+    uint64_t held = 0, held_max = oct_context_limits(ctx)->max_total_resource_bytes;
     char (*dead)[256] = calloc(n, sizeof *dead);
     size_t n_dead = 0, next = 0, running_slots = 0;
     for (;;) {
@@ -281,9 +303,11 @@ void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_
             }
             if (next >= n) break;
             transfer *t = &slots[s];
+            memset(&t->d, 0, sizeof t->d);
             oct_buf_init(&t->d.body, (size_t)(max_bytes + 1));
             t->d.max = max_bytes;
-            t->d.too_big = 0;
+            t->d.held = &held;
+            t->d.held_max = held_max;
             t->err[0] = '\0';
             t->job = next;
             t->easy = new_easy(ctx, urls[next], max_bytes, &t->d, t->err);
@@ -311,7 +335,10 @@ void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_
             size_t j = t->job;
             long status = 0;
             curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-            if (t->d.too_big || rc == CURLE_FILESIZE_EXCEEDED)
+            if (t->d.over_budget)
+                oct_error_set(&errs[j], OCT_ERR_LIMIT, urls[j], 0, "images exceed %llu bytes in total",
+                              (unsigned long long)held_max);
+            else if (t->d.too_big || rc == CURLE_FILESIZE_EXCEEDED)
                 oct_error_set(&errs[j], OCT_ERR_LIMIT, urls[j], 0, "larger than %llu bytes",
                               (unsigned long long)max_bytes);
             else if (rc == CURLE_UNSUPPORTED_PROTOCOL)
@@ -330,10 +357,11 @@ void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_
                 out[j].content_type = ctype ? strdup(ctype) : NULL;
                 if (!out[j].data) oct_error_set(&errs[j], OCT_ERR_NETWORK, urls[j], 0, "empty response");
             }
-            if (unreachable(rc) && dead) {
+            if (unreachable(t->easy, rc) && dead) {
                 url_host(urls[j], dead[n_dead], sizeof dead[n_dead]);
                 n_dead++;
             }
+            held -= t->d.body.len; /* what failed is released (a success was detached: 0) */
             curl_multi_remove_handle(multi, t->easy);
             curl_easy_cleanup(t->easy);
             oct_buf_free(&t->d.body);

@@ -79,6 +79,9 @@ size_t oct_node_plain_text(const oct_node *n, char *out, size_t size);
 
 /* parts.c: make an input one chapter of a multi-input book */
 oct_status oct_doc_make_chapter(oct_doc *part, oct_error *err);
+/* parts.c: links from one input to another (or to itself by file name)
+ * become links inside the document: "ch02.html#x" -> "#x". */
+oct_status oct_docs_link_parts(oct_doc **parts, const char *const *names, size_t n);
 
 /* meta.c */
 void oct_meta_free_all(oct_doc *doc);

@@ -192,7 +192,7 @@ static void trim_and_prune(oct_doc *doc)
 /* ------------------------------------------------------------------ ids */
 
 /* An XML NCName made of ASCII letters, digits, '-', '_' and '.', starting
- * with a letter: valid in XHTML, OOXML bookmarks and URLs alike. */
+ * with a letter or '_': valid in XHTML, OOXML bookmarks and URLs alike. */
 static void slugify(const char *text, size_t len, char *out, size_t size)
 {
     size_t o = 0;
@@ -214,7 +214,7 @@ static void slugify(const char *text, size_t len, char *out, size_t size)
     }
     while (o && (out[o - 1] == '-' || out[o - 1] == '.')) o--;
     out[o] = '\0';
-    if (!o || !((out[0] >= 'a' && out[0] <= 'z'))) {
+    if (!o || !((out[0] >= 'a' && out[0] <= 'z') || out[0] == '_')) {
         char tmp[64];
         snprintf(tmp, sizeof tmp, "%s%s%s", "s", o ? "-" : "", out);
         snprintf(out, size, "%s", tmp);
@@ -223,7 +223,7 @@ static void slugify(const char *text, size_t len, char *out, size_t size)
 
 static int valid_ncname(const char *s)
 {
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))) return 0;
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_')) return 0;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
               *s == '-' || *s == '_' || *s == '.'))

@@ -9,7 +9,9 @@
 #include "internal.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Titles compared loosely: case and runs of spaces do not matter. */
@@ -93,4 +95,77 @@ oct_status oct_doc_make_chapter(oct_doc *part, oct_error *err)
         if (st) return oct_error_set(err, st, NULL, 0, "cannot add the byline");
     }
     return OCT_OK;
+}
+
+/* ------------------------------------------------- links between parts */
+
+/* The path a relative link of a local part names, made canonical; or the
+ * link itself (without fragment) for absolute URLs. */
+static int link_target(const char *part_name, const char *url, size_t url_len, char *out,
+                       size_t size)
+{
+    if (url_len == 0 || url_len >= size) return 0;
+    if (oct_is_remote_url(url)) {
+        memcpy(out, url, url_len);
+        out[url_len] = '\0';
+        return 1;
+    }
+    if (oct_is_remote_url(part_name) || strchr(url, ':')) return 0;
+    char joined[PATH_MAX];
+    const char *slash = strrchr(part_name, '/');
+    int dirlen = slash ? (int)(slash - part_name) + 1 : 0;
+    if (snprintf(joined, sizeof joined, "%.*s%.*s", dirlen, part_name, (int)url_len, url) >= (int)sizeof joined)
+        return 0;
+    return realpath(joined, out) != NULL;
+}
+
+static const char *part_anchor(oct_doc *part, int index)
+{
+    oct_node *first = part->root->first_child;
+    if (!first || first->type == OCT_NODE_FOOTNOTE_DEF) return NULL;
+    if (!first->id) {
+        char id[32];
+        snprintf(id, sizeof id, "part-%d", index + 1);
+        oct_node_set_id(first, id);
+    }
+    return first->id;
+}
+
+oct_status oct_docs_link_parts(oct_doc **parts, const char *const *names, size_t n)
+{
+    char (*canon)[PATH_MAX] = calloc(n, sizeof *canon);
+    if (!canon) return OCT_ERR_NOMEM;
+    for (size_t j = 0; j < n; j++) {
+        if (oct_is_remote_url(names[j])) snprintf(canon[j], sizeof canon[j], "%s", names[j]);
+        else if (!realpath(names[j], canon[j])) canon[j][0] = '\0';
+    }
+    oct_status st = OCT_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        oct_iter it;
+        oct_iter_init(&it, parts[i]->root);
+        oct_event ev;
+        while (!st && (ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
+            oct_node *link = (oct_node *)it.node;
+            if (ev != OCT_EVENT_ENTER || link->type != OCT_NODE_LINK) continue;
+            const char *url = link->as.link.url;
+            if (!url[0] || url[0] == '#') continue;
+            const char *hash = strchr(url, '#');
+            size_t base_len = hash ? (size_t)(hash - url) : strlen(url);
+            char target[PATH_MAX];
+            if (!link_target(names[i], url, base_len, target, sizeof target)) continue;
+            for (size_t j = 0; j < n; j++) {
+                if (!canon[j][0] || strcmp(canon[j], target) != 0) continue;
+                const char *frag = hash && hash[1] ? hash + 1 : part_anchor(parts[j], (int)j);
+                if (!frag) break;
+                char *local = oct_arena_alloc(&parts[i]->arena, strlen(frag) + 2);
+                if (!local) { st = OCT_ERR_NOMEM; break; }
+                local[0] = '#';
+                strcpy(local + 1, frag);
+                link->as.link.url = local;
+                break;
+            }
+        }
+    }
+    free(canon);
+    return st;
 }

@@ -328,19 +328,33 @@ oct_status oct_convert(oct_context *ctx, const oct_convert_request *req, oct_err
                              "%s is a binary format; not writing it to a terminal (use -o FILE)",
                              writer->name);
 
-    oct_doc *doc = NULL;
+    /* All parts are read first, so links between them can be tied up before
+     * they become one document. */
+    oct_doc **parts = calloc(r.n_inputs, sizeof *parts);
+    if (!parts) return oct_error_set(err, OCT_ERR_NOMEM, NULL, 0, NULL);
     oct_status st = OCT_OK;
     for (size_t i = 0; i < r.n_inputs && !st; i++) {
-        oct_doc *part = NULL;
-        st = oct_read_input(ctx, r.inputs[i], reader, &part, err);
-        if (st) break;
-        if (r.n_inputs > 1 && oct_context_option_bool(ctx, "chapters", 1)) {
-            st = oct_doc_make_chapter(part, err);
-            if (st) { oct_doc_free(part); break; }
-        }
-        if (!doc) doc = part;
-        else st = oct_doc_append_doc(doc, part, err);
+        st = oct_read_input(ctx, r.inputs[i], reader, &parts[i], err);
+        if (!st && r.n_inputs > 1 && oct_context_option_bool(ctx, "chapters", 1))
+            st = oct_doc_make_chapter(parts[i], err);
     }
+    if (!st) {
+        st = oct_docs_link_parts(parts, r.inputs, r.n_inputs);
+        if (st) oct_error_set(err, st, NULL, 0, NULL);
+    }
+    oct_doc *doc = parts[0];
+    for (size_t i = 1; i < r.n_inputs; i++) {
+        if (!st) {
+            st = oct_doc_append_doc(doc, parts[i], err);
+            if (!st) parts[i] = NULL; /* now owned by doc */
+        }
+    }
+    if (st) {
+        for (size_t i = 0; i < r.n_inputs; i++) oct_doc_free(parts[i]);
+        free(parts);
+        return st;
+    }
+    free(parts);
     if (!st) st = apply_metadata(doc, &r, err);
     if (!st && !oct_meta_get(doc, OCT_META_TITLE)) {
         char title[256];

@@ -84,39 +84,59 @@ static oct_status decode_data_uri(const char *uri, uint64_t max, oct_buf *out, c
     return out->len ? OCT_OK : OCT_ERR_PARSE;
 }
 
-/* Percent-decodes a relative URL path into a file path; refuses anything that
- * is absolute, has a scheme, a NUL, or climbs above its starting folder. */
+/* Percent-decodes a relative URL path into a file path below the input's
+ * folder. "." and ".." are resolved here, on the decoded text, so neither
+ * "../" nor "%2e%2e/" reaches the file system; anything absolute, with a
+ * scheme, a NUL, a backslash or an encoded separator is refused. */
 static int safe_relative_path(const char *url, char *out, size_t size)
 {
-    if (!*url || url[0] == '/' || url[0] == '\\') return 0;
+    if (!*url || url[0] == '/') return 0;
     for (const char *p = url; *p && *p != '/' && *p != '?' && *p != '#'; p++)
         if (*p == ':') return 0; /* a scheme (file:, javascript:, C:) */
-    size_t o = 0;
-    int depth = 0;
-    const char *seg = url;
+    size_t o = 0, seg = 0; /* length of out; start of the current segment in out */
     for (const char *p = url;; p++) {
-        if (*p == '?' || *p == '#') break;
         int c = (unsigned char)*p;
+        int end = c == '\0' || c == '?' || c == '#';
+        if (c == '\\') return 0;
         if (c == '%' && hex_value((unsigned char)p[1]) >= 0 && hex_value((unsigned char)p[2]) >= 0) {
             c = hex_value((unsigned char)p[1]) * 16 + hex_value((unsigned char)p[2]);
             p += 2;
             if (c == 0 || c == '/' || c == '\\') return 0;
-        }
-        if (c == '\0' || c == '/') {
-            size_t seglen = (size_t)(p - seg);
-            if (seglen == 2 && seg[0] == '.' && seg[1] == '.') {
-                if (--depth < 0) return 0;
-            } else if (!(seglen == 1 && seg[0] == '.') && seglen > 0) {
-                depth++;
+        } else if (end || c == '/') {
+            size_t len = o - seg;
+            if (len == 2 && out[seg] == '.' && out[seg + 1] == '.') {
+                if (seg == 0) return 0; /* would climb out of the folder */
+                o = seg - 1;            /* drop "..", its slash and the segment before */
+                while (o > 0 && out[o - 1] != '/') o--;
+            } else if (len == 0 || (len == 1 && out[seg] == '.')) {
+                o = seg;
+            } else if (!end) {
+                if (o + 1 >= size) return 0;
+                out[o++] = '/';
             }
-            seg = p + 1;
+            seg = o;
+            if (end) break;
+            continue;
         }
-        if (!*p) break;
         if (o + 1 >= size) return 0;
         out[o++] = (char)c;
     }
+    while (o && out[o - 1] == '/') o--;
     out[o] = '\0';
     return o > 0;
+}
+
+/* Symbolic links inside the folder may point anywhere: the file opened is
+ * the one the links lead to, and it must still lie below the folder.
+ * Returns 1 with its real path in out, 0 outside, -1 when it is missing. */
+static int real_path_inside(const char *base_dir, const char *path, char *out)
+{
+    char real_dir[PATH_MAX];
+    if (!realpath(path, out)) return -1;
+    if (!realpath(*base_dir ? base_dir : ".", real_dir)) return 0;
+    size_t n = strlen(real_dir);
+    if (n == 1) return 1; /* the folder is "/" */
+    return strncmp(out, real_dir, n) == 0 && out[n] == '/';
 }
 
 static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int remote_doc,
@@ -152,8 +172,14 @@ static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int re
         }
         char path[PATH_MAX * 2];
         snprintf(path, sizeof path, "%s%s", base_dir, rel);
+        char real[PATH_MAX];
+        int inside = real_path_inside(base_dir, path, real);
+        if (inside == 0) {
+            oct_warn(ctx, "image %s skipped: it leads out of the input's folder", url);
+            return OCT_OK;
+        }
         oct_fetched f;
-        if (oct_read_file_bounded(path, lim->max_resource_bytes, &f, &err) == OCT_OK) {
+        if (oct_read_file_bounded(inside > 0 ? real : path, lim->max_resource_bytes, &f, &err) == OCT_OK) {
             r = oct_doc_add_resource(doc, f.data, f.len, NULL, url, &err);
             oct_fetched_free(&f);
         }
@@ -167,23 +193,58 @@ static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int re
 }
 
 /* Remote images of one document: each distinct URL fetched once, several
- * at a time, then attached to every image that names it. */
+ * at a time, then attached to every image that names it. Distinct URLs are
+ * found through a hash index (a hostile page may name millions) and capped
+ * at max_resources; images beyond the cap keep their alt text. */
 typedef struct remote_images {
     const char **urls;   /* distinct, in document order */
-    size_t n_urls, cap_urls;
-    oct_node **nodes;    /* every image node with a remote URL */
+    size_t n_urls, cap_urls, max_urls;
+    size_t *index;       /* open addressing: 1 + position in urls, 0 free */
+    size_t index_size;   /* a power of two, at least twice n_urls */
+    size_t n_dropped;    /* distinct URLs beyond max_urls */
+    oct_node **nodes;    /* every image node with a fetched URL */
     size_t *url_of;      /* index into urls for each node */
     size_t n_nodes, cap_nodes;
 } remote_images;
 
+static size_t hash_url(const char *s)
+{
+    size_t h = (size_t)14695981039346656037ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+    return h;
+}
+
+/* The slot of url in the index: where it is, or the free slot it would take. */
+static size_t index_slot(const remote_images *ri, const char *url)
+{
+    size_t mask = ri->index_size - 1, i = hash_url(url) & mask;
+    while (ri->index[i] && strcmp(ri->urls[ri->index[i] - 1], url) != 0) i = (i + 1) & mask;
+    return i;
+}
+
+static int grow_index(remote_images *ri)
+{
+    size_t size = ri->index_size ? ri->index_size * 2 : 64;
+    size_t *old = ri->index, old_size = ri->index_size;
+    ri->index = calloc(size, sizeof *ri->index);
+    if (!ri->index) { ri->index = old; return 0; }
+    ri->index_size = size;
+    for (size_t i = 0; i < old_size; i++)
+        if (old[i]) ri->index[index_slot(ri, ri->urls[old[i] - 1])] = old[i];
+    free(old);
+    return 1;
+}
+
 static int remember_remote(remote_images *ri, oct_node *n)
 {
     const char *url = n->as.image.url;
-    size_t u = 0;
-    /* Pages have tens of images, not thousands: a linear search is fine and
-     * the count is capped by max_resources anyway. */
-    while (u < ri->n_urls && strcmp(ri->urls[u], url) != 0) u++;
-    if (u == ri->n_urls) {
+    if ((ri->n_urls + 1) * 2 > ri->index_size && !grow_index(ri)) return 0;
+    size_t slot = index_slot(ri, url);
+    size_t u;
+    if (ri->index[slot]) {
+        u = ri->index[slot] - 1;
+    } else {
+        if (ri->n_urls >= ri->max_urls) { ri->n_dropped++; return 1; }
         if (ri->n_urls == ri->cap_urls) {
             size_t cap = ri->cap_urls ? ri->cap_urls * 2 : 16;
             const char **p = realloc(ri->urls, cap * sizeof *p);
@@ -191,7 +252,9 @@ static int remember_remote(remote_images *ri, oct_node *n)
             ri->urls = p;
             ri->cap_urls = cap;
         }
+        u = ri->n_urls;
         ri->urls[ri->n_urls++] = url;
+        ri->index[slot] = u + 1;
     }
     if (ri->n_nodes == ri->cap_nodes) {
         size_t cap = ri->cap_nodes ? ri->cap_nodes * 2 : 16;
@@ -210,10 +273,9 @@ static int remember_remote(remote_images *ri, oct_node *n)
 static oct_status fetch_remote(oct_context *ctx, oct_doc *doc, remote_images *ri)
 {
     size_t n = ri->n_urls;
-    if (n > doc->limits.max_resources) {
-        oct_warn(ctx, "%zu images; only the first %u are fetched", n, (unsigned)doc->limits.max_resources);
-        n = doc->limits.max_resources;
-    }
+    if (ri->n_dropped)
+        oct_warn(ctx, "%zu more distinct images not fetched: at most %zu per document",
+                 ri->n_dropped, ri->max_urls);
     oct_fetched *got = calloc(n ? n : 1, sizeof *got);
     oct_error *errs = calloc(n ? n : 1, sizeof *errs);
     oct_resource **res = calloc(n ? n : 1, sizeof *res);
@@ -251,6 +313,7 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
     int fetch = oct_context_option_bool(ctx, "images", 1);
     remote_images ri;
     memset(&ri, 0, sizeof ri);
+    ri.max_urls = doc->limits.max_resources;
     oct_status st = OCT_OK;
     oct_iter it;
     oct_iter_init(&it, doc->root);
@@ -268,8 +331,9 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
         if (oct_interrupted()) st = OCT_ERR_INTERRUPTED;
         else st = load_one(ctx, doc, n, remote_doc, base_dir);
     }
-    if (!st && ri.n_urls) st = fetch_remote(ctx, doc, &ri);
+    if (!st && (ri.n_urls || ri.n_dropped)) st = fetch_remote(ctx, doc, &ri);
     free(ri.urls);
+    free(ri.index);
     free(ri.nodes);
     free(ri.url_of);
     if (!st && oct_interrupted()) st = OCT_ERR_INTERRUPTED;

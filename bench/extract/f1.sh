@@ -46,24 +46,29 @@ def tokens(text):
     text = CJK.sub(lambda m: " " + m.group(0) + " ", text.lower())
     return collections.Counter(WORD.findall(text))
 
+BLOCKS = set("p div br li h1 h2 h3 h4 h5 h6 td th tr section article blockquote pre ul ol "
+             "table figure figcaption dd dt header footer hr main aside nav".split())
+
 class Text(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts, self.skip = [], 0
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"): self.skip += 1
-        self.parts.append(" ")
+        if tag in BLOCKS: self.parts.append(" ")
     def handle_endtag(self, tag):
         if tag in ("script", "style") and self.skip: self.skip -= 1
-        self.parts.append(" ")
+        if tag in BLOCKS: self.parts.append(" ")
     def handle_data(self, data):
         if not self.skip: self.parts.append(data)
 
 def markdown_text(md):
     md = re.sub(r"\A---\n.*?\n---\n", "", md, flags=re.S)      # YAML front matter (metadata)
-    md = re.sub(r"!\[([^\]]*)\]\([^)]*\)", " ", md)        # images (alt text is not page text)
-    md = re.sub(r"\]\([^)]*\)", "]", md)                   # links: drop targets
+    target = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"  # (url "title"), url may hold (...)
+    md = re.sub(r"!\[[^\]]*\]" + target, " ", md)          # images (alt text is not page text)
+    md = re.sub(r"\]" + target, "]", md)                     # links: drop targets
     md = re.sub(r"^\[[^\]]+\]:\s*\S+.*$", "", md, flags=re.M)  # reference definitions
+    md = re.sub(r"^\s*\d+[.)]\s", " ", md, flags=re.M)          # ordered list numbers
     parts = re.split(r"(^```.*?^```)", md, flags=re.M | re.S)   # raw HTML outside code fences
     md = "".join(p if p.startswith("```") else re.sub(r"<[^>\s][^>]*>", " ", p) for p in parts)
     return md

@@ -15,57 +15,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "docx.h"
+#include "render.h"
 
 #define INDENT_STEP 720      /* twips per nesting level */
 #define INDENT_MAX_LEVELS 12 /* deeper levels stop indenting further */
 #define NUMBER_HANGING 360
 #define MAX_LIST_LEVEL 8     /* w:ilvl is 0..8 */
 #define FRAMES_MAX ((size_t)1 << 22)
-
-typedef struct frame {
-    const oct_node *node;
-    oct_node_type type;
-    const char *lang;       /* effective language */
-    int rtl;                /* effective direction */
-    oct_align align;        /* effective alignment (table cells) */
-    const char *para_style; /* style of plain paragraphs inside */
-    int num_id;             /* LIST: its numbering instance */
-    int ilvl;               /* LIST: its level */
-    int loose;              /* LIST, LIST_ITEM: paragraphs spaced apart */
-    int pending_number;     /* LIST_ITEM: its number is not yet written */
-    int in_item;            /* inside a list item (not across table cells) */
-    int item_ilvl;          /* ... and that item's level */
-    oct_task task;
-    int hyperlink;          /* LINK: a w:hyperlink element was opened */
-    int bold_cell;          /* TABLE_CELL: header cell in a body row */
-    int saved_quote, saved_list, saved_dd; /* TABLE_CELL: outer depths */
-    size_t table;           /* TABLE: index into the layout stack */
-} frame;
-
-typedef struct table_state table_state;
-
-typedef struct render {
-    docx_writer *w;
-    docx_rels *rels;
-    oct_xml *x;
-    docx_story story;
-    frame *frames;
-    size_t depth, cap;
-    table_state *tables;
-    size_t ntables, tables_cap;
-    int quote_depth, list_depth, dd_depth;
-    int emph, strong, strike, sup, sub, underline, smallcaps, highlight, quoted;
-    int hyperlinks;         /* open w:hyperlink elements */
-    int para_open;          /* a w:p is open */
-    int para_implicit;      /* ... opened for stray inline content */
-    int last_was_para;      /* the last block written was a w:p (cells must end so) */
-    int last_was_table;     /* two adjacent tables would merge in Word */
-    int after_heading;      /* the next body paragraph is a First Paragraph */
-    int note_mark_pending;  /* footnote: the next paragraph starts with its mark */
-    const char **pending_bookmarks; /* ids of containers, placed on the next paragraph */
-    size_t n_pending, pending_cap;
-} render;
 
 void docx_val(oct_xml *x, const char *name, const char *val)
 {
@@ -88,7 +44,7 @@ oct_status docx_fail(docx_writer *w, oct_status s)
     return w->status;
 }
 
-static frame *top(render *r)
+frame *render_top(render *r)
 {
     return &r->frames[r->depth - 1];
 }
@@ -128,8 +84,7 @@ static frame *push(render *r, const oct_node *n)
 
 /* ------------------------------------------------------------------ runs */
 
-/* A language tag Word can take: letters, digits and hyphens. */
-static int plausible_lang(const char *s)
+int docx_plausible_lang(const char *s)
 {
     size_t n = strlen(s);
     if (n < 2 || n > 35)
@@ -146,9 +101,9 @@ static int plausible_lang(const char *s)
 static void run_properties(render *r, const char *char_style)
 {
     oct_xml *x = r->x;
-    const frame *f = r->depth ? top(r) : NULL;
+    const frame *f = r->depth ? render_top(r) : NULL;
     const char *lang = f ? f->lang : NULL;
-    int want_lang = lang && plausible_lang(lang) &&
+    int want_lang = lang && docx_plausible_lang(lang) &&
                     !(r->w->doc_lang && strcasecmp(lang, r->w->doc_lang) == 0);
     int rtl = f && f->rtl;
     int bold = r->strong || (f && f->bold_cell);
@@ -277,7 +232,7 @@ typedef struct para_props {
 static void paragraph_properties(render *r, const para_props *pp)
 {
     oct_xml *x = r->x;
-    const frame *f = top(r);
+    const frame *f = render_top(r);
     int levels = r->quote_depth + r->list_depth + r->dd_depth;
     if (levels > INDENT_MAX_LEVELS)
         levels = INDENT_MAX_LEVELS;
@@ -318,8 +273,10 @@ static void paragraph_properties(render *r, const para_props *pp)
         oct_xml_end_element(x);
     }
     /* a numbered paragraph takes its indent from its level unless a quote
-     * or definition around the list indents further */
-    if (levels > 0 && (!pp->num_id || r->quote_depth + r->dd_depth > 0)) {
+     * or definition around the list, or nesting beyond Word's nine levels,
+     * indents further */
+    if (levels > 0 && (!pp->num_id || r->quote_depth + r->dd_depth > 0 ||
+                       r->list_depth > MAX_LIST_LEVEL + 1)) {
         oct_xml_start(x, "w:ind");
         oct_xml_attrf(x, "w:left", "%d", levels * INDENT_STEP);
         if (pp->num_id)
@@ -377,7 +334,7 @@ static void note_mark(render *r)
 
 /* One paragraph per line: whitespace between block elements means nothing
  * to WordprocessingML, and the Flat OPC output then diffs line by line. */
-static void end_line(oct_xml *x)
+void render_end_line(oct_xml *x)
 {
     oct_xml_raw(x, "\n");
 }
@@ -387,7 +344,7 @@ static void close_paragraph(render *r)
     if (!r->para_open)
         return;
     oct_xml_end_element(r->x);
-    end_line(r->x);
+    render_end_line(r->x);
     r->para_open = 0;
     r->para_implicit = 0;
     r->last_was_para = 1;
@@ -432,7 +389,7 @@ static void open_paragraph(render *r, frame *container, const char *style, int b
 
 /* A paragraph with nothing but its properties: an empty list item's number,
  * or the paragraph a table cell must end with. */
-static void empty_paragraph(render *r, frame *container, const char *style)
+void render_empty_paragraph(render *r, frame *container, const char *style)
 {
     open_paragraph(r, container, style, 0);
     close_paragraph(r);
@@ -444,7 +401,7 @@ static void ensure_paragraph(render *r)
 {
     if (r->para_open)
         return;
-    open_paragraph(r, top(r), NULL, 0);
+    open_paragraph(r, render_top(r), NULL, 0);
     r->para_implicit = 1;
 }
 
@@ -454,430 +411,7 @@ static void close_implicit(render *r)
         close_paragraph(r);
 }
 
-/* ----------------------------------------------------------------- tables */
-
-#define TABLE_MAX_COLSPAN 63 /* Word's column limit */
-
-typedef struct grid {
-    int *remaining;
-    int *span;
-    int cap;
-    int col;
-} grid;
-
-static int grid_reserve(grid *g, int n)
-{
-    if (n <= g->cap)
-        return 1;
-    int cap = g->cap ? g->cap : 8;
-    while (cap < n)
-        cap *= 2;
-    int *rem = realloc(g->remaining, (size_t)cap * sizeof *rem);
-    if (rem)
-        g->remaining = rem;
-    int *span = realloc(g->span, (size_t)cap * sizeof *span);
-    if (span)
-        g->span = span;
-    if (!rem || !span)
-        return 0;
-    for (int i = g->cap; i < cap; i++)
-        g->remaining[i] = g->span[i] = 0;
-    g->cap = cap;
-    return 1;
-}
-
-/* The next column is covered by a cell spanning rows from above: returns the
- * covering cell's width and steps over it, else 0. */
-static int grid_continuation(grid *g)
-{
-    if (g->col >= g->cap || g->remaining[g->col] <= 0)
-        return 0;
-    int span = g->span[g->col];
-    g->remaining[g->col]--;
-    g->col += span;
-    return span;
-}
-
-/* Places a cell at the current column; its width is clamped so it never runs
- * into a column still covered from above. Returns the width, 0 on failure. */
-static int grid_place(grid *g, int colspan, int rowspan)
-{
-    if (colspan < 1)
-        colspan = 1;
-    if (colspan > TABLE_MAX_COLSPAN)
-        colspan = TABLE_MAX_COLSPAN;
-    if (!grid_reserve(g, g->col + colspan))
-        return 0;
-    int width = 1;
-    while (width < colspan && g->remaining[g->col + width] <= 0)
-        width++;
-    if (rowspan > 1) {
-        g->remaining[g->col] = rowspan - 1;
-        g->span[g->col] = width;
-    }
-    g->col += width;
-    return width;
-}
-
-static void grid_free(grid *g)
-{
-    free(g->remaining);
-    free(g->span);
-}
-
-static int column_count(const oct_node *table)
-{
-    grid g = {0};
-    int ncols = 0;
-    for (const oct_node *row = oct_node_first_child(table); row; row = oct_node_next(row)) {
-        if (oct_node_get_type(row) != OCT_NODE_TABLE_ROW)
-            continue;
-        g.col = 0;
-        for (const oct_node *cell = oct_node_first_child(row); cell; cell = oct_node_next(cell)) {
-            while (grid_continuation(&g))
-                ;
-            if (!grid_place(&g, oct_node_cell_colspan(cell), oct_node_cell_rowspan(cell)))
-                break;
-            if (g.col > ncols)
-                ncols = g.col;
-        }
-        while (g.col < g.cap) {
-            if (!grid_continuation(&g))
-                g.col++;
-        }
-    }
-    grid_free(&g);
-    return ncols;
-}
-
-static int row_is_head(const oct_node *row)
-{
-    if (oct_node_row_section(row) == OCT_ROW_HEAD)
-        return 1;
-    const oct_node *cell = oct_node_first_child(row);
-    if (!cell)
-        return 0;
-    for (; cell; cell = oct_node_next(cell)) {
-        if (!oct_node_cell_is_header(cell))
-            return 0;
-    }
-    return 1;
-}
-
-struct table_state {
-    grid g;
-    int ncols;
-    long col_width; /* twips */
-    int started;      /* w:tbl written (it follows an optional caption) */
-    int leading_head; /* still in the header rows at the top */
-};
-
-static table_state *current_table(render *r)
-{
-    return &r->tables[r->ntables - 1];
-}
-
-static void start_table(render *r, table_state *t, const oct_node *table)
-{
-    oct_xml *x = r->x;
-    if (r->last_was_table)
-        empty_paragraph(r, top(r), "Compact");
-    t->started = 1;
-    int has_head = 0;
-    for (const oct_node *row = oct_node_first_child(table); row; row = oct_node_next(row)) {
-        if (oct_node_get_type(row) == OCT_NODE_TABLE_ROW) {
-            has_head = row_is_head(row);
-            break;
-        }
-    }
-    oct_xml_start(x, "w:tbl");
-    oct_xml_start(x, "w:tblPr");
-    docx_val(x, "w:tblStyle", "Table");
-    if (top(r)->rtl) {
-        oct_xml_start(x, "w:bidiVisual");
-        oct_xml_end_element(x);
-    }
-    oct_xml_start(x, "w:tblW");
-    oct_xml_attr(x, "w:w", "5000");
-    oct_xml_attr(x, "w:type", "pct");
-    oct_xml_end_element(x);
-    oct_xml_start(x, "w:tblLook");
-    oct_xml_attr(x, "w:val", has_head ? "0020" : "0000");
-    oct_xml_attr(x, "w:firstRow", has_head ? "1" : "0");
-    oct_xml_attr(x, "w:lastRow", "0");
-    oct_xml_attr(x, "w:firstColumn", "0");
-    oct_xml_attr(x, "w:lastColumn", "0");
-    oct_xml_attr(x, "w:noHBand", "0");
-    oct_xml_attr(x, "w:noVBand", "0");
-    oct_xml_end_element(x);
-    oct_xml_end_element(x);
-    end_line(x);
-    oct_xml_start(x, "w:tblGrid");
-    for (int i = 0; i < t->ncols; i++) {
-        oct_xml_start(x, "w:gridCol");
-        oct_xml_attrf(x, "w:w", "%ld", t->col_width);
-        oct_xml_end_element(x);
-    }
-    oct_xml_end_element(x);
-    end_line(x);
-}
-
-static void cell_properties(render *r, const table_state *t, int span, const char *vmerge)
-{
-    oct_xml *x = r->x;
-    oct_xml_start(x, "w:tcPr");
-    oct_xml_start(x, "w:tcW");
-    oct_xml_attrf(x, "w:w", "%ld", t->col_width * span);
-    oct_xml_attr(x, "w:type", "dxa");
-    oct_xml_end_element(x);
-    if (span > 1)
-        docx_val_int(x, "w:gridSpan", span);
-    if (vmerge) {
-        oct_xml_start(x, "w:vMerge");
-        if (*vmerge)
-            oct_xml_attr(x, "w:val", vmerge);
-        oct_xml_end_element(x);
-    }
-    oct_xml_end_element(x);
-}
-
-/* A cell that continues a vertical merge, or pads a short row. */
-static void filler_cell(render *r, const table_state *t, int span, int merged)
-{
-    int quote = r->quote_depth, list = r->list_depth, dd = r->dd_depth;
-    r->quote_depth = r->list_depth = r->dd_depth = 0;
-    oct_xml_start(r->x, "w:tc");
-    cell_properties(r, t, span, merged ? "" : NULL);
-    empty_paragraph(r, top(r), "Compact");
-    oct_xml_end_element(r->x);
-    r->quote_depth = quote;
-    r->list_depth = list;
-    r->dd_depth = dd;
-}
-
-static void continuation_cells(render *r, table_state *t)
-{
-    int span;
-    while ((span = grid_continuation(&t->g)))
-        filler_cell(r, t, span, 1);
-}
-
-static void enter_table(render *r, frame *f)
-{
-    if (r->ntables == r->tables_cap) {
-        size_t cap = r->tables_cap ? r->tables_cap * 2 : 4;
-        table_state *tables = realloc(r->tables, cap * sizeof *tables);
-        if (!tables) {
-            docx_fail(r->w, OCT_ERR_NOMEM);
-            return;
-        }
-        r->tables = tables;
-        r->tables_cap = cap;
-    }
-    table_state *t = &r->tables[r->ntables++];
-    memset(t, 0, sizeof *t);
-    t->ncols = column_count(f->node);
-    if (t->ncols < 1)
-        t->ncols = 1;
-    long width = docx_page_text_width(&r->w->page);
-    t->col_width = width / t->ncols;
-    if (t->col_width < 1)
-        t->col_width = 1;
-    t->leading_head = 1;
-    f->in_item = 0;
-    if (!grid_reserve(&t->g, t->ncols))
-        docx_fail(r->w, OCT_ERR_NOMEM);
-    f->table = r->ntables - 1;
-}
-
-static void exit_table(render *r)
-{
-    if (!r->ntables)
-        return;
-    table_state *t = current_table(r);
-    if (t->started) {
-        oct_xml_end_element(r->x);
-        end_line(r->x);
-        r->last_was_para = 0;
-        r->last_was_table = 1;
-    }
-    grid_free(&t->g);
-    r->ntables--;
-}
-
-static void enter_row(render *r, const oct_node *row)
-{
-    if (!r->ntables)
-        return;
-    table_state *t = current_table(r);
-    if (!t->started)
-        start_table(r, t, oct_node_parent(row));
-    oct_xml *x = r->x;
-    oct_xml_start(x, "w:tr");
-    int head = row_is_head(row);
-    if (!head)
-        t->leading_head = 0;
-    if (head && t->leading_head) {
-        /* repeated at the top of every page */
-        oct_xml_start(x, "w:trPr");
-        oct_xml_start(x, "w:tblHeader");
-        oct_xml_end_element(x);
-        oct_xml_end_element(x);
-    }
-    t->g.col = 0;
-}
-
-static void exit_row(render *r)
-{
-    if (!r->ntables)
-        return;
-    table_state *t = current_table(r);
-    while (t->g.col < t->ncols) {
-        int span = grid_continuation(&t->g);
-        if (span) {
-            filler_cell(r, t, span, 1);
-        } else {
-            filler_cell(r, t, 1, 0);
-            t->g.col++;
-        }
-    }
-    oct_xml_end_element(r->x);
-    end_line(r->x);
-}
-
-static void enter_cell(render *r, frame *f)
-{
-    if (!r->ntables)
-        return;
-    table_state *t = current_table(r);
-    continuation_cells(r, t);
-    int rowspan = oct_node_cell_rowspan(f->node);
-    int span = grid_place(&t->g, oct_node_cell_colspan(f->node), rowspan);
-    if (!span) {
-        docx_fail(r->w, OCT_ERR_NOMEM);
-        span = 1;
-    }
-    oct_xml_start(r->x, "w:tc");
-    cell_properties(r, t, span, rowspan > 1 ? "restart" : NULL);
-    f->align = oct_node_cell_align(f->node);
-    f->para_style = "Compact";
-    const oct_node *row = oct_node_parent(f->node);
-    f->bold_cell = oct_node_cell_is_header(f->node) && !(row && row_is_head(row));
-    f->saved_quote = r->quote_depth;
-    f->saved_list = r->list_depth;
-    f->saved_dd = r->dd_depth;
-    f->in_item = 0;
-    r->quote_depth = r->list_depth = r->dd_depth = 0;
-    r->last_was_para = 0;
-    r->last_was_table = 0;
-}
-
-static void exit_cell(render *r, frame *f)
-{
-    if (!r->last_was_para)
-        empty_paragraph(r, f, "Compact");
-    oct_xml_end_element(r->x);
-    r->quote_depth = f->saved_quote;
-    r->list_depth = f->saved_list;
-    r->dd_depth = f->saved_dd;
-}
-
 /* ---------------------------------------------------------------- inlines */
-
-#define HYPERLINK_MAX 2000 /* Word rejects longer hyperlink targets */
-
-/* Zero-width and bidi marks pasted around URLs in real pages. */
-static size_t invisible_prefix(const char *s)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (u[0] == 0xE2 && u[1] == 0x80 && ((u[2] >= 0x8B && u[2] <= 0x8F) ||
-                                         (u[2] >= 0xAA && u[2] <= 0xAE)))
-        return 3;
-    if (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0xA0)
-        return 3;
-    if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
-        return 3;
-    if (u[0] == ' ' || u[0] == '\t' || u[0] == '\n' || u[0] == '\r')
-        return 1;
-    return 0;
-}
-
-static int is_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* A relative reference whose first segment holds a ':' would read as a
- * scheme: such targets get a "./" in front. */
-static int needs_dot_prefix(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && s[i] != ':' && s[i] != '/' && s[i] != '?' && s[i] != '#')
-        i++;
-    if (i == n || s[i] != ':')
-        return 0;
-    if (i == 0)
-        return 1;
-    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
-        return 1;
-    for (size_t j = 1; j < i; j++) {
-        char c = s[j];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '+' || c == '-' || c == '.'))
-            return 1;
-    }
-    return 0;
-}
-
-/* A relationship target must be an RFC 3986 URI (xs:anyURI): surrounding
- * blanks and invisible marks go, bytes outside printable ASCII and the
- * characters URIs forbid are percent-encoded, as are a '%' that starts no
- * escape and every '#' after the first. */
-static char *uri_escape(const char *url)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t skip;
-    while ((skip = invisible_prefix(url)) > 0)
-        url += skip;
-    size_t n = strlen(url);
-    while (n && (url[n - 1] == ' ' || url[n - 1] == '\t' || url[n - 1] == '\n' ||
-                 url[n - 1] == '\r'))
-        n--;
-    if (n == 0 || n > HYPERLINK_MAX)
-        return NULL;
-    char *out = malloc(n * 3 + 3);
-    if (!out)
-        return NULL;
-    size_t j = 0;
-    if (needs_dot_prefix(url, n)) {
-        out[j++] = '.';
-        out[j++] = '/';
-    }
-    int seen_hash = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)url[i];
-        int escape = c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}[]", c) != NULL;
-        if (c == '%' && !(i + 2 < n && is_hex(url[i + 1]) && is_hex(url[i + 2])))
-            escape = 1;
-        if (c == '#') {
-            escape = seen_hash;
-            seen_hash = 1;
-        }
-        if (escape) {
-            out[j++] = '%';
-            out[j++] = hex[c >> 4];
-            out[j++] = hex[c & 15];
-        } else {
-            out[j++] = (char)c;
-        }
-    }
-    out[j] = '\0';
-    if (j > HYPERLINK_MAX) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
 
 static void enter_link(render *r, frame *f)
 {
@@ -892,7 +426,7 @@ static void enter_link(render *r, frame *f)
         oct_xml_start(x, "w:hyperlink");
         oct_xml_attr(x, "w:anchor", name);
     } else {
-        char *target = uri_escape(url);
+        char *target = docx_uri_escape(url);
         if (!target)
             return;
         int rid = docx_rels_get(r->rels, "hyperlink", target, 1);
@@ -999,7 +533,7 @@ static void code_block(render *r, const oct_node *n)
     const char *s = oct_node_literal(n, &len);
     while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
         len--;
-    open_paragraph(r, top(r), "SourceCode", 0);
+    open_paragraph(r, render_top(r), "SourceCode", 0);
     oct_xml_start(r->x, "w:r");
     run_properties(r, "VerbatimChar");
     run_text(r->x, s, len, 1);
@@ -1018,7 +552,7 @@ static void block_leaf(render *r, const oct_node *n)
         break;
     case OCT_NODE_THEMATIC_BREAK:
         queue_bookmark(r, id);
-        open_paragraph(r, top(r), "Compact", 1);
+        open_paragraph(r, render_top(r), "Compact", 1);
         close_paragraph(r);
         break;
     default: /* raw blocks of other formats are dropped */
@@ -1030,7 +564,7 @@ static void title_line(render *r, const char *style, const char *text)
 {
     if (!text || !*text)
         return;
-    open_paragraph(r, top(r), style, 0);
+    open_paragraph(r, render_top(r), style, 0);
     text_run(r, text, strlen(text), NULL);
     close_paragraph(r);
 }
@@ -1062,10 +596,10 @@ static void enter_list_item(render *r, frame *f)
     /* the number sits on the item's first paragraph; anything else first
      * (a nested list, a table) gets an empty numbered paragraph above it */
     if (first && t != OCT_NODE_PARAGRAPH && t != OCT_NODE_CODE_BLOCK && t != OCT_NODE_HEADING)
-        empty_paragraph(r, f, NULL);
+        render_empty_paragraph(r, f, NULL);
 }
 
-static void enter_container(render *r, const oct_node *n, oct_node_type t, const oct_node *root)
+static void enter_container(render *r, const oct_node *n, oct_node_type t)
 {
     frame *f = push(r, n);
     if (!f)
@@ -1135,14 +669,14 @@ static void enter_container(render *r, const oct_node *n, oct_node_type t, const
         break;
     case OCT_NODE_TABLE:
         queue_bookmark(r, id);
-        enter_table(r, f);
+        table_enter(r, f);
         break;
     case OCT_NODE_TABLE_ROW:
-        enter_row(r, n);
+        table_row_enter(r, n);
         break;
     case OCT_NODE_TABLE_CELL:
         queue_bookmark(r, id);
-        enter_cell(r, f);
+        table_cell_enter(r, f);
         break;
     case OCT_NODE_DEFINITION_LIST:
     case OCT_NODE_DIV:
@@ -1167,12 +701,11 @@ static void enter_container(render *r, const oct_node *n, oct_node_type t, const
     default:
         break;
     }
-    (void)root;
 }
 
 static void exit_container(render *r, oct_node_type t)
 {
-    frame *f = top(r);
+    frame *f = render_top(r);
     switch (t) {
     case OCT_NODE_HEADING:
         close_paragraph(r);
@@ -1185,18 +718,18 @@ static void exit_container(render *r, oct_node_type t)
         break;
     case OCT_NODE_FOOTNOTE_DEF:
         if (r->note_mark_pending)
-            empty_paragraph(r, f, NULL);
+            render_empty_paragraph(r, f, NULL);
         break;
     case OCT_NODE_BLOCK_QUOTE: r->quote_depth--; break;
     case OCT_NODE_LIST: r->list_depth--; break;
     case OCT_NODE_LIST_ITEM:
         if (f->pending_number)
-            empty_paragraph(r, f, NULL);
+            render_empty_paragraph(r, f, NULL);
         break;
     case OCT_NODE_DEFINITION_DESC: r->dd_depth--; break;
-    case OCT_NODE_TABLE: exit_table(r); break;
-    case OCT_NODE_TABLE_ROW: exit_row(r); break;
-    case OCT_NODE_TABLE_CELL: exit_cell(r, f); break;
+    case OCT_NODE_TABLE: table_exit(r); break;
+    case OCT_NODE_TABLE_ROW: table_row_exit(r); break;
+    case OCT_NODE_TABLE_CELL: table_cell_exit(r, f); break;
     case OCT_NODE_EMPH: r->emph--; break;
     case OCT_NODE_STRONG: r->strong--; break;
     case OCT_NODE_STRIKEOUT: r->strike--; break;
@@ -1270,14 +803,12 @@ oct_status docx_render_blocks(docx_writer *w, docx_rels *rels, oct_xml *x, const
             else
                 block_leaf(&r, n);
         } else {
-            enter_container(&r, n, t, root);
+            enter_container(&r, n, t);
         }
     }
     close_implicit(&r);
     free(r.frames);
-    for (size_t i = 0; i < r.ntables; i++)
-        grid_free(&r.tables[i].g);
-    free(r.tables);
+    table_free_all(&r);
     free(r.pending_bookmarks);
     return w->status;
 }
@@ -1337,7 +868,7 @@ static void unreferenced_notes(docx_writer *w, oct_xml *x)
     }
     if (opened) {
         oct_xml_end_element(x);
-        end_line(x);
+        render_end_line(x);
     }
 }
 
@@ -1356,7 +887,7 @@ oct_status docx_document_part(docx_writer *w, docx_rels *rels, const docx_refdoc
     oct_xml_attr(&x, "xmlns:a", DOCX_NS_A);
     oct_xml_attr(&x, "xmlns:pic", DOCX_NS_PIC);
     oct_xml_start(&x, "w:body");
-    end_line(&x);
+    render_end_line(&x);
     s = docx_render_blocks(w, rels, &x, oct_doc_root(w->doc), DOCX_STORY_BODY);
     if (s != OCT_OK) {
         oct_xml_free(&x);
@@ -1364,7 +895,7 @@ oct_status docx_document_part(docx_writer *w, docx_rels *rels, const docx_refdoc
     }
     unreferenced_notes(w, &x);
     section_properties(w, &x, ref);
-    end_line(&x);
+    render_end_line(&x);
     oct_xml_end_element(&x);
     oct_xml_end_element(&x);
     if (x.failed) {

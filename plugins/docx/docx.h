@@ -72,13 +72,20 @@ oct_status docx_package_add(docx_package *p, const char *name, const char *conte
 /* Adds the finished XML of x as a part (copies it) and frees x. */
 oct_status docx_package_add_xml(docx_package *p, const char *name, const char *content_type,
                                 oct_xml *x);
-const docx_part *docx_package_find(const docx_package *p, const char *name);
 /* Frees a part's data when the part owns it. */
 void docx_part_free_data(docx_part *part);
 void docx_package_free(docx_package *p);
 
 /* Where an XML part's markup starts after its <?xml ...?> declaration. */
 size_t docx_xml_body_offset(const unsigned char *data, size_t len);
+
+/* Reference parts (xmlpart.c): is n the WordprocessingML element local
+ * (any when NULL)?; a part parsed safely, or NULL; doc serialised as a
+ * standalone part. */
+int docx_is_w(const xmlNode *n, const char *local);
+xmlDoc *docx_parse_part(const unsigned char *data, size_t len);
+oct_status docx_package_add_doc(docx_package *p, const char *name, const char *content_type,
+                                xmlDoc *doc);
 
 /* ---------------------------------------------------------- relationships */
 
@@ -226,6 +233,13 @@ oct_status docx_footnotes_part(docx_writer *w);
 /* Appends the inline picture for an image resource; returns 0 when the
  * image cannot be embedded (the caller then falls back to text). */
 int docx_media_drawing(docx_writer *w, docx_rels *rels, oct_xml *x, const oct_node *image);
+
+/* url as a relationship target: trimmed, escaped into a URI; NULL when
+ * nothing is left or it is too long for Word (free() the result). */
+char *docx_uri_escape(const char *url);
+
+/* A language tag Word takes (letters, digits, hyphens; 2..35 bytes). */
+int docx_plausible_lang(const char *s);
 
 /* Small XML helpers. */
 void docx_val(oct_xml *x, const char *name, const char *val);

@@ -126,13 +126,6 @@ static oct_status own_numbering(const docx_numbering *n, int num_offset, int abs
     return x->failed ? OCT_ERR_NOMEM : OCT_OK;
 }
 
-static int is_w(const xmlNode *n, const char *local)
-{
-    return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-           strcmp((const char *)n->ns->href, DOCX_NS_W) == 0 &&
-           strcmp((const char *)n->name, local) == 0;
-}
-
 static long w_attr_long(const xmlNode *n, const char *name)
 {
     xmlChar *v = xmlGetNsProp(n, (const xmlChar *)name, (const xmlChar *)DOCX_NS_W);
@@ -141,28 +134,20 @@ static long w_attr_long(const xmlNode *n, const char *name)
     return r;
 }
 
-static xmlDoc *parse_part(const unsigned char *data, size_t len)
-{
-    if (!data || !len || len > INT32_MAX)
-        return NULL;
-    return xmlReadMemory((const char *)data, (int)len, "part.xml", NULL,
-                         XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-}
-
 int docx_numbering_id_offset(const docx_refdoc *ref, int *abstract_offset)
 {
     *abstract_offset = 0;
-    xmlDoc *d = ref ? parse_part(ref->numbering, ref->numbering_len) : NULL;
+    xmlDoc *d = ref ? docx_parse_part(ref->numbering, ref->numbering_len) : NULL;
     if (!d)
         return 0;
     long max_num = 0, max_abstract = -1;
     xmlNode *root = xmlDocGetRootElement(d);
     for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
-        if (is_w(c, "num")) {
+        if (docx_is_w(c, "num")) {
             long v = w_attr_long(c, "numId");
             if (v > max_num)
                 max_num = v;
-        } else if (is_w(c, "abstractNum")) {
+        } else if (docx_is_w(c, "abstractNum")) {
             long v = w_attr_long(c, "abstractNumId");
             if (v > max_abstract)
                 max_abstract = v;
@@ -180,20 +165,19 @@ int docx_numbering_id_offset(const docx_refdoc *ref, int *abstract_offset)
 static oct_status merge(const docx_refdoc *ref, const char *ours, size_t ours_len,
                         docx_package *p)
 {
-    xmlDoc *dst = parse_part(ref->numbering, ref->numbering_len);
-    xmlDoc *src = parse_part((const unsigned char *)ours, ours_len);
+    xmlDoc *dst = docx_parse_part(ref->numbering, ref->numbering_len);
+    xmlDoc *src = docx_parse_part((const unsigned char *)ours, ours_len);
     oct_status s = OCT_ERR_NOMEM;
-    xmlChar *mem = NULL;
     if (!dst || !src)
         goto done;
     xmlNode *droot = xmlDocGetRootElement(dst), *sroot = xmlDocGetRootElement(src);
-    if (!droot || !sroot || !is_w(droot, "numbering"))
+    if (!droot || !sroot || !docx_is_w(droot, "numbering"))
         goto done;
     xmlNode *first_num = NULL, *cleanup = NULL;
     for (xmlNode *c = droot->children; c; c = c->next) {
-        if (!first_num && is_w(c, "num"))
+        if (!first_num && docx_is_w(c, "num"))
             first_num = c;
-        if (is_w(c, "numIdMacAtCleanup"))
+        if (docx_is_w(c, "numIdMacAtCleanup"))
             cleanup = c;
     }
     for (xmlNode *c = sroot->children; c; c = c->next) {
@@ -203,7 +187,7 @@ static oct_status merge(const docx_refdoc *ref, const char *ours, size_t ours_le
         if (!copy)
             goto done;
         xmlNode *added;
-        if (is_w(c, "abstractNum"))
+        if (docx_is_w(c, "abstractNum"))
             added = first_num ? xmlAddPrevSibling(first_num, copy)
                               : cleanup ? xmlAddPrevSibling(cleanup, copy)
                                         : xmlAddChild(droot, copy);
@@ -215,19 +199,8 @@ static oct_status merge(const docx_refdoc *ref, const char *ours, size_t ours_le
         }
         xmlReconciliateNs(dst, added);
     }
-    int size = 0;
-    dst->standalone = 1;
-    xmlDocDumpMemoryEnc(dst, &mem, &size, "UTF-8");
-    if (!mem)
-        goto done;
-    unsigned char *copy = malloc((size_t)size + 1);
-    if (!copy)
-        goto done;
-    memcpy(copy, mem, (size_t)size);
-    s = docx_package_add(p, "word/numbering.xml", DOCX_CT_WML "numbering+xml", copy,
-                         (size_t)size, 1, 1);
+    s = docx_package_add_doc(p, "word/numbering.xml", DOCX_CT_WML "numbering+xml", dst);
 done:
-    xmlFree(mem);
     xmlFreeDoc(dst);
     xmlFreeDoc(src);
     return s;

@@ -61,6 +61,10 @@ oct_status docx_package_add_xml(docx_package *p, const char *name, const char *c
         bytes = xmlBufferDetach(x->buf);
         if (!bytes)
             s = OCT_ERR_NOMEM;
+        /* no newline after the root element: a Flat OPC part then holds
+         * exactly these bytes after the declaration */
+        while (bytes && len && bytes[len - 1] == '\n')
+            len--;
     }
     oct_xml_free(x);
     if (s != OCT_OK)
@@ -85,15 +89,6 @@ void docx_part_free_data(docx_part *part)
     }
     part->owned = 0;
     part->data = NULL;
-}
-
-const docx_part *docx_package_find(const docx_package *p, const char *name)
-{
-    for (size_t i = 0; i < p->count; i++) {
-        if (strcmp(p->parts[i].name, name) == 0)
-            return &p->parts[i];
-    }
-    return NULL;
 }
 
 void docx_package_free(docx_package *p)
@@ -593,7 +588,7 @@ oct_status docx_build_package(oct_context *ctx, const oct_doc *doc, docx_package
     else
         default_page(&w.page);
     w.doc_lang = oct_meta_get(doc, OCT_META_LANG);
-    if (w.doc_lang && !*w.doc_lang)
+    if (w.doc_lang && !docx_plausible_lang(w.doc_lang))
         w.doc_lang = NULL;
     const char *dir = oct_meta_get(doc, OCT_META_DIR);
     w.doc_rtl = (dir && strcmp(dir, "rtl") == 0) ||

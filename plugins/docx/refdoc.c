@@ -17,13 +17,6 @@
 
 #define PART_MAX ((zip_uint64_t)32 << 20)
 
-static int is_w(const xmlNode *n, const char *local)
-{
-    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-           strcmp((const char *)n->ns->href, DOCX_NS_W) == 0 &&
-           (!local || strcmp((const char *)n->name, local) == 0);
-}
-
 static unsigned char *read_entry(zip_t *za, const char *name, size_t *len)
 {
     zip_stat_t st;
@@ -45,20 +38,12 @@ static unsigned char *read_entry(zip_t *za, const char *name, size_t *len)
     return buf;
 }
 
-static xmlDoc *parse(const unsigned char *data, size_t len)
-{
-    if (!data || len > INT32_MAX)
-        return NULL;
-    return xmlReadMemory((const char *)data, (int)len, "part.xml", NULL,
-                         XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-}
-
 /* Keeps a part only when it parses with the expected root element. */
 static void keep_if_root(unsigned char **data, size_t len, const char *root_local)
 {
-    xmlDoc *d = parse(*data, len);
+    xmlDoc *d = docx_parse_part(*data, len);
     xmlNode *root = d ? xmlDocGetRootElement(d) : NULL;
-    int ok = root && (root_local ? is_w(root, root_local) : 1);
+    int ok = root && (root_local ? docx_is_w(root, root_local) : 1);
     xmlFreeDoc(d);
     if (!ok) {
         free(*data);
@@ -83,7 +68,7 @@ static long w_long(const xmlNode *n, const char *name, long dflt, long min, long
  * at parts the output does not have). */
 static int copyable(const xmlNode *n)
 {
-    if (!is_w(n, NULL))
+    if (!docx_is_w(n, NULL))
         return 0;
     for (const xmlAttr *a = n->properties; a; a = a->next) {
         if (a->ns && a->ns->href && strcmp((const char *)a->ns->href, DOCX_NS_R) == 0)
@@ -164,15 +149,15 @@ done:
 
 static void page_setup(const unsigned char *data, size_t len, docx_refdoc *ref)
 {
-    xmlDoc *d = parse(data, len);
+    xmlDoc *d = docx_parse_part(data, len);
     xmlNode *root = d ? xmlDocGetRootElement(d) : NULL;
     xmlNode *body = NULL, *sect = NULL;
     for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
-        if (is_w(c, "body"))
+        if (docx_is_w(c, "body"))
             body = c;
     }
     for (xmlNode *c = body ? body->children : NULL; c; c = c->next) {
-        if (is_w(c, "sectPr"))
+        if (docx_is_w(c, "sectPr"))
             sect = c;
     }
     if (sect) {
@@ -181,10 +166,10 @@ static void page_setup(const unsigned char *data, size_t len, docx_refdoc *ref)
         ref->page.margin_top = ref->page.margin_bottom = 1440;
         ref->page.margin_left = ref->page.margin_right = 1440;
         for (xmlNode *c = sect->children; c; c = c->next) {
-            if (is_w(c, "pgSz")) {
+            if (docx_is_w(c, "pgSz")) {
                 ref->page.width = w_long(c, "w", 12240, 1440, 31680);
                 ref->page.height = w_long(c, "h", 15840, 1440, 31680);
-            } else if (is_w(c, "pgMar")) {
+            } else if (docx_is_w(c, "pgMar")) {
                 ref->page.margin_top = labs(w_long(c, "top", 1440, -31680, 31680));
                 ref->page.margin_bottom = labs(w_long(c, "bottom", 1440, -31680, 31680));
                 ref->page.margin_left = w_long(c, "left", 1440, 0, 31680);

@@ -377,13 +377,6 @@ static oct_status own_styles(const char *lang, int rtl, oct_xml *x)
     return x->failed ? OCT_ERR_NOMEM : OCT_OK;
 }
 
-static int is_w(const xmlNode *n, const char *local)
-{
-    return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-           strcmp((const char *)n->ns->href, DOCX_NS_W) == 0 &&
-           strcmp((const char *)n->name, local) == 0;
-}
-
 static xmlChar *style_id(const xmlNode *n)
 {
     return xmlGetNsProp(n, (const xmlChar *)"styleId", (const xmlChar *)DOCX_NS_W);
@@ -394,17 +387,15 @@ static oct_status merge(const docx_refdoc *ref, const char *ours, size_t ours_le
                         docx_package *p)
 {
     oct_status s = OCT_ERR_NOMEM;
-    xmlChar *mem = NULL;
     docx_map have = {0};
-    xmlDoc *dst = xmlReadMemory((const char *)ref->styles, (int)ref->styles_len, "styles.xml",
-                                NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-    xmlDoc *src = xmlReadMemory(ours, (int)ours_len, "ours.xml", NULL, XML_PARSE_NONET);
+    xmlDoc *dst = docx_parse_part(ref->styles, ref->styles_len);
+    xmlDoc *src = docx_parse_part((const unsigned char *)ours, ours_len);
     xmlNode *droot = dst ? xmlDocGetRootElement(dst) : NULL;
     xmlNode *sroot = src ? xmlDocGetRootElement(src) : NULL;
-    if (!droot || !sroot || !is_w(droot, "styles"))
+    if (!droot || !sroot || !docx_is_w(droot, "styles"))
         goto done;
     for (xmlNode *c = droot->children; c; c = c->next) {
-        if (!is_w(c, "style"))
+        if (!docx_is_w(c, "style"))
             continue;
         xmlChar *id = style_id(c);
         oct_status put = id ? docx_map_put(&have, (const char *)id, 1) : OCT_OK;
@@ -413,7 +404,7 @@ static oct_status merge(const docx_refdoc *ref, const char *ours, size_t ours_le
             goto done;
     }
     for (xmlNode *c = sroot->children; c; c = c->next) {
-        if (!is_w(c, "style"))
+        if (!docx_is_w(c, "style"))
             continue;
         xmlChar *id = style_id(c);
         int present = id && docx_map_get(&have, (const char *)id, NULL);
@@ -429,19 +420,9 @@ static oct_status merge(const docx_refdoc *ref, const char *ours, size_t ours_le
         }
         xmlReconciliateNs(dst, copy);
     }
-    int len = 0;
-    dst->standalone = 1;
-    xmlDocDumpMemoryEnc(dst, &mem, &len, "UTF-8");
-    if (!mem)
-        goto done;
-    unsigned char *data = malloc((size_t)len + 1);
-    if (!data)
-        goto done;
-    memcpy(data, mem, (size_t)len);
-    s = docx_package_add(p, "word/styles.xml", DOCX_CT_WML "styles+xml", data, (size_t)len, 1, 1);
+    s = docx_package_add_doc(p, "word/styles.xml", DOCX_CT_WML "styles+xml", dst);
 done:
     docx_map_free(&have);
-    xmlFree(mem);
     xmlFreeDoc(dst);
     xmlFreeDoc(src);
     return s;

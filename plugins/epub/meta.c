@@ -468,10 +468,11 @@ oct_status epub_resolve_metadata(epub_book *b)
             memcpy(full, b->date, strlen(b->date));
             snprintf(b->modified, sizeof b->modified, "%.10sT00:00:00Z", full);
         } else {
-            time_t now = time(NULL);
-            struct tm tm;
-            gmtime_r(&now, &tm);
-            strftime(b->modified, sizeof b->modified, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            /* Never the clock: the same input must give the same bytes. The
+             * zip entries carry the same fixed epoch. */
+            oct_info(b->ctx, "no document date: dcterms:modified is 1980-01-01 (set "
+                             "SOURCE_DATE_EPOCH or -M date=... to change it)");
+            snprintf(b->modified, sizeof b->modified, "1980-01-01T00:00:00Z");
         }
     }
     return OCT_OK;

@@ -216,7 +216,9 @@ static int media_type_allowed(const epub_book *b, const char *mt)
     if (!strcmp(mt, "image/jpeg") || !strcmp(mt, "image/png") || !strcmp(mt, "image/gif") ||
         !strcmp(mt, "image/svg+xml"))
         return 1;
-    return !b->epub2 && !strcmp(mt, "image/webp");
+    /* WebP is an EPUB 3.3 core media type, but EPUB 3.2 readers, epubcheck
+     * 4 and many devices reject it: it goes in only when asked for. */
+    return !b->epub2 && !strcmp(mt, "image/webp") && oct_context_option_bool(b->ctx, "webp", 0);
 }
 
 static oct_status use_image(planner *p, const oct_resource *r, int is_cover)
@@ -238,10 +240,15 @@ static oct_status use_image(planner *p, const oct_resource *r, int is_cover)
         return OCT_OK;
     }
     if (!media_type_allowed(b, oct_resource_media_type(r))) {
-        oct_warn(b->ctx, "image %s (%s) is not an %s core media type; dropped, alt text kept",
-                 oct_resource_source_url(r) ? oct_resource_source_url(r) : rid,
-                 oct_resource_media_type(r) ? oct_resource_media_type(r) : "unknown type",
-                 b->epub2 ? "EPUB 2" : "EPUB 3");
+        if (!b->epub2 && oct_resource_media_type(r) && !strcmp(oct_resource_media_type(r), "image/webp"))
+            oct_warn(b->ctx, "image %s is WebP, which many readers and EPUB 3.2 reject; dropped, "
+                             "alt text kept (-V webp=on keeps it)",
+                     oct_resource_source_url(r) ? oct_resource_source_url(r) : rid);
+        else
+            oct_warn(b->ctx, "image %s (%s) is not an %s core media type; dropped, alt text kept",
+                     oct_resource_source_url(r) ? oct_resource_source_url(r) : rid,
+                     oct_resource_media_type(r) ? oct_resource_media_type(r) : "unknown type",
+                     b->epub2 ? "EPUB 2" : "EPUB 3");
         return epub_map_put(&b->images_by_id, rid, &dropped_marker, &inserted);
     }
     /* The array was sized for every resource of the document up front, so

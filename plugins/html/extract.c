@@ -59,8 +59,7 @@ static xmlNodePtr attempt(ex_ctx *ex, xmlNodePtr page, uint32_t *len)
     insert_after(page, work);
     xmlNodePtr article = ex_grab_article(ex, work);
     if (article != NULL && !ex->nomem) {
-        ex_prep_article(ex, article);
-        ex_stats_walk(ex, article, NULL, NULL);
+        ex_prep_article(ex, article); /* leaves the article's figures up to date */
         *len = ex_len(ex, article);
     }
     xmlUnlinkNode(work);

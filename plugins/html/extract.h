@@ -5,7 +5,12 @@
  * hidden and unlikely nodes, scores paragraph containers by text length,
  * commas, link density and class/id hints, joins related siblings of the best
  * one and cleans clutter (share bars, forms, link lists, ads) out of it. When
- * too little is found it retries with relaxed rules.
+ * too little is found it retries with relaxed rules; when no container
+ * scores at all, an itemprop=articleBody, <article> or <main> is taken.
+ * Lazy-loaded images get their real source (from <noscript> or data-*
+ * attributes) the way Readability fixes them. The in-page byline and the
+ * heading repeating the title are dropped (the reader has them as metadata);
+ * <h1> inside the article become <h2>.
  *
  * Every walk is iterative and the whole run is linear in the size of the DOM.
  */

@@ -45,11 +45,109 @@ static void mark_table(ex_ctx *ex, xmlNodePtr table)
     info->data_table = (uint64_t)st->rows * st->max_cols > 10;
 }
 
-static int mark_tables_on_exit(ex_ctx *ex, xmlNodePtr node, void *arg)
+
+/* ------------------------------------------------------------ lazy images */
+
+static const char *attr_text(xmlAttrPtr a)
+{
+    return a->children != NULL && a->children->content != NULL ? (const char *)a->children->content
+                                                                : "";
+}
+
+static int is_image_ext(const char *p)
+{
+    static const char *const exts[] = {"jpg", "jpeg", "png", "webp", NULL};
+    for (size_t i = 0; exts[i] != NULL; i++)
+        if (strncasecmp(p, exts[i], strlen(exts[i])) == 0)
+            return (int)strlen(exts[i]);
+    return 0;
+}
+
+/* /\.(jpg|jpeg|png|webp)\s+\d/ : a srcset-like list */
+static int looks_like_srcset(const char *v)
+{
+    for (const char *p = strchr(v, '.'); p != NULL; p = strchr(p + 1, '.')) {
+        int n = is_image_ext(p + 1);
+        if (n == 0)
+            continue;
+        const char *q = p + 1 + n;
+        if (*q != ' ' && *q != '\t' && *q != '\n')
+            continue;
+        while (*q == ' ' || *q == '\t' || *q == '\n')
+            q++;
+        if (*q >= '0' && *q <= '9')
+            return 1;
+    }
+    return 0;
+}
+
+/* /^\s*\S+\.(jpg|jpeg|png|webp)\S*\s*$/ : one image URL */
+static int looks_like_src(const char *v)
+{
+    while (*v == ' ' || *v == '\t' || *v == '\n')
+        v++;
+    const char *end = v + strlen(v);
+    while (end > v && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'))
+        end--;
+    for (const char *p = v; p < end; p++)
+        if (*p == ' ' || *p == '\t' || *p == '\n')
+            return 0;
+    for (const char *p = v + 1; p < end; p++)
+        if (*p == '.' && is_image_ext(p + 1))
+            return 1;
+    return 0;
+}
+
+/* Readability's _fixLazyImages (without its data: URI pruning): an image
+ * whose picture sits in some other attribute gets it as src or srcset; a
+ * figure naming a picture but holding none gets an <img>. */
+static void fix_lazy_image(ex_ctx *ex, xmlNodePtr elem, const ex_info *info)
+{
+    char buf[512];
+    if (info->tag == EX_TAG_IMG) {
+        const char *cls = ex_attr(elem, "class", buf, sizeof buf);
+        int lazy = cls != NULL && strstr(cls, "lazy") != NULL;
+        const char *srcset = ex_attr(elem, "srcset", buf, sizeof buf);
+        int has = (srcset != NULL && *srcset != '\0' && strcmp(srcset, "null") != 0);
+        const char *src = ex_attr(elem, "src", buf, sizeof buf);
+        has = has || (src != NULL && *src != '\0');
+        if (has && !lazy)
+            return;
+    }
+    for (xmlAttrPtr a = elem->properties; a != NULL; a = a->next) {
+        const char *name = (const char *)a->name;
+        if (strcasecmp(name, "src") == 0 || strcasecmp(name, "srcset") == 0 ||
+            strcasecmp(name, "alt") == 0)
+            continue;
+        const char *value = attr_text(a);
+        const char *copy_to = looks_like_srcset(value) ? "srcset"
+                              : looks_like_src(value)  ? "src"
+                                                       : NULL;
+        if (copy_to == NULL)
+            continue;
+        if (info->tag == EX_TAG_IMG || info->tag == EX_TAG_OTHER /* picture */) {
+            xmlSetProp(elem, BAD_CAST copy_to, a->children->content);
+        } else if (info->tag == EX_TAG_FIGURE && info->st.n_img == 0) {
+            xmlNodePtr img = ex_new_element(ex, "img");
+            if (img == NULL)
+                return;
+            xmlSetProp(img, BAD_CAST copy_to, a->children->content);
+            ex_append_child(elem, img);
+        }
+    }
+}
+
+/* Data tables are marked and lazy images fixed in one walk: neither
+ * depends on the other. */
+static int mark_tables_fix_images(ex_ctx *ex, xmlNodePtr node, void *arg)
 {
     (void)arg;
-    if (ex_info_of(ex, node)->tag == EX_TAG_TABLE)
+    const ex_info *info = ex_info_of(ex, node);
+    if (info->tag == EX_TAG_TABLE)
         mark_table(ex, node);
+    else if (info->tag == EX_TAG_IMG || info->tag == EX_TAG_FIGURE ||
+             (info->tag == EX_TAG_OTHER && xmlStrcasecmp(node->name, BAD_CAST "picture") == 0))
+        fix_lazy_image(ex, node, info);
     return 0;
 }
 
@@ -84,11 +182,13 @@ static void clean_tags(ex_ctx *ex, xmlNodePtr article, const ex_tag *tags, size_
 }
 
 /* Elements named like share bars with little text, below each top-level
- * child of the article (the children themselves stay). */
+ * child of the article (the children themselves stay). Reads the figures of
+ * the walk just before, which are exact: every node was finished after its
+ * removed children were gone, and removing a node here only makes its
+ * ancestors' figures stale, which are not read again. */
 static void clean_share_bars(ex_ctx *ex, xmlNodePtr article)
 {
     char match[1024];
-    ex_stats_walk(ex, article, NULL, NULL);
     for (xmlNodePtr top = article->children; top != NULL; top = top->next) {
         if (top->type != XML_ELEMENT_NODE)
             continue;
@@ -106,11 +206,14 @@ static void clean_share_bars(ex_ctx *ex, xmlNodePtr article)
     }
 }
 
-static int drop_negative_heading(ex_ctx *ex, xmlNodePtr node, void *arg)
+/* Form controls and embeds, and h1/h2 whose class or id is negative: each
+ * judged on its own tag and names, so one walk serves both. */
+static int drop_controls_and_bad_headings(ex_ctx *ex, xmlNodePtr node, void *arg)
 {
-    (void)arg;
     ex_tag tag = ex_info_of(ex, node)->tag;
-    return (tag == EX_TAG_H1 || tag == EX_TAG_H2) && ex_class_weight(ex, node) < 0;
+    if ((tag == EX_TAG_H1 || tag == EX_TAG_H2) && ex_class_weight(ex, node) < 0)
+        return 1;
+    return drop_tagged(ex, node, arg);
 }
 
 /* ------------------------------------------------------------ conditional */
@@ -129,7 +232,7 @@ static int only_suspicious_words(xmlNodePtr node)
         "\xD0\xB7\xD0\xB0\xD0\xB3\xD1\x80\xD1\x83\xD0\xB7\xD0\xBA\xD0\xB0", "chargement",
         "cargando", NULL};
     char buf[4096]; /* the few words may come with much indentation */
-    if (!ex_gather_text(node, buf, sizeof buf))
+    if (!ex_gather_text(node, buf, sizeof buf, 64))
         return 0;
     char *s = buf;
     while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
@@ -219,7 +322,8 @@ static void clean_conditionally(ex_ctx *ex, xmlNodePtr article, ex_tag tag)
 
 /* ------------------------------------------------------------ final touches */
 
-static int drop_empty_paragraph(ex_ctx *ex, xmlNodePtr node, void *arg)
+/* Empty paragraphs go; <h1> become <h2>. */
+static int final_touches(ex_ctx *ex, xmlNodePtr node, void *arg)
 {
     (void)arg;
     ex_info *info = ex_info_of(ex, node);
@@ -266,16 +370,19 @@ void ex_prep_article(ex_ctx *ex, xmlNodePtr article)
     static const ex_tag second[] = {EX_TAG_IFRAME, EX_TAG_INPUT, EX_TAG_TEXTAREA,
                                     EX_TAG_SELECT, EX_TAG_BUTTON};
 
-    ex_stats_walk(ex, article, mark_tables_on_exit, NULL);
+    tag_set controls = {second, sizeof second / sizeof second[0]};
+
+    ex_stats_walk(ex, article, mark_tables_fix_images, NULL);
     clean_conditionally(ex, article, EX_TAG_FORM);
     clean_conditionally(ex, article, EX_TAG_FIELDSET);
     clean_tags(ex, article, first, sizeof first / sizeof first[0]);
     clean_share_bars(ex, article);
-    clean_tags(ex, article, second, sizeof second / sizeof second[0]);
-    ex_stats_walk(ex, article, drop_negative_heading, NULL);
+    ex_stats_walk(ex, article, drop_controls_and_bad_headings, &controls);
     clean_conditionally(ex, article, EX_TAG_TABLE);
     clean_conditionally(ex, article, EX_TAG_UL);
     clean_conditionally(ex, article, EX_TAG_DIV);
-    ex_stats_walk(ex, article, drop_empty_paragraph, NULL);
+    /* last walk: its figures for the article root are the final ones
+     * (unwrapping one-cell tables changes no text) */
+    ex_stats_walk(ex, article, final_touches, NULL);
     unwrap_single_cell_tables(ex, article);
 }

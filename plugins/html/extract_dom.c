@@ -385,10 +385,10 @@ int ex_is_phrasing(ex_ctx *ex, xmlNodePtr node)
     return 1;
 }
 
-int ex_gather_text(xmlNodePtr node, char *buf, size_t cap)
+int ex_gather_text(xmlNodePtr node, char *buf, size_t cap, int max_nodes)
 {
     size_t len = 0;
-    int budget = 4096;
+    int budget = max_nodes;
     buf[0] = '\0';
     if (ex_is_text(node)) {
         size_t n = node->content ? strlen((const char *)node->content) : 0;

@@ -150,6 +150,7 @@ static inline ex_info *ex_info_of(ex_ctx *ex, xmlNodePtr node)
     }
     return ex_info_new(ex, node);
 }
+
 ex_tag ex_tag_of(ex_ctx *ex, xmlNodePtr node);
 void ex_info_reset(ex_ctx *ex);
 void ex_info_free(ex_ctx *ex);
@@ -170,9 +171,11 @@ int ex_is_text(xmlNodePtr node);
 int ex_is_whitespace_node(ex_ctx *ex, xmlNodePtr node);
 int ex_is_phrasing(ex_ctx *ex, xmlNodePtr node);
 xmlNodePtr ex_single_child_with_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag);
-/* Appends the text of node's subtree to buf (at most cap-1 bytes, NUL-ended);
- * returns 0 when the text or the subtree was too big to read whole. */
-int ex_gather_text(xmlNodePtr node, char *buf, size_t cap);
+/* The text of node's subtree into buf (at most cap-1 bytes, NUL-ended);
+ * returns 0 when the text was longer or the subtree had more than max_nodes
+ * nodes. Small budgets keep nested look-alikes (a div in a div in a div...,
+ * each asking for its text) from adding up to quadratic work. */
+int ex_gather_text(xmlNodePtr node, char *buf, size_t cap, int max_nodes);
 const char *ex_attr(xmlNodePtr node, const char *name, char *buf, size_t cap);
 
 /* ---- extract_text.c: whitespace, lengths, tokens */

@@ -157,7 +157,7 @@ static void scan_jsonld(meta_scan *ms, xmlNodePtr script)
 static void read_title(meta_scan *ms, xmlNodePtr node)
 {
     char raw[TEXT_CAP];
-    ex_gather_text(node, raw, sizeof raw);
+    ex_gather_text(node, raw, sizeof raw, 256);
     size_t n = 0;
     int space = 0;
     for (const char *p = raw; *p != '\0' && n + 1 < sizeof ms->title; p++) {
@@ -220,7 +220,7 @@ static int heading_equals(meta_scan *ms, const char *title)
 {
     char buf[TEXT_CAP];
     for (size_t i = 0; i < ms->headings.n; i++) {
-        if (!ex_gather_text(ms->headings.v[i], buf, sizeof buf))
+        if (!ex_gather_text(ms->headings.v[i], buf, sizeof buf, 256))
             continue;
         char *t = trimmed_dup(buf);
         int same = t != NULL && strcmp(t, title) == 0;
@@ -279,7 +279,7 @@ static char *title_from_document(meta_scan *ms)
     } else if (strlen(cur) > 150 || strlen(cur) < 15) {
         if (ms->n_h1 == 1 && ms->first_h1 != NULL) {
             char buf[TEXT_CAP];
-            if (ex_gather_text(ms->first_h1, buf, sizeof buf))
+            if (ex_gather_text(ms->first_h1, buf, sizeof buf, 256))
                 snprintf(cur, sizeof cur, "%s", buf);
         }
     }

@@ -64,7 +64,7 @@ static int heading_repeats_title(ex_ctx *ex, xmlNodePtr node, ex_tag tag)
     if ((tag != EX_TAG_H1 && tag != EX_TAG_H2) || ex->title == NULL)
         return 0;
     char buf[2048];
-    if (!ex_gather_text(node, buf, sizeof buf))
+    if (!ex_gather_text(node, buf, sizeof buf, 256))
         return 0;
     return ex_text_similarity(ex->title, buf) > 0.75;
 }
@@ -358,7 +358,7 @@ static xmlNodePtr pick_top(ex_ctx *ex, xmlNodePtr page, const ex_vec *candidates
 static int has_sentence_end(xmlNodePtr node)
 {
     char buf[1024];
-    if (!ex_gather_text(node, buf, sizeof buf))
+    if (!ex_gather_text(node, buf, sizeof buf, 256))
         return 0;
     size_t len = strlen(buf);
     while (len > 0 && (buf[len - 1] == ' ' || buf[len - 1] == '\n' || buf[len - 1] == '\t' ||

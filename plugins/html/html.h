@@ -5,7 +5,7 @@
  * references, line ends, attribute cap) -> parse.c (libxml2) -> meta.c and
  * jsonld.c (metadata, whole document) -> extract.c (optional) -> footnotes.c
  * (notes and references) -> walk.c (DOM into the builder, with tables.c and
- * images.c) .
+ * images.c).
  */
 #ifndef OCTAVO_HTML_H
 #define OCTAVO_HTML_H

@@ -98,6 +98,9 @@ enum {
     F_INLINE_BLOCK = 1u << 6  /* inside a heading, caption or term */
 };
 
+/* Consecutive <br>s kept (the rest of a long run adds nothing). */
+#define MAX_PENDING_BREAKS 8
+
 typedef struct frame {
     oct_node *node;         /* the code block to trim on leaving, else NULL */
     unsigned char opens;    /* builder opens to close on leaving */
@@ -116,7 +119,10 @@ typedef struct walker {
     int has_content;   /* the current block has visible text */
     int pending_space; /* collapsed whitespace not yet written */
     int last_space;    /* the last thing written was a space */
+    int block_started; /* the current block has content at all */
+    int pending_breaks; /* <br>s not yet written: dropped at the end of a block */
     int warned_svg;
+    const char *pending_id; /* id of an element that made no node */
     size_t visited;
     oct_status status;
 } walker;
@@ -154,9 +160,20 @@ static void text_out(walker *w, const char *s, size_t len)
     w->last_space = len > 0 && s[len - 1] == ' ';
 }
 
-/* Writes a collapsed space waiting before new inline content. */
+/* Writes the line breaks and the collapsed space waiting before new inline
+ * content. */
 static void flush_space(walker *w)
 {
+    for (; w->pending_breaks > 0; w->pending_breaks--) {
+        oct_node *br = oct_node_new(w->doc, OCT_NODE_LINE_BREAK);
+        if (!br) {
+            note_status(w, OCT_ERR_LIMIT);
+            w->pending_breaks = 0;
+            break;
+        }
+        note_status(w, oct_builder_leaf(w->b, br));
+        w->pending_space = 0;
+    }
     if (w->pending_space && w->has_content && !w->last_space)
         text_out(w, " ", 1);
     w->pending_space = 0;
@@ -173,6 +190,8 @@ static void block_boundary(walker *w)
     w->has_content = 0;
     w->pending_space = 0;
     w->last_space = 0;
+    w->block_started = 0;
+    w->pending_breaks = 0;
 }
 
 static int holds_inlines(oct_node_type t)
@@ -202,7 +221,7 @@ static void paragraph_break(walker *w)
     }
 }
 
-static void common_attributes(walker *w, const xmlNode *e, oct_node *n)
+static void common_attributes(const xmlNode *e, oct_node *n)
 {
     const char *lang = html_attr(e, "lang");
     if (!lang)
@@ -229,8 +248,9 @@ static int has_lang_or_dir(const xmlNode *e)
            (dir && (strcasecmp(dir, "rtl") == 0 || strcasecmp(dir, "ltr") == 0));
 }
 
-/* Opens a node of type t for element e; returns it (NULL when refused). */
-static oct_node *open_node(walker *w, const xmlNode *e, oct_node_type t, frame *f)
+/* A new node of type t carrying e's lang, dir, id and line (NULL at the
+ * node limit); before an inline, the pending space is written. */
+static oct_node *open_node(walker *w, const xmlNode *e, oct_node_type t)
 {
     if (oct_node_type_is_inline(t))
         flush_space(w);
@@ -239,8 +259,30 @@ static oct_node *open_node(walker *w, const xmlNode *e, oct_node_type t, frame *
         note_status(w, OCT_ERR_LIMIT);
         return NULL;
     }
-    common_attributes(w, e, n);
+    common_attributes(e, n);
+    if (w->pending_id && oct_node_type_is_block(t) && !oct_node_id(n)) {
+        oct_node_set_id(n, w->pending_id);
+        w->pending_id = NULL;
+    }
     return n;
+}
+
+/* An element that made no node keeps its id as a link target: on the block
+ * it stands in (a span in a heading) or else on the next block. */
+static void keep_id(walker *w, const xmlNode *e)
+{
+    const char *id = html_attr(e, "id");
+    if (!id || !*id)
+        return;
+    oct_node *cur = oct_builder_current(w->b);
+    while (cur && oct_node_type_is_inline(oct_node_get_type(cur)))
+        cur = oct_node_parent(cur);
+    const oct_node_type t = oct_node_get_type(cur);
+    if (cur != oct_doc_root(w->doc) && oct_node_type_is_block(t) && t != OCT_NODE_FOOTNOTE_DEF &&
+        !oct_node_id(cur) && holds_inlines(t))
+        oct_node_set_id(cur, id);
+    else
+        w->pending_id = id;
 }
 
 static int commit_open(walker *w, oct_node *n, frame *f)
@@ -437,12 +479,14 @@ static void emit_image(walker *w, const xmlNode *img, const xmlNode *picture)
             flush_space(w);
             text_out(w, s, len);
             w->has_content = 1;
+            w->block_started = 1;
         }
         return;
     }
     flush_space(w);
     leaf(w, n);
     w->has_content = 1;
+    w->block_started = 1;
     w->last_space = 0;
 }
 
@@ -457,6 +501,7 @@ static void emit_note_ref(walker *w, const char *label)
     flush_space(w);
     leaf(w, n);
     w->has_content = 1;
+    w->block_started = 1;
     w->last_space = 0;
 }
 
@@ -520,17 +565,18 @@ static int enter_element(walker *w, xmlNode *e)
 
     oct_node *n = NULL;
     switch (k) {
-    case K_BR: {
-        oct_node *br = oct_node_new(w->doc, OCT_NODE_LINE_BREAK);
-        leaf(w, br);
+    case K_BR:
+        /* Written before the next content: a <br> that ends a block, or
+         * starts one, is not a line. */
+        if (w->block_started && w->pending_breaks < MAX_PENDING_BREAKS)
+            w->pending_breaks++;
         w->has_content = 0;
         w->pending_space = 0;
         w->last_space = 0;
         return 0;
-    }
     case K_HR:
         block_boundary(w);
-        leaf(w, open_node(w, e, OCT_NODE_THEMATIC_BREAK, &f));
+        leaf(w, open_node(w, e, OCT_NODE_THEMATIC_BREAK));
         return 0;
     case K_IMG:
         if (!img_replaced_by_noscript(e))
@@ -545,7 +591,7 @@ static int enter_element(walker *w, xmlNode *e)
             return 0;
         break;
     case K_HEADING:
-        n = open_node(w, e, OCT_NODE_HEADING, &f);
+        n = open_node(w, e, OCT_NODE_HEADING);
         if (n)
             oct_node_set_heading_level(n, e->name[1] - '0');
         f.block = 1;
@@ -554,11 +600,11 @@ static int enter_element(walker *w, xmlNode *e)
     case K_P:
         /* <figcaption><p>…</p></figcaption>: the caption keeps its text. */
         if (!(inherited & F_INLINE_BLOCK))
-            n = open_node(w, e, OCT_NODE_PARAGRAPH, &f);
+            n = open_node(w, e, OCT_NODE_PARAGRAPH);
         f.block = 1;
         break;
     case K_BLOCKQUOTE:
-        n = open_node(w, e, OCT_NODE_BLOCK_QUOTE, &f);
+        n = open_node(w, e, OCT_NODE_BLOCK_QUOTE);
         if (n && html_attr(e, "cite")) {
             const char *cite = html_resolve(w->opt->base, w->doc, html_attr(e, "cite"));
             if (cite)
@@ -569,35 +615,35 @@ static int enter_element(walker *w, xmlNode *e)
         break;
     case K_UL:
     case K_OL:
-        n = open_node(w, e, OCT_NODE_LIST, &f);
+        n = open_node(w, e, OCT_NODE_LIST);
         if (n)
             setup_list(e, k, n);
         f.block = 1;
         f.flags &= (unsigned char)~F_INLINE_BLOCK;
         break;
     case K_LI:
-        n = open_node(w, e, OCT_NODE_LIST_ITEM, &f);
+        n = open_node(w, e, OCT_NODE_LIST_ITEM);
         if (n)
             setup_item(e, n);
         f.block = 1;
         f.flags &= (unsigned char)~F_INLINE_BLOCK;
         break;
     case K_DL:
-        n = open_node(w, e, OCT_NODE_DEFINITION_LIST, &f);
+        n = open_node(w, e, OCT_NODE_DEFINITION_LIST);
         f.block = 1;
         break;
     case K_DT:
-        n = open_node(w, e, OCT_NODE_DEFINITION_TERM, &f);
+        n = open_node(w, e, OCT_NODE_DEFINITION_TERM);
         f.block = 1;
         f.flags |= F_INLINE_BLOCK;
         break;
     case K_DD:
-        n = open_node(w, e, OCT_NODE_DEFINITION_DESC, &f);
+        n = open_node(w, e, OCT_NODE_DEFINITION_DESC);
         f.block = 1;
         f.flags &= (unsigned char)~F_INLINE_BLOCK;
         break;
     case K_PRE:
-        n = open_node(w, e, OCT_NODE_CODE_BLOCK, &f);
+        n = open_node(w, e, OCT_NODE_CODE_BLOCK);
         if (n)
             language_of_code(e, n);
         f.node = n;
@@ -605,12 +651,12 @@ static int enter_element(walker *w, xmlNode *e)
         f.flags |= F_PRE;
         break;
     case K_FIGURE:
-        n = open_node(w, e, OCT_NODE_FIGURE, &f);
+        n = open_node(w, e, OCT_NODE_FIGURE);
         f.block = 1;
         f.flags &= (unsigned char)~F_INLINE_BLOCK;
         break;
     case K_FIGCAPTION:
-        n = open_node(w, e, OCT_NODE_CAPTION, &f);
+        n = open_node(w, e, OCT_NODE_CAPTION);
         f.block = 1;
         f.flags |= F_INLINE_BLOCK;
         break;
@@ -621,7 +667,7 @@ static int enter_element(walker *w, xmlNode *e)
             f.flags |= F_LAYOUT_TABLE;
             f.brk = 1;
         } else {
-            n = open_node(w, e, OCT_NODE_TABLE, &f);
+            n = open_node(w, e, OCT_NODE_TABLE);
             f.flags |= F_DATA_TABLE;
             f.flags &= (unsigned char)~F_DATA_CELL;
         }
@@ -629,7 +675,7 @@ static int enter_element(walker *w, xmlNode *e)
     case K_CAPTION:
         f.block = 1;
         if (inherited & F_DATA_TABLE) {
-            n = open_node(w, e, OCT_NODE_CAPTION, &f);
+            n = open_node(w, e, OCT_NODE_CAPTION);
             f.flags |= F_INLINE_BLOCK;
         } else {
             f.brk = 1;
@@ -640,7 +686,7 @@ static int enter_element(walker *w, xmlNode *e)
     case K_TR:
         f.block = 1;
         if (inherited & F_DATA_TABLE) {
-            n = open_node(w, e, OCT_NODE_TABLE_ROW, &f);
+            n = open_node(w, e, OCT_NODE_TABLE_ROW);
             if (n)
                 oct_node_set_row_section(n, row_section(e));
         } else {
@@ -650,7 +696,7 @@ static int enter_element(walker *w, xmlNode *e)
     case K_CELL:
         f.block = 1;
         if (inherited & F_DATA_TABLE) {
-            n = open_node(w, e, OCT_NODE_TABLE_CELL, &f);
+            n = open_node(w, e, OCT_NODE_TABLE_CELL);
             if (n)
                 html_cell_setup(e, n);
             f.flags |= F_DATA_CELL;
@@ -662,7 +708,7 @@ static int enter_element(walker *w, xmlNode *e)
         const char *href = html_attr(e, "href");
         const char *url = href ? html_resolve(w->opt->base, w->doc, href) : NULL;
         if (url) {
-            n = open_node(w, e, OCT_NODE_LINK, &f);
+            n = open_node(w, e, OCT_NODE_LINK);
             if (n) {
                 oct_node_set_url(n, url);
                 const char *title = html_attr(e, "title");
@@ -670,25 +716,25 @@ static int enter_element(walker *w, xmlNode *e)
                     oct_node_set_title(n, title);
             }
         } else if (has_lang_or_dir(e)) {
-            n = open_node(w, e, OCT_NODE_SPAN, &f);
+            n = open_node(w, e, OCT_NODE_SPAN);
         }
         break;
     }
-    case K_EMPH: n = open_node(w, e, OCT_NODE_EMPH, &f); break;
-    case K_STRONG: n = open_node(w, e, OCT_NODE_STRONG, &f); break;
-    case K_UNDERLINE: n = open_node(w, e, OCT_NODE_UNDERLINE, &f); break;
-    case K_STRIKE: n = open_node(w, e, OCT_NODE_STRIKEOUT, &f); break;
-    case K_SUB: n = open_node(w, e, OCT_NODE_SUBSCRIPT, &f); break;
-    case K_SUP: n = open_node(w, e, OCT_NODE_SUPERSCRIPT, &f); break;
-    case K_MARK: n = open_node(w, e, OCT_NODE_HIGHLIGHT, &f); break;
-    case K_Q: n = open_node(w, e, OCT_NODE_QUOTED, &f); break;
+    case K_EMPH: n = open_node(w, e, OCT_NODE_EMPH); break;
+    case K_STRONG: n = open_node(w, e, OCT_NODE_STRONG); break;
+    case K_UNDERLINE: n = open_node(w, e, OCT_NODE_UNDERLINE); break;
+    case K_STRIKE: n = open_node(w, e, OCT_NODE_STRIKEOUT); break;
+    case K_SUB: n = open_node(w, e, OCT_NODE_SUBSCRIPT); break;
+    case K_SUP: n = open_node(w, e, OCT_NODE_SUPERSCRIPT); break;
+    case K_MARK: n = open_node(w, e, OCT_NODE_HIGHLIGHT); break;
+    case K_Q: n = open_node(w, e, OCT_NODE_QUOTED); break;
     case K_CODE:
-        n = open_node(w, e, OCT_NODE_CODE, &f);
+        n = open_node(w, e, OCT_NODE_CODE);
         f.flags |= F_CODE;
         break;
     case K_SMALL:
     case K_ABBR:
-        n = open_node(w, e, OCT_NODE_SPAN, &f);
+        n = open_node(w, e, OCT_NODE_SPAN);
         if (n)
             oct_node_set_class(n, k == K_SMALL ? "small" : "abbr");
         break;
@@ -696,14 +742,13 @@ static int enter_element(walker *w, xmlNode *e)
         f.block = 1;
         f.brk = 1;
         if (has_lang_or_dir(e))
-            n = open_node(w, e, (inherited & F_INLINE_BLOCK) ? OCT_NODE_SPAN : OCT_NODE_DIV,
-                          &f);
+            n = open_node(w, e, (inherited & F_INLINE_BLOCK) ? OCT_NODE_SPAN : OCT_NODE_DIV);
         break;
     case K_SPAN:
     case K_INLINE:
     default:
         if (has_lang_or_dir(e))
-            n = open_node(w, e, OCT_NODE_SPAN, &f);
+            n = open_node(w, e, OCT_NODE_SPAN);
         break;
     }
 
@@ -714,6 +759,8 @@ static int enter_element(walker *w, xmlNode *e)
     }
     if (n && !commit_open(w, n, &f))
         f.node = NULL;
+    if (!n)
+        keep_id(w, e);
     return push_frame(w, f);
 }
 
@@ -777,6 +824,7 @@ static void text_node(walker *w, const xmlNode *t)
         flush_space(w);
         text_out(w, s + start, i - start);
         w->has_content = 1;
+        w->block_started = 1;
     }
 }
 

@@ -32,7 +32,8 @@ enum cell_flag {
     F_LINK_TEXT = 1u << 0, /* inside link text or image alt: brackets escaped */
     F_NO_BREAK = 1u << 1,  /* never a wrap point */
     F_ENTITY = 1u << 2,    /* a space at a line edge: written as an entity */
-    F_CLOSE = 1u << 3      /* a closing delimiter */
+    F_CLOSE = 1u << 3,     /* a closing delimiter */
+    F_BALANCED = 1u << 4   /* a bracket of a matched pair inside link text */
 };
 
 /* How a soft break is finally written. */
@@ -107,6 +108,39 @@ static void add_utf8(md_writer *w, const char *s, size_t len, int kind, unsigned
     }
 }
 
+/* Link text may hold brackets that pair up ("![[Tip]](tip.png)"): those
+ * need no backslash. Pairs are only sought in link text between pieces of
+ * markup; one that "(" "[" or ":" follows, or enclosing "^" (a GFM note),
+ * stays escaped. */
+static void mark_balanced(md_writer *w)
+{
+    size_t depth = 0, open_at[64];
+    for (size_t i = 0; i < w->n_cells; i++) {
+        md_cell *c = &w->cells[i];
+        if (c->kind == C_MARK || (c->kind == C_TEXT && !(c->flags & F_LINK_TEXT))) {
+            depth = 0;
+            continue;
+        }
+        if (c->kind != C_TEXT)
+            continue;
+        uint32_t next = i + 1 < w->n_cells ? w->cells[i + 1].cp : 0;
+        if (c->cp == '[') {
+            /* escaped anyway after "[^1]"-like markup or before '^' */
+            int after_mark = i > 0 && w->cells[i - 1].kind == C_MARK && w->cells[i - 1].cp == ']';
+            if (depth == 64 || next == '^' || after_mark)
+                depth = 0;
+            else
+                open_at[depth++] = i;
+        } else if (c->cp == ']' && depth > 0) {
+            size_t o = open_at[--depth];
+            if (next == '(' || next == '[' || next == ':')
+                continue;
+            w->cells[o].flags |= F_BALANCED;
+            c->flags |= F_BALANCED;
+        }
+    }
+}
+
 static void add_mark(md_writer *w, const char *s, unsigned flags)
 {
     add_utf8(w, s, strlen(s), C_MARK, flags | F_NO_BREAK);
@@ -139,16 +173,16 @@ static int is_unicode_ws(uint32_t c)
            c == 0x3000;
 }
 
-/* Punctuation outside ASCII: the general categories P and S are large; the
- * common ones are listed, and an unknown character is treated as possibly
- * punctuation where that matters (see flank_ok). */
+/* Punctuation outside ASCII (general category P). Symbols (S) count as
+ * punctuation since CommonMark 0.31 but not before, so they are left
+ * unknown: unknown characters may be either (see holds()). */
 static int is_known_unicode_punct(uint32_t c)
 {
-    return (c >= 0xa1 && c <= 0xbf && c != 0xaa && c != 0xb2 && c != 0xb3 && c != 0xb5 &&
-            c != 0xb9 && c != 0xba && c != 0xbc && c != 0xbd && c != 0xbe) ||
-           c == 0xd7 || c == 0xf7 || (c >= 0x2010 && c <= 0x2027) ||
-           (c >= 0x2030 && c <= 0x205e) || (c >= 0x3001 && c <= 0x3003) ||
-           (c >= 0x3008 && c <= 0x3011) || (c >= 0xff01 && c <= 0xff0f);
+    return c == 0xa1 || c == 0xa7 || c == 0xab || c == 0xb6 || c == 0xb7 || c == 0xbb ||
+           c == 0xbf || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x2043) ||
+           (c >= 0x2045 && c <= 0x2051) || (c >= 0x2053 && c <= 0x205e) ||
+           (c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) ||
+           (c >= 0xff01 && c <= 0xff0f && c != 0xff04 && c != 0xff0b);
 }
 
 static int is_letter_like(uint32_t c)
@@ -352,6 +386,14 @@ static int link_as_autolink(const oct_node *link)
     return url_is_autolink(url);
 }
 
+static int has_bracket_colon(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++)
+        if (s[i] == ']' && s[i + 1] == ':')
+            return 1;
+    return 0;
+}
+
 static void add_code_span(md_writer *w, const oct_node *n, md_inline_place place,
                           unsigned flags)
 {
@@ -370,9 +412,12 @@ static void add_code_span(md_writer *w, const oct_node *n, md_inline_place place
         if (s[i] != ' ' && s[i] != '\n')
             all_space = 0;
     }
-    /* Two code spans side by side would fuse into one backtick run. */
-    if (w->n_cells > 0 && w->cells[w->n_cells - 1].kind == C_MARK &&
-        w->cells[w->n_cells - 1].cp == '`') {
+    /* Two code spans side by side would fuse into one backtick run; and in
+     * link text "]:" would end a paragraph-initial "[" as a definition
+     * label (labels do not respect code spans). */
+    if ((w->n_cells > 0 && w->cells[w->n_cells - 1].kind == C_MARK &&
+         w->cells[w->n_cells - 1].cp == '`') ||
+        ((flags & F_LINK_TEXT) && has_bracket_colon(s, len))) {
         add_mark(w, "<code>", flags);
         add_utf8(w, s, len, C_TEXT, flags | F_NO_BREAK);
         add_mark(w, "</code>", flags);
@@ -609,37 +654,33 @@ static void decide_breaks(md_writer *w, md_inline_place place)
     size_t n = w->n_cells;
     /* Breaks at the edges of a block cannot be written; neither can a second
      * line end in a row (it would be a blank line, ending the paragraph). */
+    size_t p = SIZE_MAX; /* the last cell not dropped: no walking back */
     for (size_t i = 0; i < n; i++) {
         md_cell *c = &w->cells[i];
-        if (c->kind != C_SOFT && c->kind != C_HARD)
-            continue;
-        size_t p = prev_live(w, i);
-        if (p == SIZE_MAX) {
-            c->soft = SOFT_DROP;
+        if (c->kind != C_SOFT && c->kind != C_HARD) {
+            p = i;
             continue;
         }
-        if (c->kind == C_SOFT && (w->cells[p].kind == C_SOFT || is_line_end(&w->cells[p]))) {
+        if (p == SIZE_MAX ||
+            (c->kind == C_SOFT && (w->cells[p].kind == C_SOFT || is_line_end(&w->cells[p])))) {
             c->soft = SOFT_DROP;
             continue;
         }
         if (place != MD_PLACE_PARAGRAPH) {
             c->soft = SOFT_SPACE;
-            continue;
-        }
-        if (c->kind == C_HARD)
-            continue;
-        if (w->opt.wrap == MD_WRAP_PRESERVE) {
+        } else if (c->kind == C_HARD) {
             c->soft = SOFT_NEWLINE;
-            continue;
-        }
-        /* Re-wrapped: a space, unless a neighbour is a space too (which a
-         * parser would then keep doubled); a line end keeps those exact. */
-        int spaced = cell_is_space(&w->cells[p]) ||
-                     (i + 1 < n && cell_is_space(&w->cells[i + 1]));
-        if (spaced)
+        } else if (w->opt.wrap == MD_WRAP_PRESERVE) {
             c->soft = SOFT_NEWLINE;
-        else
-            c->soft = w->opt.wrap == MD_WRAP_AUTO ? SOFT_BREAK_SPACE : SOFT_SPACE;
+        } else {
+            /* Re-wrapped: a space, unless a neighbour is a space too (which
+             * a parser would then keep doubled); a line end keeps those. */
+            int spaced = cell_is_space(&w->cells[p]) ||
+                         (i + 1 < n && cell_is_space(&w->cells[i + 1]));
+            c->soft = spaced ? SOFT_NEWLINE
+                             : w->opt.wrap == MD_WRAP_AUTO ? SOFT_BREAK_SPACE : SOFT_SPACE;
+        }
+        p = i;
     }
     /* Trailing line ends. */
     for (size_t i = n; i-- > 0;) {
@@ -907,7 +948,18 @@ static int entity_follows(const md_writer *w, size_t i)
 static int after_mark_bracket(const md_writer *w, size_t i)
 {
     size_t j = prev_live(w, i);
-    return j != SIZE_MAX && w->cells[j].kind == C_MARK && w->cells[j].cp == ']';
+    if (j == SIZE_MAX || w->cells[j].kind != C_MARK || w->cells[j].cp != ']')
+        return 0;
+    if (w->cells[i].cp != ':')
+        return 1;
+    /* "[1]:" is a definition only at the start of a paragraph, where
+     * links or images may open before it ("[[1]: ...](u)") */
+    while (j > 0 && w->cells[j].kind == C_MARK && w->cells[j].cp != '[')
+        j--;
+    while (j > 0 && w->cells[j - 1].kind == C_MARK &&
+           (w->cells[j - 1].cp == '[' || w->cells[j - 1].cp == '!'))
+        j--;
+    return j == 0;
 }
 
 /* Do the TEXT cells ending just before cell i spell word (ASCII, any case)? */
@@ -1123,12 +1175,13 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
             esc = 1;
             break;
         case '[':
-            esc = (c->flags & F_LINK_TEXT) ||
+            esc = ((c->flags & F_LINK_TEXT) && !(c->flags & F_BALANCED)) ||
                   (i == 0 && place == MD_PLACE_PARAGRAPH && ref_def_possible(w)) ||
                   (gfm && next == '^') || after_mark_bracket(w, i);
             break;
         case ']':
-            esc = (c->flags & F_LINK_TEXT) || next == '(' || next == '[' ||
+            esc = ((c->flags & F_LINK_TEXT) && !(c->flags & F_BALANCED)) || next == '(' ||
+                  next == '[' ||
                   (gfm && next == ':');
             break;
         case '(':
@@ -1249,6 +1302,7 @@ oct_status md_write_inlines(md_writer *w, md_render *r, const oct_node *block,
     if (w->status != OCT_OK)
         return w->status;
     decide_breaks(w, place);
+    mark_balanced(w);
     resolve_delims(w);
     if (w->status != OCT_OK)
         return w->status;
@@ -1265,86 +1319,4 @@ oct_status md_write_inlines(md_writer *w, md_render *r, const oct_node *block,
     free(before);
     free(after);
     return w->status;
-}
-
-/* ------------------------------------------------- link destinations */
-
-static int entity_at(const char *s)
-{
-    /* "&name;" "&#123;" "&#x1F;" — what a parser would decode */
-    const char *p = s + 1;
-    if (*p == '#') {
-        p++;
-        if (*p == 'x' || *p == 'X')
-            p++;
-    }
-    const char *start = p;
-    while ((*p >= '0' && *p <= '9') || ((unsigned)(*p | 0x20) - 'a' < 26u))
-        p++;
-    return p > start && *p == ';';
-}
-
-void md_append_destination(oct_buf *b, const char *url)
-{
-    int depth = 0, pointy = 0;
-    for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
-        if (*p <= 0x20 || *p == 0x7f || *p == '<')
-            pointy = 1;
-        else if (*p == '(')
-            depth++;
-        else if (*p == ')' && --depth < 0)
-            pointy = 1;
-    }
-    if (depth != 0 || url[0] == '\0')
-        pointy = url[0] != '\0' || pointy;
-    if (pointy)
-        oct_buf_putc(b, '<');
-    for (const char *p = url; *p; p++) {
-        char c = *p;
-        if (c == '\n' || c == '\r') {
-            oct_buf_puts(b, c == '\n' ? "&#10;" : "&#13;");
-            continue;
-        }
-        /* entities are decoded before backslash escapes here: & needs one */
-        if (c == '&' && entity_at(p)) {
-            oct_buf_puts(b, "&amp;");
-            continue;
-        }
-        /* entities, not backslashes: cmark's scanners take the longest
-         * match, and a backslash next to a delimiter can extend it */
-        if (c == '\\')
-            oct_buf_puts(b, "&#92;");
-        else if (pointy && c == '<')
-            oct_buf_puts(b, "&lt;");
-        else if (pointy && c == '>')
-            oct_buf_puts(b, "&gt;");
-        else
-            oct_buf_putc(b, c);
-    }
-    if (pointy)
-        oct_buf_putc(b, '>');
-}
-
-void md_append_title(oct_buf *b, const char *title)
-{
-    oct_buf_putc(b, '"');
-    for (const char *p = title; *p; p++) {
-        char c = *p;
-        if (c == '\n' || c == '\r') {
-            /* a blank line would end the paragraph; an entity cannot */
-            oct_buf_puts(b, c == '\n' ? "&#10;" : "&#13;");
-            continue;
-        }
-        if (c == '&' && entity_at(p)) {
-            oct_buf_puts(b, "&amp;");
-            continue;
-        }
-        if (c == '"')
-            oct_buf_puts(b, "&quot;");
-        else if (c == '\\')
-            oct_buf_puts(b, "&#92;");
-        else
-            oct_buf_putc(b, c);
-    }
-    oct_buf_putc(b, '"');
 }

@@ -23,13 +23,17 @@ typedef struct walker {
     md_writer *w;
     frame *frames;
     size_t n_frames, cap_frames;
+    size_t list_depth;        /* open LIST frames */
+    const oct_node *last_list; /* the LIST exited last, and its marker */
+    char last_marker;
 } walker;
 
 /* ------------------------------------------------------------- helpers */
 
 static int is_transparent(oct_node_type t)
 {
-    return t == OCT_NODE_DIV || t == OCT_NODE_FIGURE || t == OCT_NODE_DEFINITION_LIST;
+    return t == OCT_NODE_DIV || t == OCT_NODE_FIGURE || t == OCT_NODE_DEFINITION_LIST ||
+           t == OCT_NODE_DEFINITION_DESC;
 }
 
 /* The container that decides how n is separated from its siblings. */
@@ -88,9 +92,15 @@ static frame *list_frame(walker *k, const oct_node *list)
 /* Can block b follow block a inside a list item with only a line end
  * between them? Otherwise a blank line is needed, which makes the list
  * loose in any CommonMark reader. */
+static oct_node_type block_kind(const oct_node *n)
+{
+    oct_node_type t = oct_node_get_type(n);
+    return t == OCT_NODE_CAPTION || t == OCT_NODE_DEFINITION_TERM ? OCT_NODE_PARAGRAPH : t;
+}
+
 static int can_follow_tightly(const oct_node *a, const oct_node *b)
 {
-    oct_node_type ta = oct_node_get_type(a), tb = oct_node_get_type(b);
+    oct_node_type ta = block_kind(a), tb = block_kind(b);
     if (ta == OCT_NODE_HEADING || ta == OCT_NODE_THEMATIC_BREAK || ta == OCT_NODE_CODE_BLOCK)
         return 1;
     /* blocks that close themselves when these start on the next line */
@@ -109,32 +119,49 @@ static int can_follow_tightly(const oct_node *a, const oct_node *b)
     return 0;
 }
 
+/* The blocks of an item as written: divs and figures are see-through. */
+static int item_is_tight(const oct_node *item)
+{
+    oct_iter it;
+    oct_event ev;
+    const oct_node *prev = NULL;
+    oct_iter_init(&it, item);
+    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
+        const oct_node *n = oct_iter_node(&it);
+        if (ev != OCT_EVENT_ENTER || n == item || is_transparent(oct_node_get_type(n)))
+            continue;
+        if (prev && !can_follow_tightly(prev, n))
+            return 0;
+        prev = n;
+        oct_iter_skip_children(&it);
+    }
+    return 1;
+}
+
 static int list_is_tight(const oct_node *list)
 {
     if (!oct_node_list_tight(list))
         return 0;
     for (const oct_node *item = oct_node_first_child(list); item; item = oct_node_next(item))
-        for (const oct_node *c = oct_node_first_child(item); c && oct_node_next(c);
-             c = oct_node_next(c))
-            if (!can_follow_tightly(c, oct_node_next(c)))
-                return 0;
+        if (!item_is_tight(item))
+            return 0;
     return 1;
 }
 
 /* Markers alternate between lists that follow each other, or they would
- * read as one list. */
-static char list_marker(const oct_node *list)
+ * read as one list; bullets also alternate by depth, so that empty nested
+ * items ("- - -") never read as a thematic break. The list just before is
+ * the one exited last, if any. */
+static char list_marker(const walker *k, const oct_node *list)
 {
     int ordered = oct_node_list_is_ordered(list);
-    size_t run = 0;
-    for (const oct_node *p = oct_node_prev(list); p && run < 100000; p = oct_node_prev(p)) {
-        if (oct_node_get_type(p) != OCT_NODE_LIST || oct_node_list_is_ordered(p) != ordered)
-            break;
-        run++;
-    }
-    if (ordered)
-        return run % 2 ? ')' : '.';
-    return run % 2 ? '+' : '-';
+    const oct_node *prev = oct_node_prev(list);
+    int follows = prev && prev == k->last_list && oct_node_list_is_ordered(prev) == ordered;
+    char base = ordered ? '.' : (k->list_depth % 2 ? '*' : '-');
+    char alt = ordered ? ')' : '+';
+    if (follows && k->last_marker == base)
+        return alt;
+    return base;
 }
 
 /* Before a block: a blank line, or just a line end inside a tight item. */
@@ -314,10 +341,17 @@ static void walk(md_writer *w, walker *k, const oct_node *root)
                 md_render_leave(r);
                 md_render_cr(r);
                 break;
-            case OCT_NODE_LIST:
+            case OCT_NODE_LIST: {
+                frame *f = top_frame(k, n);
+                if (f) {
+                    k->last_list = n;
+                    k->last_marker = f->marker;
+                    k->list_depth--;
+                }
                 pop_frame(k, n);
                 md_render_cr(r);
                 break;
+            }
             case OCT_NODE_TABLE:
             case OCT_NODE_TABLE_ROW:
             case OCT_NODE_TABLE_CELL:
@@ -386,7 +420,8 @@ static void walk(md_writer *w, walker *k, const oct_node *root)
             if (!f)
                 break;
             f->tight = list_is_tight(n);
-            f->marker = list_marker(n);
+            f->marker = list_marker(k, n);
+            k->list_depth++;
             long start = oct_node_list_start(n);
             f->number = start < 0 ? 0 : start > 999999999 ? 999999999 : start;
             break;
@@ -400,8 +435,9 @@ static void walk(md_writer *w, walker *k, const oct_node *root)
             break;
         case OCT_NODE_THEMATIC_BREAK:
             separate(k, n);
-            /* "- ---" would be a break itself, "text\n---" a heading */
-            md_render_text(r, inside_list_item(n) ? "***" : "---", 3);
+            /* "- ---" / "* ***" would be a break themselves and
+             * "text\n---" a heading: "___" is none of these */
+            md_render_text(r, inside_list_item(n) ? "___" : "---", 3);
             break;
         case OCT_NODE_RAW_BLOCK:
             if (raw_block_shown(w, n)) {

@@ -22,8 +22,13 @@ typedef struct candidate {
     uint8_t used;
 } candidate;
 
+/* A first filter that costs no hashing: one bit per (length, first letter,
+ * last letter) of the candidates. Most words of a text miss it. */
+#define SHAPE_BITS (1u << 16)
+
 struct text_hyphens {
-    uint64_t *bloom;   /* one bit per hash: most words miss here, in cache */
+    uint64_t shape[SHAPE_BITS / 64];
+    uint64_t *bloom;   /* one bit per hash: fewer words get here, in cache */
     size_t bloom_mask; /* bits - 1 */
     candidate *slots;
     size_t mask;       /* slots - 1; 0 when empty */
@@ -53,6 +58,11 @@ static int same_word(const char *stored, const char *s, size_t len)
         if ((unsigned char)stored[i] != lower((unsigned char)s[i]))
             return 0;
     return 1;
+}
+
+static unsigned shape_bit(size_t len, unsigned char first, unsigned char last)
+{
+    return (unsigned)((len & 63) << 10 | (first & 31u) << 5 | (last & 31u));
 }
 
 static size_t bloom_bit(const text_hyphens *h, uint64_t hash)
@@ -141,6 +151,9 @@ static int insert(text_hyphens *h, const char *l, size_t ll, const char *r, size
         i = (i + 1) & h->mask;
     const size_t bit = bloom_bit(h, hash);
     h->bloom[bit >> 6] |= 1ULL << (bit & 63);
+    const unsigned sb = shape_bit(ll + rl, lower((unsigned char)joined[0]),
+                                  lower((unsigned char)joined[ll + rl - 1]));
+    h->shape[sb >> 6] |= 1ULL << (sb & 63);
     candidate *c = &h->slots[i];
     c->used = 1;
     c->hash = hash;
@@ -201,8 +214,11 @@ static void attest(text_hyphens *h, const char *text, size_t len)
             i += oct_utf8_decode(text + i, len - i, &cp);
             continue;
         }
-        /* only words of a candidate's length are worth hashing */
+        /* only words of a candidate's length and ends are worth hashing */
         if (i - start < h->min_len || i - start > h->max_len)
+            continue;
+        const unsigned sb = shape_bit(i - start, lower(u[start]), lower(u[i - 1]));
+        if (!((h->shape[sb >> 6] >> (sb & 63)) & 1))
             continue;
         uint64_t hash = HASH_INIT;
         for (size_t k = start; k < i; k++)

@@ -25,6 +25,11 @@ samples)
     "$cli" -q --offline --reference-doc "$ref" "$src/samples/article.txt" -o "$work/ref.docx" || exit 1
     unzip -p "$work/ref.docx" word/styles.xml | grep -q 'w:styleId="BodyText"' || { echo "ref: styles lost"; exit 1; }
     bash "$validator" --plain -q "$work/ref.docx" || exit 1
+    # reproducible: the same input twice gives the same bytes
+    for i in 1 2; do
+        "$cli" -q --offline "$src/samples/article.txt" -o "$work/again$i.docx" || exit 1
+    done
+    cmp "$work/again1.docx" "$work/again2.docx" || { echo "output not reproducible"; exit 1; }
     ;;
 corpus)
     inputs=("$shared"/corpora/readability/*/source.html)

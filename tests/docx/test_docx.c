@@ -857,6 +857,31 @@ static void test_flat_opc_same_parts(void **state)
     for (const char *p = xml; (p = strstr(p, "<pkg:part ")); p++)
         parts++;
     assert_int_equal(parts, compared);
+
+    /* the shared checker's own Flat OPC conversion of the zip gives the
+     * very same file */
+    const char *src = octest_env("OCTAVO_SOURCE_DIR");
+    char tool[512], dir[256], zpath[512], fpath[512], cmd[2048];
+    snprintf(tool, sizeof tool, "%s/../shared/ooxml/tools/docx2flatopc.py", src);
+    if (octest_exists(tool)) {
+        octest_tempdir(dir, sizeof dir);
+        octest_write_file(octest_path(zpath, sizeof zpath, dir, "a.docx"), z.data, z.len);
+        octest_path(fpath, sizeof fpath, dir, "a.xml");
+        snprintf(cmd, sizeof cmd, "python3 '%s' '%s' '%s'", tool, zpath, fpath);
+        assert_int_equal(system(cmd), 0);
+        size_t tlen = 0;
+        char *theirs = octest_read_file(fpath, &tlen);
+        assert_non_null(theirs);
+        while (tlen && theirs[tlen - 1] == '\n')
+            tlen--;
+        size_t olen = flat.len;
+        while (olen && flat.data[olen - 1] == '\n')
+            olen--;
+        assert_int_equal(tlen, olen);
+        assert_memory_equal(theirs, flat.data, olen);
+        free(theirs);
+        octest_remove_tree(dir);
+    }
     free_names(names, n);
     free(flat.data);
     free(z.data);
@@ -984,6 +1009,23 @@ static void test_broken_reference_doc(void **state)
     oct_doc_free(doc);
 }
 
+static void test_title_block_option(void **state)
+{
+    fixture *f = *state;
+    oct_doc *doc = kitchen_sink();
+    oct_context_set_option(f->ctx, "title-block", "off");
+    blob z = write_doc(f, doc, f->docx);
+    char *x = zip_entry(&z, "word/document.xml", NULL);
+    assert_xcount(x, "//w:pStyle[@w:val='Title' or @w:val='Author' or @w:val='Date']", 0);
+    /* the title still names the document */
+    char *core = zip_entry(&z, "docProps/core.xml", NULL);
+    assert_xstr(core, "string(//dc:title)", "Kitchen sink");
+    free(core);
+    free(x);
+    free(z.data);
+    oct_doc_free(doc);
+}
+
 /* ------------------------------------------------------- pathological */
 
 static void test_deep_nesting(void **state)
@@ -1027,10 +1069,18 @@ static void test_hostile_text(void **state)
     url[4999] = 0;
     add_link(p, url, "long");
     free(url);
+    /* targets must be URIs: invisible marks trimmed, the rest escaped */
+    add_link(p, "\xE2\x80\x8B https://x.org/a[b]%zz#f#g\xC3\xA9 ", "escaped");
+    add_link(p, "%41:b", "relative");
     blob z = write_doc(f, doc, f->docx);
     char *x = zip_entry(&z, "word/document.xml", NULL);
-    assert_xstr(x, "string(//w:p)", "ab<c>&\"d\"long");
-    assert_xcount(x, "//w:hyperlink", 0);
+    char *rels = zip_entry(&z, "word/_rels/document.xml.rels", NULL);
+    assert_xstr(x, "string(//w:p)", "ab<c>&\"d\"longescapedrelative");
+    assert_xcount(x, "//w:hyperlink", 2);
+    assert_xcount(x, "//w:hyperlink[.='long']", 0);
+    assert_xcount(rels, "//pr:Relationship[@Target='https://x.org/a%5Bb%5D%25zz#f%23g%C3%A9']", 1);
+    assert_xcount(rels, "//pr:Relationship[@Target='./%41:b']", 1);
+    free(rels);
     free(x);
     free(z.data);
     oct_doc_free(doc);
@@ -1110,6 +1160,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_flat_opc_same_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reference_doc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_reference_doc, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_block_option, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validates_and_reads_back, setup, teardown),

@@ -41,6 +41,19 @@ for f in "$corpora"/html5lib/inputs/*.html; do
   i=$((i + 1))
 done
 
+# The Debian Reference as one book: chaptered, with a full table of contents.
+book="$corpora/books/debian-reference"
+book_inputs=("$book/pr01.en.html" "$book"/ch*.en.html "$book/apa.en.html" "$book/index.en.html")
+convert "${book_inputs[0]}" "$work/book.epub" "${book_inputs[@]:1}"
+convert "${book_inputs[0]}" "$work/book-2.epub" "${book_inputs[@]:1}" -t epub2
+chapters=$(unzip -l "$work/book.epub" | grep -c 'EPUB/ch[0-9]*\.xhtml')
+toc_entries=$(unzip -p "$work/book.epub" EPUB/nav.xhtml | grep -o '<li><a href="ch' | wc -l)
+echo "book: $chapters chapter files, $toc_entries table of contents entries"
+if [ "$chapters" -lt 12 ] || [ "$toc_entries" -lt 200 ]; then
+  echo "FAIL: the book is not chaptered or its table of contents is not full"
+  status=1
+fi
+
 jar=$(readlink -f "$(command -v epubcheck)")
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$jar" \
   "$(dirname "$0")/EpubCheckBatch.java" "$work"/*.epub >"$work/epubcheck.log" 2>&1 || status=1

@@ -740,7 +740,7 @@ static void test_every_node(void **state)
     write_book(checked, "epub", "every-node", &b, NULL);
     book_free(&b);
     oct_doc_free(checked);
-    write_book(doc, "epub", NULL, &b, NULL);
+    write_book(doc, "epub", NULL, &b, "webp=on", NULL);
     assert_entry_contains(&b, ch, "<em>x</em> <strong>x</strong> <s>x</s> <sup>x</sup> "
                                   "<sub>x</sub> <u>x</u> <mark>x</mark> <span "
                                   "class=\"smallcaps\">x</span> <q>x</q>");
@@ -773,7 +773,8 @@ static void test_every_node(void **state)
     assert_entry_contains(&b, ch, "<aside id=\"note-1\"");
     assert_entry_contains(&b, ch, "<a href=\"#everything\">link to the heading</a>");
     assert_entry_lacks(&b, ch, "#nowhere");
-    /* WebP is an EPUB 3 core media type; the cover gets its page and property. */
+    /* WebP is an EPUB 3.3 core media type, kept on request (-V webp=on); the
+     * cover gets its page and property. */
     assert_entry_contains(&b, "EPUB/package.opf", "media-type=\"image/webp\"");
     assert_entry_contains(&b, "EPUB/package.opf", "properties=\"cover-image\"");
     assert_entry_contains(&b, "EPUB/package.opf", "<meta refines=\"#creator-1\" "
@@ -788,6 +789,14 @@ static void test_every_node(void **state)
     assert_entry_contains(&b, "EPUB/title.xhtml", "<p class=\"author\">Charles Babbage</p>");
     assert_entry_contains(&b, "EPUB/title.xhtml", "href=\"https://example.org/every%20node");
     assert_int_equal(b.warnings, 0);
+    book_free(&b);
+
+    /* By default WebP is dropped even from EPUB 3 (EPUB 3.2 readers and
+     * epubcheck 4 reject it), with a warning, alt text kept. */
+    write_book(doc, "epub", NULL, &b, NULL);
+    assert_entry_lacks(&b, "EPUB/package.opf", "image/webp");
+    assert_entry_contains(&b, ch, "<span class=\"image-alt\">webp picture</span>");
+    assert_int_equal(b.warnings, 1);
     book_free(&b);
 
     /* EPUB 2: no WebP (dropped with a warning, alt text kept), XHTML 1.1 elements. */
@@ -893,6 +902,9 @@ static void test_no_title_no_lang(void **state)
 static int setup(void **state)
 {
     (void)state;
+    const char *dir = getenv("EPUB_FIXTURE_DIR");
+    if (dir && *dir)
+        octest_remove_tree(dir); /* no stale books from earlier runs */
     reg = oct_registry_new();
     octest_load_plugins(reg);
     unsetenv("SOURCE_DATE_EPOCH");

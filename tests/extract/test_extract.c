@@ -377,6 +377,31 @@ static void survives_deep_nesting(void **state)
     free_deep_doc(doc);
 }
 
+/* 100,000 nested divs around one word: every div has short text, so every
+ * one is checked for being an ad label; those checks must stay bounded. */
+static void short_text_deep_down_stays_linear(void **state)
+{
+    (void)state;
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr html = xmlNewDocNode(doc, NULL, BAD_CAST "html", NULL);
+    xmlDocSetRootElement(doc, html);
+    xmlNodePtr body = xmlNewChild(html, NULL, BAD_CAST "body", NULL);
+    xmlNodePtr cur = body;
+    for (int i = 0; i < 100000; i++)
+        cur = xmlNewChild(cur, NULL, BAD_CAST(i % 2 ? "div" : "section"), NULL);
+    xmlNewTextChild(cur, NULL, BAD_CAST "p", BAD_CAST "Hello");
+    struct timespec a, b;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+    oct_extract_result res;
+    assert_int_equal(oct_html_extract(doc, NULL, &res), 0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+    double seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    print_message("100,000 nested divs and sections: %.2fs\n", seconds);
+    assert_true(seconds < 60);
+    assert_true(all_private_cleared(doc));
+    free_deep_doc(doc);
+}
+
 /* A <div> holding 100,000 nested inline elements (the phrasing checks must
  * not follow them without bound) and 100,000 nested <br>-free <a>s. */
 static void survives_deep_inline_nesting(void **state)
@@ -455,6 +480,7 @@ int main(void)
         cmocka_unit_test(logs_through_the_context),
         cmocka_unit_test(survives_deep_nesting),
         cmocka_unit_test(survives_deep_inline_nesting),
+        cmocka_unit_test(short_text_deep_down_stays_linear),
         cmocka_unit_test(stays_linear_on_wide_pages),
     };
     /* TEST_FILTER=name runs one test (handy when timing them). */

@@ -387,8 +387,47 @@ static void test_readability_corpus(void **state)
     assert_true(t.bylines >= BYLINE_FLOOR * (double)t.bylines_expected);
 }
 
+/* The default, extraction on pages that look like they need it: every page
+ * still reads into a valid tree with text in it. */
+static void test_readability_extract_auto(void **state)
+{
+    (void)state;
+    html_test_env env;
+    assert_true(html_test_open(&env));
+    char dir[4096];
+    html_test_source_path(dir, sizeof dir, "../shared/corpora/readability");
+    DIR *d = opendir(dir);
+    if (!d) {
+        html_test_close(&env);
+        skip();
+    }
+    size_t pages = 0, empty = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "SOURCE.txt") == 0)
+            continue;
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s/source.html", dir, e->d_name);
+        size_t len;
+        char *src = html_test_read_file(path, &len);
+        assert_non_null(src);
+        oct_doc *doc = NULL;
+        assert_int_equal(html_test_read(&env, src, len, e->d_name, &doc), OCT_OK);
+        pages++;
+        empty += oct_node_first_child(oct_doc_root(doc)) == NULL;
+        oct_doc_free(doc);
+        free(src);
+    }
+    closedir(d);
+    html_test_close(&env);
+    printf("readability corpus, extract=auto: %zu pages read, %zu empty\n", pages, empty);
+    assert_int_equal(pages, 65);
+    assert_int_equal(empty, 0);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_readability_corpus)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_readability_corpus),
+                                       cmocka_unit_test(test_readability_extract_auto)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

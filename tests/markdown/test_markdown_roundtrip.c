@@ -119,6 +119,14 @@ static int check_seed(uint64_t seed, int tables, int notes)
     snprintf(what, sizeof what, "seed %" PRIu64, seed);
     for (size_t i = 0; i < sizeof modes / sizeof *modes && ok; i++)
         ok = check_doc(doc, &modes[i], what);
+    if (!ok && getenv("OCTAVO_MD_DUMP")) {
+        oct_sink *sink = oct_sink_new_memory(0);
+        oct_doc_dump(doc, sink);
+        size_t n;
+        const unsigned char *d = oct_sink_memory_data(sink, &n);
+        fprintf(stderr, "--- tree dump:\n%.*s\n", (int)n, (const char *)d);
+        oct_sink_close(sink);
+    }
     oct_doc_free(doc);
     return ok;
 }

@@ -218,7 +218,7 @@ static void test_inline_markup(void **state)
     add_text(p, "s.");
     expect_md(doc, "markdown",
               "Some *emphasis*, **_both_**, ```a `` b```, [link](<http://example.com/a b(c> "
-              "\"say &quot;hi&quot;\"), <https://example.org/>, ![a \\[pic\\]](pic.png) and "
+              "\"say &quot;hi&quot;\"), <https://example.org/>, ![a [pic]](pic.png) and "
               "intra*word*s.\n",
               "wrap=none", (const char *)NULL);
     oct_doc_free(doc);
@@ -304,7 +304,7 @@ static void test_lists_and_quotes(void **state)
               "9. nine\n"
               "10. ten with a longer\n"
               "    line that wraps\n"
-              "    - sub\n"
+              "    * sub\n"
               "\n"
               "- b1\n"
               "\n"

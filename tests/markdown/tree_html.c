@@ -52,10 +52,63 @@ static void esc_href(oct_buf *b, const char *url)
     }
 }
 
+/* Markdown can keep b right after a inside a list item (no blank line,
+ * which would make the list loose) only when b closes what a left open:
+ * headings, fences and rules always; lists (bullet, or ordered from 1, with
+ * a first item of text) and quotes after a paragraph; nothing else. */
+static oct_node_type kind_of(const oct_node *n)
+{
+    oct_node_type t = oct_node_get_type(n);
+    return t == OCT_NODE_CAPTION || t == OCT_NODE_DEFINITION_TERM ? OCT_NODE_PARAGRAPH : t;
+}
+
+static int see_through(oct_node_type t)
+{
+    return t == OCT_NODE_DIV || t == OCT_NODE_FIGURE || t == OCT_NODE_DEFINITION_LIST ||
+           t == OCT_NODE_DEFINITION_DESC;
+}
+
+static int follows_tightly(const oct_node *a, const oct_node *b)
+{
+    oct_node_type ta = kind_of(a), tb = kind_of(b);
+    if (ta == OCT_NODE_HEADING || ta == OCT_NODE_THEMATIC_BREAK || ta == OCT_NODE_CODE_BLOCK)
+        return 1;
+    int para_like = ta == OCT_NODE_PARAGRAPH || ta == OCT_NODE_BLOCK_QUOTE;
+    if (tb == OCT_NODE_HEADING || tb == OCT_NODE_CODE_BLOCK || tb == OCT_NODE_THEMATIC_BREAK)
+        return para_like || ta == OCT_NODE_LIST;
+    if (ta == OCT_NODE_PARAGRAPH && tb == OCT_NODE_BLOCK_QUOTE)
+        return 1;
+    if (para_like && tb == OCT_NODE_LIST) {
+        const oct_node *first = oct_node_first_child(b);
+        return (!oct_node_list_is_ordered(b) || oct_node_list_start(b) == 1) && first &&
+               oct_node_first_child(first) &&
+               oct_node_get_type(oct_node_first_child(first)) == OCT_NODE_PARAGRAPH;
+    }
+    return 0;
+}
+
 static int list_tight(const oct_node *list)
 {
-    if (oct_node_list_tight(list))
+    if (oct_node_list_tight(list)) {
+        /* the blocks of each item in order, looking through divs/figures */
+        for (const oct_node *item = oct_node_first_child(list); item;
+             item = oct_node_next(item)) {
+            oct_iter it;
+            oct_event ev;
+            const oct_node *prev = NULL;
+            oct_iter_init(&it, item);
+            while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
+                const oct_node *n = oct_iter_node(&it);
+                if (ev != OCT_EVENT_ENTER || n == item || see_through(oct_node_get_type(n)))
+                    continue;
+                if (prev && !follows_tightly(prev, n))
+                    return 0;
+                prev = n;
+                oct_iter_skip_children(&it);
+            }
+        }
         return 1;
+    }
     /* Markdown has no way to make one single-block item loose. */
     const oct_node *item = oct_node_first_child(list);
     if (item && !oct_node_next(item)) {
@@ -68,7 +121,7 @@ static int list_tight(const oct_node *list)
 static int in_tight_item(const oct_node *para)
 {
     const oct_node *p = oct_node_parent(para);
-    while (p && (oct_node_get_type(p) == OCT_NODE_DIV || oct_node_get_type(p) == OCT_NODE_FIGURE))
+    while (p && see_through(oct_node_get_type(p)))
         p = oct_node_parent(p);
     if (!p || oct_node_get_type(p) != OCT_NODE_LIST_ITEM)
         return 0;
@@ -115,8 +168,13 @@ static void render_node(const oct_doc *doc, const oct_node *n, int entering, oct
     size_t len;
     const char *s;
     switch (t) {
+    case OCT_NODE_CAPTION: /* a figure's caption is a paragraph */
     case OCT_NODE_PARAGRAPH:
-    case OCT_NODE_CAPTION:
+        if (t == OCT_NODE_CAPTION && oct_node_get_type(oct_node_parent(n)) == OCT_NODE_TABLE) {
+            cr(b);
+            oct_buf_puts(b, entering ? "<caption>\n<p>" : "</p>\n</caption>\n");
+            break;
+        }
         if (in_tight_item(n) || is_lone_cell_paragraph(n) ||
             (*tight_note && oct_node_get_type(oct_node_parent(n)) == OCT_NODE_FOOTNOTE_DEF))
             break;
@@ -127,14 +185,16 @@ static void render_node(const oct_doc *doc, const oct_node *n, int entering, oct
             oct_buf_puts(b, "</p>\n");
         }
         break;
-    case OCT_NODE_DEFINITION_TERM:
+    case OCT_NODE_DEFINITION_TERM: {
+        int tight = in_tight_item(n);
         if (entering) {
             cr(b);
-            oct_buf_puts(b, "<p><strong>");
+            oct_buf_puts(b, tight ? "<strong>" : "<p><strong>");
         } else {
-            oct_buf_puts(b, "</strong></p>\n");
+            oct_buf_puts(b, tight ? "</strong>" : "</strong></p>\n");
         }
         break;
+    }
     case OCT_NODE_HEADING:
         if (entering) {
             cr(b);
