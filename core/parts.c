@@ -56,30 +56,32 @@ oct_status oct_doc_make_chapter(oct_doc *part, oct_error *err)
     if (!title || !*title) return OCT_OK;
     oct_node *h = first_heading(part);
     char text[512];
+    oct_node *heading = NULL;
     if (h && h->as.heading.level == 1) {
         oct_node_plain_text(h, text, sizeof text);
-        if (same_text(text, title)) return OCT_OK;
+        if (same_text(text, title)) heading = h; /* the article's own title */
     }
-    /* Make room for the chapter title: the part's headings move down a level. */
-    int has_h1 = 0;
-    oct_iter it;
-    oct_iter_init(&it, part->root);
-    oct_event ev;
-    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE)
-        if (ev == OCT_EVENT_ENTER && it.node->type == OCT_NODE_HEADING && it.node->as.heading.level == 1)
-            has_h1 = 1;
-    if (has_h1) {
+    if (!heading) {
+        /* Make room for the chapter title: the part's headings move down a level. */
+        int has_h1 = 0;
+        oct_iter it;
         oct_iter_init(&it, part->root);
-        while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
-            oct_node *n = (oct_node *)it.node;
-            if (ev == OCT_EVENT_ENTER && n->type == OCT_NODE_HEADING && n->as.heading.level < 6)
-                n->as.heading.level++;
+        oct_event ev;
+        while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE)
+            if (ev == OCT_EVENT_ENTER && it.node->type == OCT_NODE_HEADING &&
+                it.node->as.heading.level == 1)
+                has_h1 = 1;
+        if (has_h1) {
+            oct_iter_init(&it, part->root);
+            while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
+                oct_node *n = (oct_node *)it.node;
+                if (ev == OCT_EVENT_ENTER && n->type == OCT_NODE_HEADING && n->as.heading.level < 6)
+                    n->as.heading.level++;
+            }
         }
+        oct_status st = add_text_block(part, part->root->first_child, OCT_NODE_HEADING, title, &heading);
+        if (st) return oct_error_set(err, st, NULL, 0, "cannot add the chapter title");
     }
-    oct_node *first = part->root->first_child;
-    oct_node *heading = NULL;
-    oct_status st = add_text_block(part, first, OCT_NODE_HEADING, title, &heading);
-    if (st) return oct_error_set(err, st, NULL, 0, "cannot add the chapter title");
     /* "Jane Doe · 2019-01-09" under the title, when the article says so. */
     char byline[512] = "";
     size_t o = 0;
@@ -88,10 +90,13 @@ oct_status oct_doc_make_chapter(oct_doc *part, oct_error *err)
         o += (size_t)snprintf(byline + o, sizeof byline - o, "%s%s", i ? ", " : "", a);
     }
     const char *date = oct_meta_get(part, OCT_META_DATE);
+    /* A timestamp reads as its day: "2021-03-14T08:00:00Z" -> "2021-03-14". */
+    int date_len = date ? (int)strlen(date) : 0;
+    if (date_len > 10 && date[4] == '-' && date[7] == '-' && date[10] == 'T') date_len = 10;
     if (date && o + 4 < sizeof byline)
-        snprintf(byline + o, sizeof byline - o, "%s%s", o ? " \xC2\xB7 " : "", date);
+        snprintf(byline + o, sizeof byline - o, "%s%.*s", o ? " \xC2\xB7 " : "", date_len, date);
     if (byline[0] && oct_utf8_is_valid(byline, strlen(byline))) {
-        st = add_text_block(part, heading->next, OCT_NODE_PARAGRAPH, byline, NULL);
+        oct_status st = add_text_block(part, heading->next, OCT_NODE_PARAGRAPH, byline, NULL);
         if (st) return oct_error_set(err, st, NULL, 0, "cannot add the byline");
     }
     return OCT_OK;

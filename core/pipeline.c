@@ -335,6 +335,13 @@ oct_status oct_convert(oct_context *ctx, const oct_convert_request *req, oct_err
     oct_status st = OCT_OK;
     for (size_t i = 0; i < r.n_inputs && !st; i++) {
         st = oct_read_input(ctx, r.inputs[i], reader, &parts[i], err);
+        /* Images resolve against their own input's folder or URL, and the
+         * local-or-remote policy is decided per input. */
+        if (!st && oct_context_option_bool(ctx, "images", 1)) {
+            oct_context_set_where(ctx, r.inputs[i]);
+            st = oct_doc_resolve_images(ctx, parts[i], err);
+            oct_context_set_where(ctx, NULL);
+        }
         if (!st && r.n_inputs > 1 && oct_context_option_bool(ctx, "chapters", 1))
             st = oct_doc_make_chapter(parts[i], err);
     }
@@ -362,7 +369,6 @@ oct_status oct_convert(oct_context *ctx, const oct_convert_request *req, oct_err
         if (*title && oct_utf8_is_valid(title, strlen(title))) oct_meta_set(doc, OCT_META_TITLE, title);
     }
     if (!st) st = attach_user_files(ctx, doc, &r, err);
-    if (!st && oct_context_option_bool(ctx, "images", 1)) st = oct_doc_resolve_images(ctx, doc, err);
     if (!st) st = oct_doc_normalize(ctx, doc, err);
     if (!st && r.extract_media) st = extract_media(doc, r.extract_media, err);
     if (!st && oct_interrupted()) st = oct_error_set(err, OCT_ERR_INTERRUPTED, NULL, 0, NULL);

@@ -157,12 +157,26 @@ static void run_properties(render *r, const char *char_style)
     oct_xml_end_element(x);
 }
 
-static void text_piece(oct_xml *x, const char *s, size_t len)
+/* Word trims and collapses spaces in a w:t unless told to preserve them;
+ * code always keeps them, other text only says so when it must. */
+static int needs_preserve(const char *s, size_t len)
+{
+    if (s[0] == ' ' || s[len - 1] == ' ')
+        return 1;
+    for (size_t i = 1; i < len; i++) {
+        if (s[i] == ' ' && s[i - 1] == ' ')
+            return 1;
+    }
+    return 0;
+}
+
+static void text_piece(oct_xml *x, const char *s, size_t len, int code)
 {
     if (!len)
         return;
     oct_xml_start(x, "w:t");
-    oct_xml_attr(x, "xml:space", "preserve");
+    if (code || needs_preserve(s, len))
+        oct_xml_attr(x, "xml:space", "preserve");
     oct_xml_text(x, s, len);
     oct_xml_end_element(x);
 }
@@ -176,13 +190,13 @@ static void run_text(oct_xml *x, const char *s, size_t len, int keep_lines)
         char c = s[i];
         if (c != '\t' && c != '\n' && c != '\r')
             continue;
-        text_piece(x, s + start, i - start);
+        text_piece(x, s + start, i - start, keep_lines);
         start = i + 1;
         if (c == '\t') {
             oct_xml_start(x, "w:tab");
             oct_xml_end_element(x);
         } else if (!keep_lines) {
-            text_piece(x, " ", 1);
+            text_piece(x, " ", 1, 0);
         } else {
             if (c == '\r' && i + 1 < len && s[i + 1] == '\n') {
                 i++;
@@ -192,7 +206,7 @@ static void run_text(oct_xml *x, const char *s, size_t len, int keep_lines)
             oct_xml_end_element(x);
         }
     }
-    text_piece(x, s + start, len - start);
+    text_piece(x, s + start, len - start, keep_lines);
 }
 
 static void text_run(render *r, const char *s, size_t len, const char *char_style)
@@ -328,7 +342,7 @@ static void note_mark(render *r)
     oct_xml_end_element(x);
     oct_xml_end_element(x);
     oct_xml_start(x, "w:r");
-    text_piece(x, " ", 1);
+    text_piece(x, " ", 1, 0);
     oct_xml_end_element(x);
 }
 

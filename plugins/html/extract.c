@@ -20,14 +20,6 @@ static xmlNodePtr find_body(xmlNodePtr root)
     return root;
 }
 
-static void insert_after(xmlNodePtr ref, xmlNodePtr node)
-{
-    if (ref->next != NULL)
-        ex_insert_before(ref->next, node);
-    else
-        ex_append_child(ref->parent, node);
-}
-
 static void free_children(xmlNodePtr node)
 {
     while (node->children != NULL) {
@@ -47,23 +39,35 @@ static void drop_flag(ex_ctx *ex)
         ex->flags &= ~EX_FLAG_CLEAN_CONDITIONALLY;
 }
 
-/* One pass of the search on a fresh copy of page; the copy sits next to
- * page meanwhile so its ancestors are page's. Returns the detached article
- * (or NULL) and its text length. */
+/* One pass of the search on a fresh copy of page. The copy hangs under a
+ * detached shallow copy of page's parent, so scoring sees an ancestor as it
+ * would in the page, but nothing the search moves or frees can belong to
+ * the real document (fuzzing found a malformed page where it did). Returns
+ * the detached article (or NULL) and its text length. */
 static xmlNodePtr attempt(ex_ctx *ex, xmlNodePtr page, uint32_t *len)
 {
     *len = 0;
-    xmlNodePtr work = ex_copy_tree(ex, page);
-    if (work == NULL)
+    xmlNodePtr parent = page->parent;
+    xmlNodePtr holder = parent && parent->type == XML_ELEMENT_NODE
+                            ? xmlDocCopyNode(parent, ex->doc, 2)
+                            : xmlNewDocNode(ex->doc, NULL, BAD_CAST "html", NULL);
+    if (holder == NULL) {
+        ex->nomem = 1;
         return NULL;
-    insert_after(page, work);
+    }
+    holder->_private = NULL;
+    xmlNodePtr work = ex_copy_tree(ex, page);
+    if (work == NULL) {
+        xmlFreeNode(holder);
+        return NULL;
+    }
+    ex_append_child(holder, work);
     xmlNodePtr article = ex_grab_article(ex, work);
     if (article != NULL && !ex->nomem) {
         ex_prep_article(ex, article); /* leaves the article's figures up to date */
         *len = ex_len(ex, article);
     }
-    xmlUnlinkNode(work);
-    xmlFreeNode(work);
+    xmlFreeNode(holder);
     ex_empty_trash(ex);
     ex_info_reset(ex); /* stale indexes left in nodes never match a record */
     return article;

@@ -24,6 +24,49 @@ static int is_blank(const char *s, size_t len)
     return 1;
 }
 
+/* HTML has no namespaces, but libxml2's SAX2 handler makes them from
+ * xmlns:p="..." attributes, and nodes then point into an ancestor's
+ * declarations. Once the extractor unwraps or frees that ancestor, such a
+ * pointer dangles (found by fuzzing). Every prefixed name becomes the plain
+ * "p:name" the page wrote, and no node refers to a declaration any more. */
+static void flatten_qname(xmlNodePtr node)
+{
+    if (!node->ns) return;
+    if (node->ns->prefix && node->name) {
+        xmlChar *q = xmlBuildQName(node->name, node->ns->prefix, NULL, 0);
+        if (q) {
+            xmlNodeSetName(node, q);
+            xmlFree(q);
+        }
+    }
+    node->ns = NULL;
+}
+
+static void drop_namespaces(xmlDocPtr dom)
+{
+    xmlNodePtr n = xmlDocGetRootElement(dom);
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE) {
+            flatten_qname(n);
+            for (xmlAttrPtr a = n->properties; a; a = a->next) flatten_qname((xmlNodePtr)a);
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) { n = n->children; continue; }
+        while (n && !n->next) n = n->parent;
+        if (n) n = n->next;
+    }
+    /* Declarations are freed only once nothing points at them. */
+    n = xmlDocGetRootElement(dom);
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE && n->nsDef) {
+            xmlFreeNsList(n->nsDef);
+            n->nsDef = NULL;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) { n = n->children; continue; }
+        while (n && !n->next) n = n->parent;
+        if (n) n = n->next;
+    }
+}
+
 oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct_error *err)
 {
     *out = NULL;
@@ -76,6 +119,7 @@ oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct
     oct_buf_free(&prepared);
     if (!dom)
         return oct_error_set(err, OCT_ERR_PARSE, in->name, 0, "libxml2 could not parse the HTML");
+    drop_namespaces(dom);
     *out = dom;
     return OCT_OK;
 }

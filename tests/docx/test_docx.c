@@ -560,6 +560,9 @@ static void test_blocks_and_runs(void **state)
     /* quotes nest, indenting further */
     assert_xstr(x, "string(//w:p[.='Nested quote.']/w:pPr/w:pStyle/@w:val)", "BlockText");
     assert_xstr(x, "string(//w:p[.='Nested quote.']/w:pPr/w:ind/@w:left)", "1440");
+    /* spaces Word would trim are preserved, and only those */
+    assert_xcount(x, "//w:t[.=' and '][@xml:space='preserve']", 2);
+    assert_xcount(x, "//w:t[.='Then body text.'][@xml:space]", 0);
     /* code keeps its spacing and tabs */
     assert_xcount(x, "//w:p[w:pPr/w:pStyle/@w:val='SourceCode']//w:tab", 1);
     assert_xcount(x, "//w:p[w:pPr/w:pStyle/@w:val='SourceCode']//w:t[.='return  0;'][@xml:space='preserve']", 1);

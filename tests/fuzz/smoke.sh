@@ -16,7 +16,7 @@ for h in text html pipeline; do
   work="$build/fuzz/corpus-$h"
   mkdir -p "$work"
   seeds=(samples)
-  for d in tests/text/fixtures tests/html/fixtures "$shared/html5lib/inputs"; do
+  for d in tests/text/fixtures tests/html/fixtures tests/regress/inputs "$shared/html5lib/inputs"; do
     [ -d "$d" ] && seeds+=("$d")
   done
   echo "fuzz_$h: ${seconds}s"

@@ -150,9 +150,63 @@ static void test_random_gfm_documents(void **state)
     assert_int_equal(failed, 0);
 }
 
+static oct_node *add(oct_node *parent, oct_node_type t, const char *text)
+{
+    oct_node *n = oct_node_new(oct_node_doc(parent), t);
+    assert_non_null(n);
+    assert_int_equal(oct_node_append_child(parent, n), OCT_OK);
+    if (text) {
+        oct_node *tx = oct_node_new(oct_node_doc(parent), OCT_NODE_TEXT);
+        oct_node_set_literal(tx, text, strlen(text));
+        oct_node_append_child(n, tx);
+    }
+    return n;
+}
+
+/* Notes and task lists: pandoc must see a note (both paragraphs in it) and
+ * checked / unchecked boxes. */
+static void test_notes_and_tasks(void **state)
+{
+    (void)state;
+    if (access(PANDOC, X_OK) != 0)
+        skip();
+    oct_doc *doc = oct_doc_new();
+    oct_node *root = oct_doc_root(doc);
+    oct_node *p = add(root, OCT_NODE_PARAGRAPH, "Text");
+    oct_node *ref = add(p, OCT_NODE_FOOTNOTE_REF, NULL);
+    oct_node_set_footnote_label(ref, "a note");
+    add(p, OCT_NODE_STRIKEOUT, "gone");
+    oct_node *list = add(root, OCT_NODE_LIST, NULL);
+    oct_node *done = add(list, OCT_NODE_LIST_ITEM, NULL);
+    oct_node_set_item_task(done, OCT_TASK_CHECKED);
+    add(done, OCT_NODE_PARAGRAPH, "done");
+    oct_node *todo = add(list, OCT_NODE_LIST_ITEM, NULL);
+    oct_node_set_item_task(todo, OCT_TASK_UNCHECKED);
+    add(todo, OCT_NODE_PARAGRAPH, "todo");
+    oct_node *def = add(root, OCT_NODE_FOOTNOTE_DEF, NULL);
+    oct_node_set_footnote_label(def, "a note");
+    add(def, OCT_NODE_PARAGRAPH, "First of the note.");
+    add(def, OCT_NODE_PARAGRAPH, "Second of the note.");
+    char *md = write_gfm(doc);
+    char *html = pandoc_html("gfm", md);
+    const char *notes = strstr(html, "footnotes");
+    int ok = strstr(html, "footnote-ref") && notes && strstr(notes, "First of the note.") &&
+             strstr(notes, "Second of the note.") &&
+             strstr(html, "<input type=\"checkbox\" disabled=\"\" checked=\"\" />done") &&
+             strstr(html, "<input type=\"checkbox\" disabled=\"\" />todo") &&
+             strstr(html, "<del>gone</del>");
+    if (!ok)
+        fprintf(stderr, "--- gfm:\n%s--- pandoc:\n%s\n", md, html);
+    free(md);
+    free(html);
+    oct_doc_free(doc);
+    assert_true(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_notes_and_tasks),
         cmocka_unit_test(test_random_gfm_documents),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
