@@ -107,6 +107,7 @@ typedef struct frame {
     unsigned char block;    /* a block boundary for whitespace */
     unsigned char brk;      /* ends the current paragraph on leaving */
     unsigned char flags;    /* F_* for the descendants */
+    unsigned char code;     /* an inline code: its spaces are its own */
 } frame;
 
 typedef struct walker {
@@ -239,6 +240,13 @@ static void common_attributes(const xmlNode *e, oct_node *n)
             oct_node_set_id(n, id);
         oct_node_set_source_line(n, (long)e->line);
     }
+}
+
+static int is_blank(const char *s)
+{
+    while (*s && html_is_space((unsigned char)*s))
+        s++;
+    return *s == '\0';
 }
 
 static int has_lang_or_dir(const xmlNode *e)
@@ -510,7 +518,7 @@ static void emit_note_ref(walker *w, const char *label)
 static int enter_element(walker *w, xmlNode *e)
 {
     const unsigned inherited = flags_now(w);
-    frame f = {NULL, 0, 0, 0, (unsigned char)inherited};
+    frame f = {NULL, 0, 0, 0, (unsigned char)inherited, 0};
     kind k = kind_of(e);
 
     if (k == K_DROP || html_is_hidden(e))
@@ -707,6 +715,11 @@ static int enter_element(walker *w, xmlNode *e)
     case K_A: {
         const char *href = html_attr(e, "href");
         const char *url = href ? html_resolve(w->opt->base, w->doc, href) : NULL;
+        if (!url && href && is_blank(href)) {
+            /* href="" is a link to this very document, not a missing one. */
+            const char *self = w->opt->base->url ? w->opt->base->url : "";
+            url = oct_doc_strndup(w->doc, self, strlen(self));
+        }
         if (url) {
             n = open_node(w, e, OCT_NODE_LINK);
             if (n) {
@@ -731,6 +744,8 @@ static int enter_element(walker *w, xmlNode *e)
     case K_CODE:
         n = open_node(w, e, OCT_NODE_CODE);
         f.flags |= F_CODE;
+        f.code = 1;
+        w->last_space = 0;
         break;
     case K_SMALL:
     case K_ABBR:
@@ -792,11 +807,38 @@ static void leave_element(walker *w)
         note_status(w, oct_builder_close(w->b));
     if (f.node && oct_node_get_type(f.node) == OCT_NODE_CODE_BLOCK)
         trim_code_block(f.node);
+    if (f.code) {
+        /* A space after the code is a new one, not part of the code's. */
+        w->last_space = 0;
+        w->has_content = 1;
+    }
     if (f.block) {
         if (f.brk)
             paragraph_break(w);
         block_boundary(w);
     }
+}
+
+/* Inline code: white space collapses as in a browser, but the spaces at
+ * its edges are part of it (` a` is not `a`). */
+static void code_text(walker *w, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (html_is_space((unsigned char)s[i])) {
+            while (i < len && html_is_space((unsigned char)s[i]))
+                i++;
+            if (!w->last_space)
+                text_out(w, " ", 1);
+            continue;
+        }
+        const size_t start = i;
+        while (i < len && !html_is_space((unsigned char)s[i]))
+            i++;
+        text_out(w, s + start, i - start);
+    }
+    w->has_content = 1;
+    w->block_started = 1;
 }
 
 static void text_node(walker *w, const xmlNode *t)
@@ -805,8 +847,22 @@ static void text_node(walker *w, const xmlNode *t)
     if (!s)
         return;
     const size_t len = strlen(s);
-    if (flags_now(w) & F_PRE) {
+    const unsigned flags = flags_now(w);
+    if (flags & F_PRE) {
+        /* Only the line end right after <pre> is markup (not one after
+         * <pre><code>). */
+        if (t->prev == NULL && t->parent && kind_of(t->parent) == K_PRE && s[0] == '\n') {
+            s++;
+            if (len == 1)
+                return;
+            text_out(w, s, len - 1);
+            return;
+        }
         text_out(w, s, len);
+        return;
+    }
+    if (flags & F_CODE) {
+        code_text(w, s, len);
         return;
     }
     size_t i = 0;
