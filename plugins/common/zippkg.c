@@ -133,8 +133,11 @@ oct_status oct_zip_add_owned(oct_zip *z, const char *name, void *data, size_t le
         return oct_error_set(err, OCT_ERR_CONVERSION, ZIPPKG_WHERE, 0, "cannot add %s: %s",
                              name, zip_strerror(z->za));
     }
+    /* Level 6, zlib's own default: about a third of level 9's time for
+     * packages a percent or so larger. */
     if (zip_set_file_compression(z->za, (zip_uint64_t)idx,
-                                 method == OCT_ZIP_STORE ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) < 0 ||
+                                 method == OCT_ZIP_STORE ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
+                                 method == OCT_ZIP_STORE ? 0 : 6) < 0 ||
         zip_file_set_dostime(z->za, (zip_uint64_t)idx, DOS_EPOCH_TIME, DOS_EPOCH_DATE, 0) < 0 ||
         zip_file_set_external_attributes(z->za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
                                          ENTRY_ATTRIBUTES) < 0)

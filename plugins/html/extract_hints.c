@@ -9,12 +9,19 @@
 #include "extract_internal.h"
 
 /* ASCII case-insensitive strstr (strcasestr is a GNU extension). */
+/* Case-insensitive strstr. The needles are lowercase; only positions whose
+ * first letter matches get a full comparison (this runs for every class and
+ * id of every element, dozens of words each). */
 static const char *find_ci(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
-    for (; *hay != '\0'; hay++)
-        if (strncasecmp(hay, needle, n) == 0)
+    unsigned char first = (unsigned char)needle[0];
+    unsigned char upper = (first >= 'a' && first <= 'z') ? (unsigned char)(first - 32) : first;
+    for (; *hay != '\0'; hay++) {
+        unsigned char c = (unsigned char)*hay;
+        if ((c == first || c == upper) && strncasecmp(hay, needle, n) == 0)
             return hay;
+    }
     return NULL;
 }
 

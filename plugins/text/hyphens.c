@@ -36,6 +36,7 @@ struct text_hyphens {
     size_t unattested; /* of them, not yet seen whole */
     size_t min_len, max_len;
     oct_buf words;
+    unsigned char byte_class[256]; /* see classify_bytes() */
 };
 
 static uint64_t hash_step(uint64_t h, unsigned char c)
@@ -176,26 +177,29 @@ static int bloom_has(const text_hyphens *h, uint64_t hash)
     return (h->bloom[bit >> 6] >> (bit & 63)) & 1;
 }
 
-/* 1 for ASCII letters, 2 for bytes of UTF-8 sequences, 0 otherwise. */
-static unsigned byte_class(unsigned char c)
+/* 1 for ASCII letters, 2 for bytes of UTF-8 sequences, 0 otherwise: a
+ * table, since attest() asks it of every byte of the text. */
+static void classify_bytes(unsigned char cls[256])
 {
-    return (unsigned)((c | 32) - 'a') < 26u ? 1 : c >= 0x80 ? 2 : 0;
+    for (unsigned c = 0; c < 256; c++)
+        cls[c] = (unsigned char)((unsigned)((c | 32) - 'a') < 26u ? 1 : c >= 0x80 ? 2 : 0);
 }
 
 /* Marks every candidate that occurs as a whole word anywhere in the text. */
 static void attest(text_hyphens *h, const char *text, size_t len)
 {
     const unsigned char *u = (const unsigned char *)text;
+    const unsigned char *byte_class = h->byte_class;
     size_t i = 0;
     while (i < len) {
         /* skip to the next word */
-        while (i < len && byte_class(u[i]) == 0)
+        while (i < len && byte_class[u[i]] == 0)
             i++;
         if (i >= len)
             break;
         const size_t start = i;
         while (i < len) {
-            const unsigned char cls = byte_class(u[i]);
+            const unsigned char cls = byte_class[u[i]];
             if (cls == 1) {
                 i++;
                 continue;
@@ -267,6 +271,7 @@ text_hyphens *text_hyphens_new(const text_source *src)
         return NULL;
     }
     h->mask = slots - 1;
+    classify_bytes(h->byte_class);
     for (size_t i = 0; i + 1 < src->n_lines; i++)
         if (!text_line_gone(src, i) && !text_gap_before(src, i + 1) &&
             split_word(src, i, &l, &ll, &r, &rl) && !insert(h, l, ll, r, rl)) {
