@@ -169,6 +169,7 @@ int html_image_is_placeholder(const xmlNode *img);
 typedef struct html_walk_options {
     const html_base *base;
     html_notes *notes;
+    int raw_html; /* keep what has no mapping as raw HTML instead of dropping it */
 } html_walk_options;
 
 /* Maps the subtree of root (root itself excluded) into the builder, then the

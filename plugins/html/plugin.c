@@ -97,7 +97,7 @@ static oct_status read_html(oct_context *ctx, const oct_input *in, oct_doc *doc,
         st = oct_error_set(err, OCT_ERR_NOMEM, in->name, 0, "out of memory");
         goto done;
     }
-    const html_walk_options opt = {&base, notes};
+    const html_walk_options opt = {&base, notes, oct_context_option_bool(ctx, "raw-html", 0)};
     st = html_walk(ctx, root, &opt, b, err);
     const oct_status fin = oct_builder_finish(b);
     if (st == OCT_OK && fin != OCT_OK)
@@ -177,6 +177,8 @@ static const oct_option_spec html_options[] = {
     {"extract", "on|off|auto",
      "keep only the main article (auto: on pages with navigation, headers or sidebars)"},
     {"encoding", NULL, "character encoding of the page, overriding its declarations"},
+    {"raw-html", "on|off",
+     "keep unknown elements, scripts, styles, text areas and comments as raw HTML (default off)"},
     {NULL, NULL, NULL}};
 
 static const oct_format html_format = {

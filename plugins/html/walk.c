@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/HTMLtree.h>
+
 #include "html.h"
 
 typedef enum kind {
@@ -513,6 +515,112 @@ static void emit_note_ref(walker *w, const char *label)
     w->last_space = 0;
 }
 
+/* HTML elements outside the table above whose content is simply text
+ * (sorted for bsearch). */
+static const char *const transparent_elements[] = {
+    "big", "blink", "content", "data", "font", "label", "marquee", "menuitem", "nobr", "rb",
+    "ruby", "slot", "spacer", "time",
+};
+
+static int compare_name(const void *name, const void *e)
+{
+    return strcmp(name, *(const char *const *)e);
+}
+
+/* With raw-html: what the model has no node for, kept as the HTML it is. */
+static int is_unmappable(const xmlNode *e, kind k)
+{
+    if (k == K_INLINE)
+        return !bsearch(e->name, transparent_elements,
+                        sizeof transparent_elements / sizeof transparent_elements[0],
+                        sizeof transparent_elements[0], compare_name);
+    if (html_is(e, "script") || html_is(e, "style") || html_is(e, "textarea"))
+        return 1;
+    /* An <a> with neither a target nor a name says nothing a link can. */
+    return k == K_A && !html_attr(e, "href") && !html_attr(e, "id") && !html_attr(e, "name");
+}
+
+/* Text or an element next to n on its line of content. */
+static int has_inline_neighbour(const xmlNode *n)
+{
+    for (int forward = 0; forward < 2; forward++)
+        for (const xmlNode *s = forward ? n->next : n->prev; s; s = forward ? s->next : s->prev) {
+            if (s->type == XML_ELEMENT_NODE) {
+                const kind k = kind_of(s);
+                /* unknown ones are no evidence either way */
+                if (k >= K_A || k == K_BR || k == K_IMG)
+                    return 1;
+                break;
+            }
+            if (s->type == XML_TEXT_NODE) {
+                size_t len;
+                html_trim((const char *)s->content, &len);
+                if (len)
+                    return 1;
+            }
+        }
+    return 0;
+}
+
+/* A comment every reader of raw HTML takes for one: no "--" inside and no
+ * ">" or "->" first (CommonMark before 0.31 and HTML 4 disagree on those). */
+static int comment_is_portable(const xmlNode *c)
+{
+    const char *s = (const char *)c->content;
+    if (!s || s[0] == '>' || (s[0] == '-' && s[1] == '>') || strstr(s, "--"))
+        return 0;
+    const size_t len = strlen(s);
+    return len == 0 || s[len - 1] != '-';
+}
+
+/* n (an element or a comment) serialized as raw HTML: inline where it
+ * stands among words, else a block of its own. */
+static void emit_raw(walker *w, xmlNode *n)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlOutputBufferPtr out = buf ? xmlOutputBufferCreateBuffer(buf, NULL) : NULL;
+    if (!out) {
+        xmlBufferFree(buf);
+        note_status(w, OCT_ERR_NOMEM);
+        return;
+    }
+    /* HTML's own serialization (void elements, script text unescaped),
+     * without added line ends. */
+    htmlNodeDumpFormatOutput(out, n->doc, n, "UTF-8", 0);
+    if (xmlOutputBufferClose(out) < 0 || xmlBufferLength(buf) == 0) {
+        xmlBufferFree(buf);
+        return;
+    }
+    const int in_run = holds_inlines(oct_node_get_type(oct_builder_current(w->b)));
+    const int inline_raw = in_run || has_inline_neighbour(n) || (flags_now(w) & F_INLINE_BLOCK);
+    oct_node *raw = oct_node_new(w->doc, inline_raw ? OCT_NODE_RAW_INLINE : OCT_NODE_RAW_BLOCK);
+    if (!raw) {
+        xmlBufferFree(buf);
+        note_status(w, OCT_ERR_LIMIT);
+        return;
+    }
+    oct_status st = oct_node_set_raw_format(raw, "html");
+    if (st == OCT_OK)
+        st = oct_node_set_literal(raw, (const char *)xmlBufferContent(buf),
+                                  (size_t)xmlBufferLength(buf));
+    xmlBufferFree(buf);
+    if (st != OCT_OK) {
+        note_status(w, st);
+        return;
+    }
+    if (inline_raw) {
+        flush_space(w);
+        leaf(w, raw);
+        w->has_content = 1;
+        w->block_started = 1;
+        w->last_space = 0;
+    } else {
+        paragraph_break(w);
+        block_boundary(w);
+        leaf(w, raw);
+    }
+}
+
 /* Handles entering element e. Returns 1 when its children are to be walked
  * (a frame was pushed), 0 when it is done with. */
 static int enter_element(walker *w, xmlNode *e)
@@ -521,7 +629,13 @@ static int enter_element(walker *w, xmlNode *e)
     frame f = {NULL, 0, 0, 0, (unsigned char)inherited, 0};
     kind k = kind_of(e);
 
-    if (k == K_DROP || html_is_hidden(e))
+    if (html_is_hidden(e))
+        return 0;
+    if (w->opt->raw_html && !(inherited & (F_PRE | F_CODE)) && is_unmappable(e, k)) {
+        emit_raw(w, e);
+        return 0;
+    }
+    if (k == K_DROP)
         return 0;
     /* A <dialog> without open is not shown. */
     if (html_is(e, "dialog") && !html_attr(e, "open"))
@@ -779,25 +893,33 @@ static int enter_element(walker *w, xmlNode *e)
     return push_frame(w, f);
 }
 
-/* A <pre>'s first newline is markup, not content; its last one too. */
+/* The line end that closes the last line is markup too (a browser shows
+ * no empty line for it), and so is a last line of only blanks after it
+ * (the source's indentation of </pre>). Blank lines before stay: they
+ * show. So do blanks ending a one-line block; those ending the last line
+ * of a longer one are invisible and go. */
 static void trim_code_block(oct_node *n)
 {
     size_t len;
     const char *s = oct_node_literal(n, &len);
     if (!s)
         return;
-    size_t start = 0;
-    if (len > 0 && s[0] == '\n')
-        start = 1;
-    while (len > start && (s[len - 1] == '\n' || s[len - 1] == ' ' || s[len - 1] == '\t')) {
-        /* Trailing blanks on the last line only; keep inner layout. */
-        if (s[len - 1] != '\n' && memchr(s + start, '\n', len - start) == NULL)
-            break;
-        len--;
-    }
-    if (start == 0 && len == strlen(s))
-        return;
-    oct_node_set_literal(n, s + start, len - start);
+    size_t end = len;
+    while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+        end--;
+    if (end == 0 || s[end - 1] != '\n')
+        end = len;
+    /* After a blank line the line end stays: writers read a final line
+     * end as closing the line before it, so dropping it would lose one. */
+    if (end > 0 && s[end - 1] == '\n' && !(end > 1 && s[end - 2] == '\n'))
+        end--;
+    size_t word = end;
+    while (word > 0 && (s[word - 1] == ' ' || s[word - 1] == '\t'))
+        word--;
+    if (word > 0 && s[word - 1] != '\n' && memchr(s, '\n', word))
+        end = word;
+    if (end != len)
+        oct_node_set_literal(n, s, end);
 }
 
 static void leave_element(walker *w)
@@ -900,6 +1022,9 @@ static void walk_tree(walker *w, xmlNode *top)
             descend = enter_element(w, n);
         else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
             text_node(w, n);
+        else if (n->type == XML_COMMENT_NODE && w->opt->raw_html &&
+                 !(flags_now(w) & (F_PRE | F_CODE)) && comment_is_portable(n))
+            emit_raw(w, n);
         if (descend && n->children) {
             n = n->children;
             continue;

@@ -1,8 +1,9 @@
 #!/bin/bash
 # golden.sh CLI FIXTURES_DIR [--update]
 # Reads every FIXTURES_DIR/*.html with the HTML reader (extraction off) and
-# compares the tree dump with the .tree file next to it. --update rewrites
-# the .tree files (review them by eye before keeping them).
+# compares the tree dump with the .tree file next to it. A .opts file next
+# to a fixture holds extra CLI options for it (e.g. -V raw-html=on). --update
+# rewrites the .tree files (review them by eye before keeping them).
 set -u
 cli=$1
 dir=$2
@@ -12,7 +13,11 @@ status=0
 count=0
 for input in *.html; do
     expected=${input%.html}.tree
-    actual=$("$cli" --offline -f html -t tree -V extract=off "$input" -o - 2>/dev/null)
+    extra=()
+    if [ -f "${input%.html}.opts" ]; then
+        read -r -a extra < "${input%.html}.opts"
+    fi
+    actual=$("$cli" --offline -f html -t tree -V extract=off ${extra[@]+"${extra[@]}"} "$input" -o - 2>/dev/null)
     rc=$?
     count=$((count + 1))
     if [ $rc -ne 0 ]; then

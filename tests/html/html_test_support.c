@@ -103,6 +103,8 @@ void html_test_doc_text(const oct_doc *doc, oct_buf *buf)
         case OCT_NODE_TEXT:
         case OCT_NODE_CODE:
         case OCT_NODE_CODE_BLOCK:
+        case OCT_NODE_RAW_BLOCK:
+        case OCT_NODE_RAW_INLINE:
             s = oct_node_literal(n, &len);
             break;
         case OCT_NODE_IMAGE:

@@ -1,9 +1,9 @@
 /*
- * test_html_stress.c — pathological pages: 100,000 nested <div>s, a 20 MB
- * page, 100,000 attributes on one element. None may overflow the stack or
- * lose its content, and each must stay (roughly) linear: doubling the input
- * may not much more than double the time. Bounds are generous (sanitizers,
- * a shared machine).
+ * test_html_stress.c — pathological pages: 100,000 nested <div>s (and
+ * custom elements kept as raw HTML), a 20 MB page, 100,000 attributes on
+ * one element. None may overflow the stack or lose its content, and each
+ * must stay (roughly) linear: doubling the input may not much more than
+ * double the time. Bounds are generous (sanitizers, a shared machine).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,6 +37,17 @@ static void make_nested(oct_buf *b, size_t n)
     for (size_t i = 0; i < n; i++)
         oct_buf_puts(b, "</div>");
     oct_buf_puts(b, "<p>after the divs</p>");
+}
+
+/* Unknown elements: kept whole as raw HTML with raw-html=on. */
+static void make_nested_custom(oct_buf *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        oct_buf_puts(b, "<x-box>");
+    oct_buf_puts(b, "deepest words");
+    for (size_t i = 0; i < n; i++)
+        oct_buf_puts(b, "</x-box>");
+    oct_buf_puts(b, "<p>after the custom elements</p>");
 }
 
 static void make_attributes(oct_buf *b, size_t n)
@@ -96,11 +107,12 @@ static double run(html_test_env *env, make_fn make, size_t n, const char *needle
 /* Reads make(small) and make(2 * small) to check growth, then make(full)
  * (when larger) against an absolute bound. */
 static void check_linear(make_fn make, size_t small, size_t full, const char *a, const char *b,
-                         double bound)
+                         double bound, const char *raw_html)
 {
     html_test_env env;
     assert_true(html_test_open(&env));
     oct_context_set_option(env.ctx, "extract", "off");
+    oct_context_set_option(env.ctx, "raw-html", raw_html);
     const double half = run(&env, make, small, a, b);
     const double twice = run(&env, make, 2 * small, a, b);
     const double whole = full > 2 * small ? run(&env, make, full, a, b) : twice;
@@ -113,26 +125,34 @@ static void check_linear(make_fn make, size_t small, size_t full, const char *a,
 static void test_nested_divs(void **state)
 {
     (void)state;
-    check_linear(make_nested, 50000, 100000, "deepest words", "after the divs", 60.0);
+    check_linear(make_nested, 50000, 100000, "deepest words", "after the divs", 60.0, "off");
+}
+
+static void test_nested_custom_elements(void **state)
+{
+    (void)state;
+    check_linear(make_nested_custom, 50000, 100000, "deepest words",
+                 "after the custom elements", 60.0, "on");
 }
 
 static void test_many_attributes(void **state)
 {
     (void)state;
     check_linear(make_attributes, 50000, 100000, "text of the crowded element",
-                 "after the attributes", 60.0);
+                 "after the attributes", 60.0, "off");
 }
 
 static void test_big_page(void **state)
 {
     (void)state;
     /* Growth on 1 and 2 MB, then 220,000 paragraphs: about 20 MB. */
-    check_linear(make_big, 11000, 220000, "Paragraph 0 has", "the very last paragraph", 90.0);
+    check_linear(make_big, 11000, 220000, "Paragraph 0 has", "the very last paragraph", 90.0, "off");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_nested_divs),
+                                       cmocka_unit_test(test_nested_custom_elements),
                                        cmocka_unit_test(test_many_attributes),
                                        cmocka_unit_test(test_big_page)};
     return cmocka_run_group_tests(tests, NULL, NULL);
