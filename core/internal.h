@@ -57,6 +57,7 @@ struct oct_doc {
     oct_node *root;
     oct_limits limits;
     size_t node_count;
+    int node_limit_hit;   /* oct_node_new refused a node: content was lost */
     const char *base;
     oct_meta_item *meta;    /* malloc'ed array; strings in the arena */
     size_t meta_len, meta_cap;

@@ -117,7 +117,10 @@ oct_node *oct_node_new(oct_doc *doc, oct_node_type type)
     if (!doc || !valid_type(type)) return NULL;
     /* Only the document's own root is a DOCUMENT. */
     if (type == OCT_NODE_DOCUMENT && doc->root) return NULL;
-    if (doc->node_count >= doc->limits.max_nodes) return NULL;
+    if (doc->node_count >= doc->limits.max_nodes) {
+        doc->node_limit_hit = 1;
+        return NULL;
+    }
     oct_node *n = oct_arena_alloc(&doc->arena, sizeof *n);
     if (!n) return NULL;
     n->doc = doc;

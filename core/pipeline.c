@@ -80,6 +80,11 @@ static oct_status read_bytes(oct_context *ctx, const unsigned char *data, size_t
     oct_error_clear(&local);
     st = reader->read(ctx, &in, doc, &local);
     if (st == OCT_OK && oct_interrupted()) st = oct_error_set(&local, OCT_ERR_INTERRUPTED, name, 0, NULL);
+    /* Whatever the reader made of it, a refused node means lost content. */
+    if (doc->node_limit_hit && (st == OCT_OK || st == OCT_ERR_LIMIT))
+        st = oct_error_set(&local, OCT_ERR_LIMIT, name, 0,
+                           "more than %llu nodes in one document (raise with --max-nodes)",
+                           (unsigned long long)doc->limits.max_nodes);
     if (st == OCT_OK) {
         /* The builder keeps readers honest; this catches one that bypassed it. */
         st = oct_doc_validate(doc, &local);
@@ -146,10 +151,15 @@ oct_status oct_write(oct_context *ctx, const oct_doc *doc, const oct_format *wri
     oct_error local;
     oct_error_clear(&local);
     oct_status st = writer->write(ctx, doc, sink, &local);
-    if (st == OCT_OK && oct_sink_status(sink)) {
+    if (oct_sink_status(sink)) {
+        /* The sink knows better than the writer why writing stopped. */
         st = oct_sink_status(sink);
-        oct_error_set(&local, st == OCT_ERR_LIMIT ? OCT_ERR_LIMIT : OCT_ERR_OUTPUT, NULL, 0,
-                      st == OCT_ERR_LIMIT ? "output larger than the limit" : "cannot write output");
+        if (st == OCT_ERR_LIMIT)
+            oct_error_set(&local, OCT_ERR_LIMIT, NULL, 0,
+                          "output larger than %llu bytes (raise with --max-output-size)",
+                          (unsigned long long)oct_context_limits(ctx)->max_output_bytes);
+        else
+            oct_error_set(&local, OCT_ERR_OUTPUT, NULL, 0, "cannot write output");
         st = local.status;
     }
     if (st && err) {
@@ -382,6 +392,7 @@ oct_status oct_convert(oct_context *ctx, const oct_convert_request *req, oct_err
         return err ? err->status : OCT_ERR_OUTPUT;
     }
     oct_sink_set_durable(sink, oct_context_option_bool(ctx, "fsync", 1));
+    oct_sink_set_max(sink, oct_context_limits(ctx)->max_output_bytes);
     oct_context_set_where(ctx, to_stdout ? "<stdout>" : r.output);
     st = oct_write(ctx, doc, writer, sink, err);
     if (!st && oct_interrupted()) st = oct_error_set(err, OCT_ERR_INTERRUPTED, NULL, 0, NULL);

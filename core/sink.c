@@ -154,6 +154,11 @@ oct_status oct_sink_printf(oct_sink *s, const char *fmt, ...)
     return st;
 }
 
+void oct_sink_set_max(oct_sink *s, uint64_t max_bytes)
+{
+    if (s && max_bytes) s->max = max_bytes;
+}
+
 void oct_sink_set_durable(oct_sink *s, int durable)
 {
     if (s) s->lazy = !durable;

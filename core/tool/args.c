@@ -51,7 +51,7 @@ static int parse_size(const char *s, unsigned long long *out)
 enum {
     OPT_PLUGIN_DIR = 256, OPT_LIST_FORMATS, OPT_VERSION, OPT_DUMP_TREE, OPT_ENCODING, OPT_WRAP,
     OPT_COLUMNS, OPT_CSS, OPT_COVER, OPT_REFDOC, OPT_EXTRACT_MEDIA, OPT_EXTRACT, OPT_OFFLINE,
-    OPT_NO_IMAGES, OPT_INSECURE, OPT_SPLIT_LEVEL, OPT_TOC_DEPTH, OPT_MAX_INPUT, OPT_MAX_DOWNLOAD,
+    OPT_NO_IMAGES, OPT_INSECURE, OPT_SPLIT_LEVEL, OPT_TOC_DEPTH, OPT_MAX_INPUT, OPT_MAX_DOWNLOAD, OPT_MAX_OUTPUT, OPT_MAX_NODES,
     OPT_TITLE, OPT_NO_DEFAULT_CSS,
     OPT_OUTPUT_DIR, OPT_INCLUDE, OPT_EXCLUDE, OPT_FAIL_FAST, OPT_FAIL_IF_WARNINGS, OPT_REPORT,
     OPT_JUNIT, OPT_INCREMENTAL, OPT_SHARD, OPT_MERGE_REPORTS,
@@ -89,6 +89,8 @@ static const struct option long_options[] = {
     {"split-level", required_argument, NULL, OPT_SPLIT_LEVEL},
     {"toc-depth", required_argument, NULL, OPT_TOC_DEPTH},
     {"max-input-size", required_argument, NULL, OPT_MAX_INPUT},
+    {"max-output-size", required_argument, NULL, OPT_MAX_OUTPUT},
+    {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
     {"max-download", required_argument, NULL, OPT_MAX_DOWNLOAD},
     {"title", required_argument, NULL, OPT_TITLE},
     {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
@@ -197,6 +199,14 @@ static int apply_option(cli_args *a, int c, const char *arg)
     case OPT_MAX_INPUT:
         if (parse_size(arg, &a->max_input_bytes))
             return usage_error("--max-input-size takes a size such as 64M, not '%s'", arg);
+        break;
+    case OPT_MAX_OUTPUT:
+        if (parse_size(arg, &a->max_output_bytes))
+            return usage_error("--max-output-size takes a size such as 1G, not '%s'", arg);
+        break;
+    case OPT_MAX_NODES:
+        if (parse_size(arg, &a->max_nodes))
+            return usage_error("--max-nodes takes a number such as 50M, not '%s'", arg);
         break;
     case OPT_MAX_DOWNLOAD: {
         unsigned long long v;
@@ -389,6 +399,8 @@ void cli_print_help(void)
 "      --no-images          do not fetch remote images\n"
 "      --insecure           do not verify TLS certificates\n"
 "      --max-input-size N   largest input read (default 256M)\n"
+"      --max-output-size N  largest output written (default 4G)\n"
+"      --max-nodes N        most nodes in one document (default 20M)\n"
 "      --max-download N     largest download (default 50M)\n"
 "\n"
 "Batch (one output per input; see docs/batch.md)\n"

@@ -18,6 +18,8 @@ typedef struct cli_args {
     const char *from, *to, *output;
     const char *cover_image, *reference_doc, *extract_media;
     unsigned long long max_input_bytes; /* 0: default */
+    unsigned long long max_output_bytes; /* 0: default */
+    unsigned long long max_nodes;        /* 0: default */
     int verbosity;         /* -1 quiet, 0 normal, 1 verbose, 2 debug */
     int list_formats, show_version, show_help;
 

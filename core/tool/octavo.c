@@ -195,6 +195,12 @@ int main(int argc, char **argv)
         key[klen] = '\0';
         oct_context_set_option(ctx, key, eq + 1);
     }
+    if (args.max_output_bytes || args.max_nodes) {
+        oct_limits lim = *oct_context_limits(ctx);
+        if (args.max_output_bytes) lim.max_output_bytes = args.max_output_bytes;
+        if (args.max_nodes) lim.max_nodes = args.max_nodes;
+        oct_context_set_limits(ctx, &lim);
+    }
     if (args.max_input_bytes) {
         oct_limits lim = *oct_context_limits(ctx);
         lim.max_input_bytes = args.max_input_bytes;

@@ -582,6 +582,10 @@ oct_status md_write_document(oct_context *ctx, const oct_doc *doc, oct_sink *sin
     free(w.notes);
     free((void *)w.notes_sorted);
     free(k.frames);
+    if (w.status == OCT_ERR_LIMIT)
+        return oct_error_set(err, w.status, oct_context_where(ctx), 0,
+                             "output larger than %llu bytes (raise with --max-output-size)",
+                             (unsigned long long)oct_context_limits(ctx)->max_output_bytes);
     if (w.status != OCT_OK)
         return oct_error_set(err, w.status, oct_context_where(ctx), 0,
                              "cannot write Markdown: %s", oct_status_message(w.status));

@@ -499,6 +499,8 @@ OCT_EXPORT oct_status oct_sink_commit(oct_sink *s, oct_error *err);
 /* A file sink fsyncs before its rename (the default). A caller committing
  * many files may turn that off and sync once at the end (batch mode). */
 OCT_EXPORT void oct_sink_set_durable(oct_sink *s, int durable);
+/* Writes past max_bytes fail with OCT_ERR_LIMIT (0 keeps the current cap). */
+OCT_EXPORT void oct_sink_set_max(oct_sink *s, uint64_t max_bytes);
 /* Frees the sink; an uncommitted file sink removes its temporary file. */
 OCT_EXPORT void oct_sink_close(oct_sink *s);
 /* Removes every uncommitted temporary file; async-signal-safe, for SIGINT. */
