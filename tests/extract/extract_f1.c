@@ -124,54 +124,13 @@ static void subtree_text(xmlNodePtr root, text *out)
 
 /* ------------------------------------------------------------ tokens */
 
+/* liboctavo's own UTF-8 decoding and encoding (the test links it anyway). */
 static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
 {
-    unsigned c = s[0];
-    size_t need = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-                : (c & 0xF8) == 0xF0 ? 3 : 9;
-    if (need == 0) {
-        *cp = c;
-        return 1;
-    }
-    if (need == 9 || need >= len) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    uint32_t v = c & (0x3F >> need);
-    for (size_t i = 1; i <= need; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    *cp = v;
-    return need + 1;
+    return oct_utf8_decode((const char *)s, len, cp);
 }
 
-static size_t utf8_put(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
+static size_t utf8_put(uint32_t cp, char *out) { return oct_utf8_encode(cp, out); }
 
 enum { SEP, WORD, SINGLE };
 
