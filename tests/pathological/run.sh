@@ -12,10 +12,11 @@ formats=$("$octavo" --list-formats | awk 'NR > 1 && $2 ~ /w/ {print $1}')
 pass=0 fail=0
 for input in "$work"/in/*; do
   for fmt in $formats; do
-    start=$(date +%s.%N)
+    start=$(date +%s%N)
     timeout "$limit" "$octavo" -q --offline -V extract=off "$input" -t "$fmt" -o "$work/out" 2>"$work/err"
     rc=$?
-    secs=$(echo "$(date +%s.%N) - $start" | bc)
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    secs=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
     if [ "$rc" -eq 0 ] && ! grep -q Sanitizer "$work/err"; then
       pass=$((pass + 1))
       printf 'ok   %-24s %-10s %6.2fs\n' "$(basename "$input")" "$fmt" "$secs"
