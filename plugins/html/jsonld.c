@@ -107,9 +107,27 @@ static void fill(html_jsonld *out, json_t *obj)
     }
 }
 
+/* Pages often wrap the JSON in <![CDATA[ ... ]]> (or comment it out with
+ * //<![CDATA[ for old browsers); the JSON is what lies inside. */
+static void unwrap_cdata(const char **text, size_t *len)
+{
+    const char *s = *text, *e = s + *len;
+    while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) s++;
+    if (e - s >= 2 && s[0] == '/' && s[1] == '/') s += 2;
+    if (e - s >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
+        s += 9;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) e--;
+        if (e - s >= 3 && memcmp(e - 3, "]]>", 3) == 0) e -= 3;
+        if (e - s >= 2 && e[-1] == '/' && e[-2] == '/') e -= 2;
+        *text = s;
+        *len = (size_t)(e - s);
+    }
+}
+
 int html_jsonld_parse(const char *text, size_t len, html_jsonld *out)
 {
     memset(out, 0, sizeof *out);
+    unwrap_cdata(&text, &len);
     json_error_t error;
     json_t *root = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
     if (!root)

@@ -383,12 +383,16 @@ static void set_date(oct_doc *doc, const found *f)
     }
 }
 
+static int count_words(const char *s, size_t len);
+
 /* Schema.org pages often carry both: a "name" that repeats the page title
- * and a "headline" that is a teaser, or the other way round. */
+ * and a "headline" that is a teaser, or the other way round. A one-word
+ * name is the site's own (aktualne.cz puts "Aktuálně.cz" there), never the
+ * article's title. */
 static const char *jsonld_title(const html_jsonld *j, const char *page_title)
 {
     if (j->name && j->headline && page_title && strstr(page_title, j->name) &&
-        !strstr(page_title, j->headline))
+        !strstr(page_title, j->headline) && count_words(j->name, strlen(j->name)) >= 2)
         return j->name;
     return j->headline ? j->headline : j->name;
 }
