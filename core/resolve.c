@@ -331,7 +331,22 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
         if (oct_interrupted()) st = OCT_ERR_INTERRUPTED;
         else st = load_one(ctx, doc, n, remote_doc, base_dir);
     }
+    /* The page's lead image (og:image, JSON-LD image) becomes the cover when
+     * nothing else is: it is loaded like any image, under the same policy. */
+    oct_node *lead = NULL;
+    const char *lead_url = oct_meta_get(doc, "cover-url");
+    if (!st && !doc->cover && lead_url && *lead_url && oct_context_option_bool(ctx, "cover", 1)) {
+        lead = oct_node_new(doc, OCT_NODE_IMAGE);
+        if (lead && oct_node_set_url(lead, lead_url) == OCT_OK) {
+            if (oct_is_remote_url(lead_url)) {
+                if (fetch && !remember_remote(&ri, lead)) st = OCT_ERR_NOMEM;
+            } else if (!no_local || strncasecmp(lead_url, "data:", 5) == 0) {
+                st = load_one(ctx, doc, lead, remote_doc, base_dir);
+            }
+        }
+    }
     if (!st && (ri.n_urls || ri.n_dropped)) st = fetch_remote(ctx, doc, &ri);
+    if (!st && lead && lead->as.image.resource) oct_doc_set_cover(doc, lead->as.image.resource);
     free(ri.urls);
     free(ri.index);
     free(ri.nodes);
