@@ -126,6 +126,59 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
     return oct_interrupted() ? 0 : n;
 }
 
+/* One transfer, set up the same way for a page and for an image: http(s)
+ * only (redirects too), bounded in size and time, our User-Agent, proxies
+ * from the environment (libcurl's default), TLS verified unless --insecure. */
+static CURL *new_easy(oct_context *ctx, const char *url, uint64_t max, download *d, char *errbuf)
+{
+    CURL *c = curl_easy_init();
+    if (!c) return NULL;
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, oct_context_option_long(ctx, "connect-timeout", 15, 1, 600));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, oct_context_option_long(ctx, "timeout", 60, 1, 3600));
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "octavo/" OCTAVO_VERSION_STRING);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, d);
+    if (oct_context_option_bool(ctx, "insecure", 0)) {
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    return c;
+}
+
+/* What became of a finished transfer: OCT_OK, or err filled with why not.
+ * limit_option names the option that raises the size cap. */
+static oct_status judge_transfer(CURL *easy, CURLcode rc, const download *d, const char *errbuf,
+                                 const char *url, const char *limit_option, oct_error *err)
+{
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    if (d->over_budget)
+        return oct_error_set(err, OCT_ERR_LIMIT, url, 0, "images exceed %llu bytes in total",
+                             (unsigned long long)d->held_max);
+    if (d->too_big || rc == CURLE_FILESIZE_EXCEEDED)
+        return oct_error_set(err, OCT_ERR_LIMIT, url, 0,
+                             "download larger than %llu bytes (raise with %s)",
+                             (unsigned long long)d->max, limit_option);
+    if (oct_interrupted()) return oct_error_set(err, OCT_ERR_INTERRUPTED, url, 0, NULL);
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL)
+        return oct_error_set(err, OCT_ERR_DENIED, url, 0,
+                             "redirect to a scheme other than http(s) refused");
+    if (rc != CURLE_OK)
+        return oct_error_set(err, OCT_ERR_NETWORK, url, 0, "%s",
+                             errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    if (status >= 400) return oct_error_set(err, OCT_ERR_NETWORK, url, 0, "HTTP status %ld", status);
+    return OCT_OK;
+}
+
 oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max, oct_fetched *out,
                          oct_error *err)
 {
@@ -142,51 +195,19 @@ oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max, oct_fe
     uint64_t max_download = oct_context_limits(ctx)->max_resource_bytes;
     int capped_by_download = max_download < max;
     if (capped_by_download) max = max_download;
-    CURL *c = curl_easy_init();
-    if (!c) return oct_error_set(err, OCT_ERR_NOMEM, url, 0, NULL);
     download d;
     memset(&d, 0, sizeof d);
     oct_buf_init(&d.body, (size_t)(max + 1));
     d.max = max;
     char curl_err[CURL_ERROR_SIZE] = "";
-    long connect_timeout = oct_context_option_long(ctx, "connect-timeout", 15, 1, 600);
-    long timeout = oct_context_option_long(ctx, "timeout", 60, 1, 3600);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, connect_timeout);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "octavo/" OCTAVO_VERSION_STRING);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
-    if (oct_context_option_bool(ctx, "insecure", 0)) {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    CURL *c = new_easy(ctx, url, max, &d, curl_err);
+    if (!c) {
+        oct_buf_free(&d.body);
+        return oct_error_set(err, OCT_ERR_NOMEM, url, 0, NULL);
     }
     CURLcode rc = curl_easy_perform(c);
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    oct_status st = OCT_OK;
-    if (d.too_big || rc == CURLE_FILESIZE_EXCEEDED)
-        st = oct_error_set(err, OCT_ERR_LIMIT, url, 0,
-                           "download larger than %llu bytes (raise with %s)",
-                           (unsigned long long)max,
-                           capped_by_download ? "--max-download" : "--max-input-size");
-    else if (oct_interrupted())
-        st = oct_error_set(err, OCT_ERR_INTERRUPTED, url, 0, NULL);
-    else if (rc == CURLE_UNSUPPORTED_PROTOCOL)
-        st = oct_error_set(err, OCT_ERR_DENIED, url, 0, "redirect to a scheme other than http(s) refused");
-    else if (rc != CURLE_OK)
-        st = oct_error_set(err, OCT_ERR_NETWORK, url, 0, "%s",
-                           curl_err[0] ? curl_err : curl_easy_strerror(rc));
-    else if (status >= 400)
-        st = oct_error_set(err, OCT_ERR_NETWORK, url, 0, "HTTP status %ld", status);
+    oct_status st = judge_transfer(c, rc, &d, curl_err, url,
+                                   capped_by_download ? "--max-download" : "--max-input-size", err);
     if (!st) {
         char *final = NULL, *ctype = NULL;
         curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &final);
@@ -232,31 +253,6 @@ typedef struct transfer {
     size_t job;
     char err[CURL_ERROR_SIZE];
 } transfer;
-
-static CURL *new_easy(oct_context *ctx, const char *url, uint64_t max, download *d, char *errbuf)
-{
-    CURL *c = curl_easy_init();
-    if (!c) return NULL;
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, oct_context_option_long(ctx, "connect-timeout", 15, 1, 600));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, oct_context_option_long(ctx, "timeout", 60, 1, 3600));
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "octavo/" OCTAVO_VERSION_STRING);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, d);
-    if (oct_context_option_bool(ctx, "insecure", 0)) {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    return c;
-}
 
 /* A host that could not be resolved or reached once is not tried again in
  * this run: a page with fifty images on a dead host costs one timeout. A
@@ -343,22 +339,7 @@ void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_
             curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
             CURLcode rc = msg->data.result;
             size_t j = t->job;
-            long status = 0;
-            curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-            if (t->d.over_budget)
-                oct_error_set(&errs[j], OCT_ERR_LIMIT, urls[j], 0, "images exceed %llu bytes in total",
-                              (unsigned long long)held_max);
-            else if (t->d.too_big || rc == CURLE_FILESIZE_EXCEEDED)
-                oct_error_set(&errs[j], OCT_ERR_LIMIT, urls[j], 0, "larger than %llu bytes",
-                              (unsigned long long)max_bytes);
-            else if (rc == CURLE_UNSUPPORTED_PROTOCOL)
-                oct_error_set(&errs[j], OCT_ERR_DENIED, urls[j], 0, "redirect to a scheme other than http(s) refused");
-            else if (rc != CURLE_OK)
-                oct_error_set(&errs[j], OCT_ERR_NETWORK, urls[j], 0, "%s",
-                              t->err[0] ? t->err : curl_easy_strerror(rc));
-            else if (status >= 400)
-                oct_error_set(&errs[j], OCT_ERR_NETWORK, urls[j], 0, "HTTP status %ld", status);
-            else {
+            if (judge_transfer(t->easy, rc, &t->d, t->err, urls[j], "--max-download", &errs[j]) == OCT_OK) {
                 size_t len;
                 out[j].data = (unsigned char *)oct_buf_detach(&t->d.body, &len);
                 out[j].len = len;
