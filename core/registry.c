@@ -108,9 +108,12 @@ static int valid_format_name(const char *s)
 }
 
 /* Checks a descriptor and copies it (and its formats) into the registry. */
-oct_status oct_registry_add(oct_registry *reg, const oct_plugin_descriptor *d, const char *origin,
-                            oct_error *err)
+/* shadowed (may be NULL) is set when the refusal is only that a plugin of
+ * the same name came earlier in the search path: not worth a warning. */
+static oct_status add_descriptor(oct_registry *reg, const oct_plugin_descriptor *d,
+                                 const char *origin, oct_error *err, int *shadowed)
 {
+    if (shadowed) *shadowed = 0;
     if (!reg || !d) return oct_error_set(err, OCT_ERR_INVALID_ARG, origin, 0, "no descriptor");
     unsigned major = d->abi_version >> 16, minor = d->abi_version & 0xFFFF;
     if (major != OCT_PLUGIN_ABI_MAJOR)
@@ -138,10 +141,12 @@ oct_status oct_registry_add(oct_registry *reg, const oct_plugin_descriptor *d, c
 
     /* Another file of the same plugin earlier in the search path shadows this one. */
     for (size_t i = 0; i < reg->n_plugins; i++)
-        if (strcmp(reg->plugins[i].desc.name, desc.name) == 0)
+        if (strcmp(reg->plugins[i].desc.name, desc.name) == 0) {
+            if (shadowed) *shadowed = 1;
             return oct_error_set(err, OCT_ERR_PLUGIN_DUPLICATE, origin, 0,
                                  "plugin '%s' is already loaded from %s", desc.name,
                                  reg->plugins[i].path);
+        }
 
     format_rec *recs[MAX_FORMATS_PER_PLUGIN];
     size_t n = 0;
@@ -223,8 +228,15 @@ oct_status oct_registry_add(oct_registry *reg, const oct_plugin_descriptor *d, c
     return OCT_OK;
 }
 
-oct_status oct_registry_load_file(oct_registry *reg, const char *path, oct_error *err)
+oct_status oct_registry_add(oct_registry *reg, const oct_plugin_descriptor *d, const char *origin,
+                            oct_error *err)
 {
+    return add_descriptor(reg, d, origin, err, NULL);
+}
+
+static oct_status load_file(oct_registry *reg, const char *path, oct_error *err, int *shadowed)
+{
+    if (shadowed) *shadowed = 0;
     if (!reg || !path) return oct_error_set(err, OCT_ERR_INVALID_ARG, path, 0, NULL);
     struct stat st;
     if (stat(path, &st) != 0)
@@ -255,13 +267,18 @@ oct_status oct_registry_load_file(oct_registry *reg, const char *path, oct_error
         dlclose(h);
         return oct_error_set(err, OCT_ERR_PLUGIN_DESCRIPTOR, path, 0, "entry function returned no descriptor");
     }
-    oct_status s = oct_registry_add(reg, d, path, err);
+    oct_status s = add_descriptor(reg, d, path, err, shadowed);
     if (s) {
         dlclose(h);
         return s;
     }
     reg->plugins[reg->n_plugins - 1].handle = h;
     return OCT_OK;
+}
+
+oct_status oct_registry_load_file(oct_registry *reg, const char *path, oct_error *err)
+{
+    return load_file(reg, path, err, NULL);
 }
 
 static int compare_names(const void *a, const void *b)
@@ -304,9 +321,10 @@ size_t oct_registry_load_dir(oct_registry *reg, const char *dir)
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         oct_error err;
         oct_error_clear(&err);
-        oct_status s = oct_registry_load_file(reg, path, &err);
+        int shadowed;
+        oct_status s = load_file(reg, path, &err, &shadowed);
         if (s == OCT_OK) loaded++;
-        else if (s == OCT_ERR_PLUGIN_DUPLICATE && strstr(err.message, "plugin '") == err.message)
+        else if (shadowed)
             diag(reg, OCT_SEV_INFO, path, "skipped: %s", err.message);
         else
             diag(reg, OCT_SEV_WARNING, path, "plugin skipped: %s", err.message);

@@ -274,6 +274,27 @@ static void test_duplicate_refused_either_order(void **state)
     free(cap);
 }
 
+/* The same plugin found again later in the search path (an override in
+ * --plugin-dir, then the installed copy) is skipped quietly: an info line,
+ * never a warning, and the first copy stays in use. */
+static void test_same_plugin_twice_is_quiet(void **state)
+{
+    (void)state;
+    log_capture *cap = calloc(1, sizeof *cap);
+    assert_non_null(cap);
+    oct_registry *reg = new_registry(cap);
+    const baseline base = baseline_of(reg);
+    assert_int_equal(oct_registry_load_dir(reg, good_dir()), 1);
+    size_t before = cap->count;
+    assert_int_equal(oct_registry_load_dir(reg, good_dir()), 0);
+    assert_int_equal(oct_registry_plugin_count(reg), base.plugins + 1);
+    assert_true(cap->count > before);
+    for (size_t i = before; i < cap->count; i++)
+        assert_int_equal(cap->entries[i].sev, OCT_SEV_INFO);
+    oct_registry_free(reg);
+    free(cap);
+}
+
 static void test_missing_paths(void **state)
 {
     (void)state;
@@ -534,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_scan_skips_failures),
         cmocka_unit_test(test_newer_minor_abi_loads),
         cmocka_unit_test(test_duplicate_refused_either_order),
+        cmocka_unit_test(test_same_plugin_twice_is_quiet),
         cmocka_unit_test(test_missing_paths),
         cmocka_unit_test(test_good_plugin_metadata),
         cmocka_unit_test(test_convert_through_plugin),
