@@ -28,14 +28,15 @@ static volatile sig_atomic_t interrupt_requested;
 void oct_request_interrupt(void) { interrupt_requested = 1; }
 int oct_interrupted(void) { return interrupt_requested != 0; }
 
-void oct_log_default(void *userdata, oct_severity sev, const char *where, long line,
-                     const char *message)
+void oct_log_stderr(void *userdata, oct_severity sev, const char *where, long line,
+                    const char *message)
 {
-    static const char *const labels[] = {"error", "warning", "info", "debug"};
+    /* What -v shows is the program talking, not a problem: no label. */
+    static const char *const labels[] = {"error: ", "warning: ", "", ""};
     (void)userdata;
     char lbuf[32] = "";
     if (line > 0) snprintf(lbuf, sizeof lbuf, "line %ld: ", line);
-    fprintf(stderr, "octavo: %s%s%s%s: %s\n", where ? where : "", where ? ": " : "", lbuf,
+    fprintf(stderr, "octavo: %s%s%s%s%s\n", where ? where : "", where ? ": " : "", lbuf,
             labels[sev <= OCT_SEV_DEBUG ? sev : OCT_SEV_DEBUG], message);
 }
 
@@ -44,7 +45,7 @@ oct_context *oct_context_new(oct_registry *reg)
     oct_context *ctx = calloc(1, sizeof *ctx);
     if (!ctx) return NULL;
     ctx->registry = reg;
-    ctx->log = oct_log_default;
+    ctx->log = oct_log_stderr;
     ctx->verbosity = OCT_SEV_WARNING;
     oct_limits_default(&ctx->limits);
     return ctx;
@@ -67,7 +68,7 @@ oct_registry *oct_context_registry(const oct_context *ctx) { return ctx ? ctx->r
 void oct_context_set_log(oct_context *ctx, oct_log_fn fn, void *userdata)
 {
     if (!ctx) return;
-    ctx->log = fn ? fn : oct_log_default;
+    ctx->log = fn ? fn : oct_log_stderr;
     ctx->log_data = fn ? userdata : NULL;
 }
 
@@ -166,7 +167,7 @@ void oct_context_log(oct_context *ctx, oct_severity sev, long line, const char *
     for (char *p = msg; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
     if (!ctx) {
-        if (sev <= OCT_SEV_WARNING) oct_log_default(NULL, sev, NULL, line, msg);
+        if (sev <= OCT_SEV_WARNING) oct_log_stderr(NULL, sev, NULL, line, msg);
         return;
     }
     if (sev == OCT_SEV_WARNING) ctx->warnings++;

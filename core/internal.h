@@ -95,10 +95,6 @@ void oct_limits_copy(oct_limits *dst, const oct_limits *src);
 /* doc.c: copy a string into the document's arena */
 const char *oct_doc_intern(oct_doc *doc, const char *s);
 
-/* context.c: route a diagnostic to the log of a context (may be NULL: stderr). */
-void oct_log_default(void *userdata, oct_severity sev, const char *where, long line,
-                     const char *message);
-
 /* fetch.c: load the bytes behind a URL or path with limits and the policy. */
 typedef struct oct_fetched {
     unsigned char *data; /* malloc'ed */

@@ -67,7 +67,7 @@ oct_registry *oct_registry_new(void)
 {
     oct_registry *reg = calloc(1, sizeof *reg);
     if (!reg) return NULL;
-    reg->log = oct_log_default;
+    reg->log = oct_log_stderr;
     if (oct_registry_add(reg, &oct_builtin_descriptor, "(built-in)", NULL) != OCT_OK) {
         oct_registry_free(reg);
         return NULL;
@@ -94,7 +94,7 @@ void oct_registry_free(oct_registry *reg)
 void oct_registry_set_log(oct_registry *reg, oct_log_fn fn, void *userdata)
 {
     if (!reg) return;
-    reg->log = fn ? fn : oct_log_default;
+    reg->log = fn ? fn : oct_log_stderr;
     reg->log_data = fn ? userdata : NULL;
 }
 

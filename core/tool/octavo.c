@@ -49,11 +49,7 @@ static void log_to_stderr(void *userdata, oct_severity sev, const char *where, l
     if (ls->verbosity < 0 && sev > OCT_SEV_ERROR) return;
     if (sev == OCT_SEV_INFO && ls->verbosity < 1) return;
     if (sev == OCT_SEV_DEBUG && ls->verbosity < 2) return;
-    static const char *const labels[] = {"error: ", "warning: ", "", ""};
-    char lbuf[32] = "";
-    if (line > 0) snprintf(lbuf, sizeof lbuf, "line %ld: ", line);
-    fprintf(stderr, "octavo: %s%s%s%s%s\n", where ? where : "", where ? ": " : "", lbuf,
-            labels[sev <= OCT_SEV_DEBUG ? sev : OCT_SEV_DEBUG], message);
+    oct_log_stderr(NULL, sev, where, line, message);
 }
 
 static void list_formats(const oct_registry *reg)

@@ -515,6 +515,11 @@ typedef enum oct_severity { OCT_SEV_ERROR = 0, OCT_SEV_WARNING, OCT_SEV_INFO, OC
 typedef void (*oct_log_fn)(void *userdata, oct_severity sev, const char *where, long line,
                            const char *message);
 
+/* The standard form of a diagnostic on stderr, one line:
+ * "octavo: WHERE: line N: warning: message". The default log. */
+OCT_EXPORT void oct_log_stderr(void *userdata, oct_severity sev, const char *where, long line,
+                               const char *message);
+
 typedef struct oct_registry oct_registry;
 typedef struct oct_context oct_context;
 
