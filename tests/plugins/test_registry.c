@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "octavo/octavo_plugin.h"
 #include "octest.h"
@@ -295,6 +296,45 @@ static void test_same_plugin_twice_is_quiet(void **state)
     free(cap);
 }
 
+/* SECURITY.md: a plugin file or folder that every user may write is never
+ * loaded (anyone could have put code there), with a warning naming it. */
+static void test_world_writable_refused(void **state)
+{
+    (void)state;
+    char src[1024], tmp[1024], dst[1024];
+    octest_path(src, sizeof src, good_dir(), "octest.so");
+    size_t len;
+    char *bytes = octest_read_file(src, &len);
+    octest_tempdir(tmp, sizeof tmp);
+    octest_path(dst, sizeof dst, tmp, "octest.so");
+    octest_write_file(dst, bytes, len);
+    free(bytes);
+
+    log_capture *cap = calloc(1, sizeof *cap);
+    assert_non_null(cap);
+    oct_registry *reg = new_registry(cap);
+    const baseline base = baseline_of(reg);
+    oct_error err;
+    oct_error_clear(&err);
+    assert_int_equal(chmod(dst, 0666), 0);
+    assert_int_equal(oct_registry_load_file(reg, dst, &err), OCT_ERR_DENIED);
+    assert_non_null(strstr(err.message, "writable"));
+    assert_int_equal(chmod(dst, 0644), 0);
+    assert_int_equal(chmod(tmp, 0777), 0);
+    assert_int_equal(oct_registry_load_dir(reg, tmp), 0);
+    const log_entry *e = entry_naming(cap, tmp);
+    assert_non_null(e);
+    assert_int_equal(e->sev, OCT_SEV_WARNING);
+    assert_non_null(strstr(e->message, "writable"));
+    assert_int_equal(oct_registry_plugin_count(reg), base.plugins);
+    /* The same folder, no longer writable by all, loads. */
+    assert_int_equal(chmod(tmp, 0755), 0);
+    assert_int_equal(oct_registry_load_dir(reg, tmp), 1);
+    oct_registry_free(reg);
+    free(cap);
+    octest_remove_tree(tmp);
+}
+
 static void test_missing_paths(void **state)
 {
     (void)state;
@@ -556,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_newer_minor_abi_loads),
         cmocka_unit_test(test_duplicate_refused_either_order),
         cmocka_unit_test(test_same_plugin_twice_is_quiet),
+        cmocka_unit_test(test_world_writable_refused),
         cmocka_unit_test(test_missing_paths),
         cmocka_unit_test(test_good_plugin_metadata),
         cmocka_unit_test(test_convert_through_plugin),
