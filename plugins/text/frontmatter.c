@@ -568,8 +568,7 @@ static void leading_lines(oct_context *ctx, text_source *src, oct_doc *doc, text
             const char *t = text_line_str(src, i + 1);
             const size_t tl = src->lines[i + 1].len;
             char iso2[11];
-            underlined =
-                tl >= 3 && (t[0] == '=' || t[0] == '-') && strspn(t, t[0] == '=' ? "=" : "-") >= tl;
+            underlined = text_setext_char(t, tl) != 0;
             alone = underlined || text_parse_date(t, tl, iso2) || tag_line(t, tl, NULL) ||
                     text_has_prefix(t, tl, "by ");
         }

@@ -399,6 +399,26 @@ static void test_random_structured_bytes(void **state)
     }
 }
 
+/* A setext underline on the last line, with no line end and nothing after
+ * it in memory: the reader once scanned it with strspn and read past the
+ * buffer (found by fuzz_pipeline). The exact-size heap copy lets ASan see
+ * any such read. */
+static void test_underline_at_end_of_buffer(void **state)
+{
+    static const char text[] = "Harbour Survey Notes\n====";
+    const size_t len = sizeof text - 1;
+    char *exact = malloc(len);
+    assert_non_null(exact);
+    memcpy(exact, text, len);
+    reading r;
+    read_text(*state, exact, len, "underline.txt", NULL, &r);
+    free(exact);
+    assert_int_equal(r.status, OCT_OK);
+    assert_non_null(r.doc);
+    assert_string_equal(oct_meta_get(r.doc, OCT_META_TITLE), "Harbour Survey Notes");
+    reading_free(&r);
+}
+
 static void test_pathological_shapes(void **state)
 {
     const size_t big = 1 << 20;
@@ -456,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_every_byte_value),
         cmocka_unit_test(test_random_structured_bytes),
+        cmocka_unit_test(test_underline_at_end_of_buffer),
         cmocka_unit_test(test_pathological_shapes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
