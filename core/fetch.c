@@ -6,10 +6,9 @@
  */
 #include "internal.h"
 
-#include <curl/curl.h>
+#include "curl_load.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -100,10 +99,6 @@ oct_status oct_read_file_bounded(const char *path, uint64_t max, oct_fetched *ou
     return s;
 }
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_result;
-static void init_curl(void) { curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT); }
-
 typedef struct download {
     oct_buf body;
     uint64_t max;
@@ -131,25 +126,26 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
  * from the environment (libcurl's default), TLS verified unless --insecure. */
 static CURL *new_easy(oct_context *ctx, const char *url, uint64_t max, download *d, char *errbuf)
 {
-    CURL *c = curl_easy_init();
+    const oct_curl_api *cu = oct_curl(NULL);
+    CURL *c = cu->easy_init();
     if (!c) return NULL;
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, oct_context_option_long(ctx, "connect-timeout", 15, 1, 600));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, oct_context_option_long(ctx, "timeout", 60, 1, 3600));
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "octavo/" OCTAVO_VERSION_STRING);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, d);
+    cu->easy_setopt(c, CURLOPT_URL, url);
+    cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    cu->easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, oct_context_option_long(ctx, "connect-timeout", 15, 1, 600));
+    cu->easy_setopt(c, CURLOPT_TIMEOUT, oct_context_option_long(ctx, "timeout", 60, 1, 3600));
+    cu->easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    cu->easy_setopt(c, CURLOPT_USERAGENT, "octavo/" OCTAVO_VERSION_STRING);
+    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    cu->easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+    cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    cu->easy_setopt(c, CURLOPT_WRITEDATA, d);
     if (oct_context_option_bool(ctx, "insecure", 0)) {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+        cu->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+        cu->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     return c;
 }
@@ -159,8 +155,9 @@ static CURL *new_easy(oct_context *ctx, const char *url, uint64_t max, download 
 static oct_status judge_transfer(CURL *easy, CURLcode rc, const download *d, const char *errbuf,
                                  const char *url, const char *limit_option, oct_error *err)
 {
+    const oct_curl_api *cu = oct_curl(NULL);
     long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    cu->easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     if (d->over_budget)
         return oct_error_set(err, OCT_ERR_LIMIT, url, 0, "images exceed %llu bytes in total",
                              (unsigned long long)d->held_max);
@@ -174,7 +171,7 @@ static oct_status judge_transfer(CURL *easy, CURLcode rc, const download *d, con
                              "redirect to a scheme other than http(s) refused");
     if (rc != CURLE_OK)
         return oct_error_set(err, OCT_ERR_NETWORK, url, 0, "%s",
-                             errbuf[0] ? errbuf : curl_easy_strerror(rc));
+                             errbuf[0] ? errbuf : cu->easy_strerror(rc));
     if (status >= 400) return oct_error_set(err, OCT_ERR_NETWORK, url, 0, "HTTP status %ld", status);
     return OCT_OK;
 }
@@ -187,9 +184,10 @@ oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max, oct_fe
         return oct_error_set(err, OCT_ERR_DENIED, url, 0, "only http and https URLs are fetched");
     if (oct_context_option_bool(ctx, "offline", 0))
         return oct_error_set(err, OCT_ERR_DENIED, url, 0, "network access is off (--offline)");
-    pthread_once(&curl_once, init_curl);
-    if (curl_init_result != CURLE_OK)
-        return oct_error_set(err, OCT_ERR_NETWORK, url, 0, "cannot initialise libcurl");
+    const char *why = NULL;
+    const oct_curl_api *cu = oct_curl(&why);
+    if (!cu)
+        return oct_error_set(err, OCT_ERR_NETWORK, url, 0, "%s", why);
     /* A page is a download too: --max-download caps it when it is the
      * smaller of the two limits. */
     uint64_t max_download = oct_context_limits(ctx)->max_resource_bytes;
@@ -205,13 +203,13 @@ oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max, oct_fe
         oct_buf_free(&d.body);
         return oct_error_set(err, OCT_ERR_NOMEM, url, 0, NULL);
     }
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = cu->easy_perform(c);
     oct_status st = judge_transfer(c, rc, &d, curl_err, url,
                                    capped_by_download ? "--max-download" : "--max-input-size", err);
     if (!st) {
         char *final = NULL, *ctype = NULL;
-        curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &final);
-        curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
+        cu->easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &final);
+        cu->easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
         out->final_url = strdup(final ? final : url);
         out->content_type = ctype ? strdup(ctype) : NULL;
         size_t len;
@@ -224,7 +222,7 @@ oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max, oct_fe
         }
     }
     oct_buf_free(&d.body);
-    curl_easy_cleanup(c);
+    cu->easy_cleanup(c);
     return st;
 }
 
@@ -260,8 +258,9 @@ typedef struct transfer {
 static int unreachable(CURL *easy, CURLcode rc)
 {
     if (rc == CURLE_OPERATION_TIMEDOUT) {
+        const oct_curl_api *cu = oct_curl(NULL);
         curl_off_t connected = 0;
-        curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected);
+        cu->easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected);
         return connected == 0;
     }
     return rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
@@ -277,14 +276,15 @@ void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_
     }
     if (n == 0) return;
     int offline = oct_context_option_bool(ctx, "offline", 0);
-    pthread_once(&curl_once, init_curl);
-    CURLM *multi = (!offline && curl_init_result == CURLE_OK) ? curl_multi_init() : NULL;
+    const char *why = "cannot start libcurl";
+    const oct_curl_api *cu = offline ? NULL : oct_curl(&why);
+    CURLM *multi = cu ? cu->multi_init() : NULL;
     transfer *slots = multi ? calloc(parallel ? parallel : 1, sizeof *slots) : NULL;
     if (!slots) {
         for (size_t i = 0; i < n; i++)
             oct_error_set(&errs[i], offline ? OCT_ERR_DENIED : OCT_ERR_NETWORK, urls[i], 0,
-                          offline ? "network access is off (--offline)" : "cannot start libcurl");
-        if (multi) curl_multi_cleanup(multi);
+                          offline ? "network access is off (--offline)" : why);
+        if (multi) cu->multi_cleanup(multi);
         return;
     }
     if (parallel == 0) parallel = 1;
@@ -323,20 +323,20 @@ void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_
                 next++;
                 continue;
             }
-            curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
-            curl_multi_add_handle(multi, t->easy);
+            cu->easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+            cu->multi_add_handle(multi, t->easy);
             running_slots++;
             next++;
         }
         if (running_slots == 0) break;
         int still = 0;
-        curl_multi_perform(multi, &still);
+        cu->multi_perform(multi, &still);
         CURLMsg *msg;
         int left;
-        while ((msg = curl_multi_info_read(multi, &left))) {
+        while ((msg = cu->multi_info_read(multi, &left))) {
             if (msg->msg != CURLMSG_DONE) continue;
             transfer *t = NULL;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+            cu->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
             CURLcode rc = msg->data.result;
             size_t j = t->job;
             if (judge_transfer(t->easy, rc, &t->d, t->err, urls[j], "--max-download", &errs[j]) == OCT_OK) {
@@ -344,7 +344,7 @@ void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_
                 out[j].data = (unsigned char *)oct_buf_detach(&t->d.body, &len);
                 out[j].len = len;
                 char *ctype = NULL;
-                curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ctype);
+                cu->easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ctype);
                 out[j].content_type = ctype ? strdup(ctype) : NULL;
                 if (!out[j].data) oct_error_set(&errs[j], OCT_ERR_NETWORK, urls[j], 0, "empty response");
             }
@@ -353,23 +353,23 @@ void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_
                 n_dead++;
             }
             held -= t->d.body.len; /* what failed is released (a success was detached: 0) */
-            curl_multi_remove_handle(multi, t->easy);
-            curl_easy_cleanup(t->easy);
+            cu->multi_remove_handle(multi, t->easy);
+            cu->easy_cleanup(t->easy);
             oct_buf_free(&t->d.body);
             t->easy = NULL;
             running_slots--;
         }
         if (oct_interrupted()) break;
-        if (still) curl_multi_poll(multi, NULL, 0, 200, NULL);
+        if (still) cu->multi_poll(multi, NULL, 0, 200, NULL);
     }
     for (size_t s = 0; s < parallel; s++)
         if (slots[s].easy) {
-            curl_multi_remove_handle(multi, slots[s].easy);
-            curl_easy_cleanup(slots[s].easy);
+            cu->multi_remove_handle(multi, slots[s].easy);
+            cu->easy_cleanup(slots[s].easy);
             oct_buf_free(&slots[s].d.body);
             oct_error_set(&errs[slots[s].job], OCT_ERR_INTERRUPTED, urls[slots[s].job], 0, NULL);
         }
     free(dead);
     free(slots);
-    curl_multi_cleanup(multi);
+    cu->multi_cleanup(multi);
 }

@@ -1,7 +1,7 @@
 /* version.c — what this liboctavo is and what it was built with. */
+#include "curl_load.h"
 #include "internal.h"
 
-#include <curl/curl.h>
 #include <libxml/xmlversion.h>
 #include <stdio.h>
 #include <zip.h>
@@ -12,10 +12,12 @@ const char *oct_version_details(void)
 {
     static char buf[256];
     if (!buf[0]) {
-        curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+        /* libcurl is loaded only to be named here; see curl_load.h */
+        const oct_curl_api *cu = oct_curl(NULL);
+        curl_version_info_data *cv = cu ? cu->version_info(CURLVERSION_NOW) : NULL;
         snprintf(buf, sizeof buf, "liboctavo %s, libxml2 %s, libzip %s, libcurl %s",
                  OCTAVO_VERSION_STRING, LIBXML_DOTTED_VERSION, zip_libzip_version(),
-                 cv && cv->version ? cv->version : "?");
+                 cv && cv->version ? cv->version : "(not found)");
     }
     return buf;
 }

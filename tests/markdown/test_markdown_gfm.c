@@ -126,7 +126,7 @@ static void test_random_gfm_documents(void **state)
         char *md = write_gfm(doc);
         oct_buf html;
         oct_buf_init(&html, 0);
-        tree_html_render(doc, &html, 1);
+        tree_html_render(doc, &html, TREE_HTML_GFM);
         oct_buf_putc(&html, '\0');
         /* pandoc 2.17's bare-URL autolinker mangles escapes after some
          * links ("[a](http://a.b/c)\"\\_" keeps its backslash): off */

@@ -30,6 +30,7 @@ static void esc_html(oct_buf *b, const char *s, size_t len, int newline_as_space
 /* cmark keeps these bytes of a URL, percent-encodes every other one, and
  * writes & and ' as entities (measured with the cmark program). */
 static int gfm_mode;
+static int raw_mode;
 
 static void esc_href(oct_buf *b, const char *url)
 {
@@ -364,8 +365,21 @@ static void render_node(const oct_doc *doc, const oct_node *n, int entering, oct
     case OCT_NODE_FOOTNOTE_REF:
         oct_buf_printf(b, "[%zu]", note_number(doc, oct_node_footnote_label(n)));
         break;
+    case OCT_NODE_RAW_BLOCK:
+    case OCT_NODE_RAW_INLINE:
+        /* HTML meant as HTML passes through untouched; other formats say
+         * nothing in HTML */
+        if (raw_mode && oct_node_raw_format(n) && strcmp(oct_node_raw_format(n), "html") == 0) {
+            if (t == OCT_NODE_RAW_BLOCK)
+                cr(b);
+            s = oct_node_literal(n, &len);
+            oct_buf_append(b, s, len);
+            if (t == OCT_NODE_RAW_BLOCK)
+                cr(b);
+        }
+        break;
     default:
-        break; /* document, div, figure, spans, raw content: transparent */
+        break; /* document, div, figure, spans: transparent */
     }
 }
 
@@ -385,9 +399,10 @@ static void render_tree(const oct_doc *doc, const oct_node *root, oct_buf *b, in
     }
 }
 
-void tree_html_render(const oct_doc *doc, oct_buf *out, int gfm)
+void tree_html_render(const oct_doc *doc, oct_buf *out, unsigned flags)
 {
-    gfm_mode = gfm;
+    gfm_mode = (flags & TREE_HTML_GFM) != 0;
+    raw_mode = (flags & TREE_HTML_RAW) != 0;
     const oct_node *root = oct_doc_root(doc);
     render_tree(doc, root, out, 0);
     size_t notes = 0;

@@ -13,9 +13,15 @@
 
 #include <octavo/octavo.h>
 
-/* Renders doc as HTML into out (initialised by the caller). gfm: a table
- * cell's single paragraph is inline content, as in a GFM pipe table. */
-void tree_html_render(const oct_doc *doc, oct_buf *out, int gfm);
+/* Flags of tree_html_render. */
+enum {
+    TREE_HTML_GFM = 1u << 0, /* a table cell's single paragraph is inline content, as in a
+                                GFM pipe table; URLs as pandoc keeps them */
+    TREE_HTML_RAW = 1u << 1  /* raw HTML nodes shown as they are (the writer's raw-html=on) */
+};
+
+/* Renders doc as HTML into out (initialised by the caller); flags: TREE_HTML_*. */
+void tree_html_render(const oct_doc *doc, oct_buf *out, unsigned flags);
 
 /* Whitespace-insensitive form: outside <pre>, every line end becomes a
  * space (re-wrapped Markdown turns soft breaks into spaces and back). */
