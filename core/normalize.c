@@ -133,16 +133,18 @@ static void trim_run(oct_node *block)
     }
 }
 
-/* A container that means nothing once empty. */
+/* A container that means nothing once empty. An empty heading, quote or
+ * link is kept: in a source it is something the author wrote (Markdown's
+ * "#", ">", "[](x)"), and readers drop the ones their reading emptied. */
 static int prunable_when_empty(int t)
 {
     switch (t) {
-    case OCT_NODE_PARAGRAPH: case OCT_NODE_HEADING: case OCT_NODE_BLOCK_QUOTE: case OCT_NODE_LIST:
+    case OCT_NODE_PARAGRAPH: case OCT_NODE_LIST:
     case OCT_NODE_TABLE: case OCT_NODE_TABLE_ROW: case OCT_NODE_DEFINITION_LIST:
     case OCT_NODE_DIV: case OCT_NODE_FIGURE: case OCT_NODE_CAPTION:
     case OCT_NODE_EMPH: case OCT_NODE_STRONG: case OCT_NODE_STRIKEOUT: case OCT_NODE_SUPERSCRIPT:
     case OCT_NODE_SUBSCRIPT: case OCT_NODE_UNDERLINE: case OCT_NODE_SPAN: case OCT_NODE_HIGHLIGHT:
-    case OCT_NODE_SMALL_CAPS: case OCT_NODE_LINK:
+    case OCT_NODE_SMALL_CAPS:
         return 1;
     case OCT_NODE_TEXT:
         return 1; /* empty literal */

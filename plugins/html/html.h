@@ -164,12 +164,32 @@ int html_image_setup(const xmlNode *img, const xmlNode *picture, const html_base
  * URL) — a <noscript> next to it holds the real image. */
 int html_image_is_placeholder(const xmlNode *img);
 
+/* ---------------------------------------------------------------- emptied */
+
+/* Nodes made from elements the source itself left empty. */
+typedef struct html_kept_empty {
+    oct_node **nodes;
+    size_t len, cap;
+} html_kept_empty;
+
+/* Returns 0 when out of memory. */
+int html_kept_empty_add(html_kept_empty *k, oct_node *n);
+void html_kept_empty_free(html_kept_empty *k);
+/* Removes the containers reading left empty (a heading whose only content
+ * was dropped, the half of a link the builder split around a block), all
+ * but the nodes in k. Runs on the finished tree, before normalisation. */
+void html_prune_emptied(oct_doc *doc, html_kept_empty *k);
+
 /* ------------------------------------------------------------------- walk */
 
 typedef struct html_walk_options {
     const html_base *base;
     html_notes *notes;
     int raw_html; /* keep what has no mapping as raw HTML instead of dropping it */
+    html_kept_empty *kept; /* filled: headings, quotes and links empty in the source */
+    /* With raw-html: the head libxml2 implied for a fragment; its scripts
+     * and styles are the fragment's first content. NULL otherwise. */
+    const xmlNode *implied_head;
 } html_walk_options;
 
 /* Maps the subtree of root (root itself excluded) into the builder, then the

@@ -74,6 +74,47 @@ static xmlNode *content_root(oct_context *ctx, xmlDocPtr dom)
     return body;
 }
 
+static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+/* The bytes hold an <html>, <head> or <body> tag: a whole page, not a
+ * fragment. NUL bytes are skipped, so UTF-16 text is read as well. */
+static int writes_page_tags(const unsigned char *data, size_t len)
+{
+    static const char *const tags[] = {"html", "head", "body"};
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] != '<')
+            continue;
+        for (size_t t = 0; t < 3; t++) {
+            size_t j = i + 1, k = 0;
+            while (j < len && tags[t][k]) {
+                if (data[j] != 0 && lower(data[j]) != tags[t][k])
+                    break;
+                k += data[j] != 0;
+                j++;
+            }
+            while (j < len && data[j] == 0)
+                j++;
+            if (!tags[t][k] && (j == len || html_is_space(data[j]) || data[j] == '>' ||
+                                data[j] == '/'))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* A script or style first in a fragment is the fragment's, though libxml2
+ * (like a browser) puts it in the head it implies. */
+static const xmlNode *implied_head(const oct_input *in, xmlDocPtr dom)
+{
+    const xmlNode *html = xmlDocGetRootElement(dom);
+    if (!html || writes_page_tags(in->data, in->len))
+        return NULL;
+    for (const xmlNode *c = html->children; c; c = c->next)
+        if (html_is(c, "head"))
+            return c;
+    return NULL;
+}
+
 static oct_status read_html(oct_context *ctx, const oct_input *in, oct_doc *doc, oct_error *err)
 {
     xmlDocPtr dom = NULL;
@@ -84,6 +125,7 @@ static oct_status read_html(oct_context *ctx, const oct_input *in, oct_doc *doc,
     html_base_init(&base, dom, in, doc);
     html_notes *notes = NULL;
     oct_builder *b = NULL;
+    html_kept_empty kept = {NULL, 0, 0};
 
     st = html_read_metadata(ctx, dom, &base, doc);
     if (st != OCT_OK) {
@@ -97,23 +139,27 @@ static oct_status read_html(oct_context *ctx, const oct_input *in, oct_doc *doc,
         st = oct_error_set(err, OCT_ERR_NOMEM, in->name, 0, "out of memory");
         goto done;
     }
-    const html_walk_options opt = {&base, notes, oct_context_option_bool(ctx, "raw-html", 0)};
+    const int raw_html = oct_context_option_bool(ctx, "raw-html", 0);
+    const html_walk_options opt = {&base, notes, raw_html, &kept,
+                                   raw_html && root == html_body(dom) ? implied_head(in, dom)
+                                                                      : NULL};
     st = html_walk(ctx, root, &opt, b, err);
     const oct_status fin = oct_builder_finish(b);
     if (st == OCT_OK && fin != OCT_OK)
         st = oct_error_set(err, fin, in->name, 0, "building the document: %s",
                            oct_status_message(fin));
+    if (st == OCT_OK)
+        html_prune_emptied(doc, &kept);
     if (oct_builder_flattened(b))
         oct_info(ctx, "%zu elements nested too deeply were flattened", oct_builder_flattened(b));
 done:
+    html_kept_empty_free(&kept);
     oct_builder_free(b);
     html_notes_free(notes);
     html_base_free(&base);
     xmlFreeDoc(dom);
     return st;
 }
-
-static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
 static int starts_ci(const unsigned char *s, size_t len, const char *prefix)
 {
@@ -178,7 +224,8 @@ static const oct_option_spec html_options[] = {
      "keep only the main article (auto: on pages with navigation, headers or sidebars)"},
     {"encoding", NULL, "character encoding of the page, overriding its declarations"},
     {"raw-html", "on|off",
-     "keep unknown elements, scripts, styles, text areas and comments as raw HTML (default off)"},
+     "keep what the model has no node for as raw HTML: unknown elements, the tags of div, "
+     "section and other groupings, scripts, styles, text areas, comments (default off)"},
     {NULL, NULL, NULL}};
 
 static const oct_format html_format = {

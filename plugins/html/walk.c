@@ -110,6 +110,8 @@ typedef struct frame {
     unsigned char brk;      /* ends the current paragraph on leaving */
     unsigned char flags;    /* F_* for the descendants */
     unsigned char code;     /* an inline code: its spaces are its own */
+    const xmlNode *element; /* with raw-html: the element whose tags are kept, */
+    oct_node *raw_start;    /* and its start tag, to be paired with an end tag */
 } frame;
 
 typedef struct walker {
@@ -126,6 +128,7 @@ typedef struct walker {
     int pending_breaks; /* <br>s not yet written: dropped at the end of a block */
     int warned_svg;
     const char *pending_id; /* id of an element that made no node */
+    const xmlNode *top;     /* the element the walk started from */
     size_t visited;
     oct_status status;
 } walker;
@@ -573,6 +576,157 @@ static int comment_is_portable(const xmlNode *c)
     return len == 0 || s[len - 1] != '-';
 }
 
+/* e holds nothing but white space and comments: what the author wrote is
+ * an empty element, which the document keeps (see emptied.c). */
+static int source_empty(const xmlNode *e)
+{
+    for (const xmlNode *c = e->children; c; c = c->next) {
+        if (c->type == XML_COMMENT_NODE)
+            continue;
+        if (c->type != XML_TEXT_NODE || !is_blank((const char *)c->content))
+            return 0;
+    }
+    return 1;
+}
+
+/* What an author may write empty and mean it (Markdown's "#", ">", "[](x)"). */
+static int is_kept_when_empty(oct_node_type t)
+{
+    return t == OCT_NODE_HEADING || t == OCT_NODE_BLOCK_QUOTE || t == OCT_NODE_LINK;
+}
+
+/* len bytes of HTML as a raw node: inline among words, else a block of its
+ * own (carrying e's id, when e is given). */
+static oct_node *raw_out(walker *w, const char *s, size_t len, int inline_raw,
+                         const xmlNode *e)
+{
+    oct_node *raw = oct_node_new(w->doc, inline_raw ? OCT_NODE_RAW_INLINE : OCT_NODE_RAW_BLOCK);
+    if (!raw) {
+        note_status(w, OCT_ERR_LIMIT);
+        return NULL;
+    }
+    oct_status st = oct_node_set_raw_format(raw, "html");
+    if (st == OCT_OK)
+        st = oct_node_set_literal(raw, s, len);
+    if (st != OCT_OK) {
+        note_status(w, st);
+        return NULL;
+    }
+    if (e)
+        common_attributes(e, raw);
+    if (inline_raw) {
+        flush_space(w);
+        leaf(w, raw);
+        w->has_content = 1;
+        w->block_started = 1;
+        w->last_space = 0;
+    } else {
+        paragraph_break(w);
+        block_boundary(w);
+        leaf(w, raw);
+    }
+    return raw;
+}
+
+/* An attribute name every reader of raw HTML takes for one (CommonMark's
+ * raw HTML grammar); others are left out of a written tag. */
+static int attribute_name_is_portable(const char *s)
+{
+    if (!((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z') && *s != '_' && *s != ':')
+        return 0;
+    for (s++; *s; s++)
+        if (!((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z') && !(*s >= '0' && *s <= '9') &&
+            !strchr("_.:-", *s))
+            return 0;
+    return 1;
+}
+
+/* e's start tag (with its attributes), or end tag, into b. Values keep their
+ * line ends as references, so the tag stays on one line of Markdown. */
+static void put_tag(oct_buf *b, const xmlNode *e, int end)
+{
+    oct_buf_puts(b, end ? "</" : "<");
+    oct_buf_puts(b, (const char *)e->name);
+    for (const xmlAttr *a = end ? NULL : e->properties; a; a = a->next) {
+        if (!attribute_name_is_portable((const char *)a->name))
+            continue;
+        oct_buf_printf(b, " %s", (const char *)a->name);
+        xmlChar *v = a->children ? xmlNodeListGetString(e->doc, a->children, 1) : NULL;
+        if (!v)
+            continue;
+        oct_buf_puts(b, "=\"");
+        for (const char *p = (const char *)v; *p; p++) {
+            switch (*p) {
+            case '&': oct_buf_puts(b, "&amp;"); break;
+            case '"': oct_buf_puts(b, "&quot;"); break;
+            case '<': oct_buf_puts(b, "&lt;"); break;
+            case '>': oct_buf_puts(b, "&gt;"); break;
+            case '\n': oct_buf_puts(b, "&#10;"); break;
+            case '\r': oct_buf_puts(b, "&#13;"); break;
+            case '\t': oct_buf_puts(b, "&#9;"); break;
+            default: oct_buf_putc(b, *p);
+            }
+        }
+        oct_buf_putc(b, '"');
+        xmlFree(v);
+    }
+    oct_buf_putc(b, '>');
+}
+
+/* With raw-html, a grouping element Markdown has no syntax for (div,
+ * section, details...) keeps its tags as raw blocks around the content,
+ * which stays Markdown. Not the page itself, nor one inside a heading. */
+static int keeps_raw_tags(const walker *w, const xmlNode *e, kind k)
+{
+    return w->opt->raw_html && k == K_BLOCK && e != w->top && !html_is(e, "html") &&
+           !html_is(e, "body") && !(flags_now(w) & F_INLINE_BLOCK);
+}
+
+/* e's start tag, or end tag, as a raw block; for an element with nothing
+ * in it, both at once (*whole is set). Returns the node, or NULL. */
+static oct_node *raw_tag_block(walker *w, const xmlNode *e, int end, int *whole)
+{
+    oct_buf b;
+    oct_buf_init(&b, 0);
+    put_tag(&b, e, end);
+    *whole = !end && source_empty(e);
+    if (*whole)
+        put_tag(&b, e, 1);
+    oct_node *raw = NULL;
+    if (b.status == OCT_OK)
+        raw = raw_out(w, b.data, b.len, 0, end ? NULL : e);
+    else
+        note_status(w, b.status);
+    oct_buf_free(&b);
+    return raw;
+}
+
+/* The block content flows into now (not the paragraph or formatting
+ * open in it). */
+static const oct_node *current_container(const walker *w)
+{
+    const oct_node *n = oct_builder_current(w->b);
+    while (oct_node_parent(n) && holds_inlines(oct_node_get_type(n)))
+        n = oct_node_parent(n);
+    return n;
+}
+
+/* Ends what raw_tag_block started: the end tag goes where the start tag
+ * went. When the builder had to put the content elsewhere (an <li> inside
+ * a <div> inside an <li> became the next item), the two would not pair up
+ * in the output: the start tag goes too, the content stays. */
+static void raw_tag_end(walker *w, const frame *f)
+{
+    if (!f->raw_start)
+        return;
+    if (oct_node_parent(f->raw_start) != current_container(w)) {
+        oct_node_unlink(f->raw_start);
+        return;
+    }
+    int whole;
+    raw_tag_block(w, f->element, 1, &whole);
+}
+
 /* n (an element or a comment) serialized as raw HTML: inline where it
  * stands among words, else a block of its own. */
 static void emit_raw(walker *w, xmlNode *n)
@@ -593,32 +747,9 @@ static void emit_raw(walker *w, xmlNode *n)
     }
     const int in_run = holds_inlines(oct_node_get_type(oct_builder_current(w->b)));
     const int inline_raw = in_run || has_inline_neighbour(n) || (flags_now(w) & F_INLINE_BLOCK);
-    oct_node *raw = oct_node_new(w->doc, inline_raw ? OCT_NODE_RAW_INLINE : OCT_NODE_RAW_BLOCK);
-    if (!raw) {
-        xmlBufferFree(buf);
-        note_status(w, OCT_ERR_LIMIT);
-        return;
-    }
-    oct_status st = oct_node_set_raw_format(raw, "html");
-    if (st == OCT_OK)
-        st = oct_node_set_literal(raw, (const char *)xmlBufferContent(buf),
-                                  (size_t)xmlBufferLength(buf));
+    raw_out(w, (const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf), inline_raw,
+            NULL);
     xmlBufferFree(buf);
-    if (st != OCT_OK) {
-        note_status(w, st);
-        return;
-    }
-    if (inline_raw) {
-        flush_space(w);
-        leaf(w, raw);
-        w->has_content = 1;
-        w->block_started = 1;
-        w->last_space = 0;
-    } else {
-        paragraph_break(w);
-        block_boundary(w);
-        leaf(w, raw);
-    }
 }
 
 /* Handles entering element e. Returns 1 when its children are to be walked
@@ -626,7 +757,7 @@ static void emit_raw(walker *w, xmlNode *n)
 static int enter_element(walker *w, xmlNode *e)
 {
     const unsigned inherited = flags_now(w);
-    frame f = {NULL, 0, 0, 0, (unsigned char)inherited, 0};
+    frame f = {NULL, 0, 0, 0, (unsigned char)inherited, 0, NULL, NULL};
     kind k = kind_of(e);
 
     if (html_is_hidden(e))
@@ -870,6 +1001,13 @@ static int enter_element(walker *w, xmlNode *e)
     case K_BLOCK:
         f.block = 1;
         f.brk = 1;
+        if (keeps_raw_tags(w, e, k)) {
+            int whole;
+            f.raw_start = raw_tag_block(w, e, 0, &whole);
+            if (whole)
+                return 0;
+            f.element = e;
+        }
         if (has_lang_or_dir(e))
             n = open_node(w, e, (inherited & F_INLINE_BLOCK) ? OCT_NODE_SPAN : OCT_NODE_DIV);
         break;
@@ -888,8 +1026,11 @@ static int enter_element(walker *w, xmlNode *e)
     }
     if (n && !commit_open(w, n, &f))
         f.node = NULL;
-    if (!n)
+    if (!n && !f.raw_start)
         keep_id(w, e);
+    else if (n && is_kept_when_empty(oct_node_get_type(n)) && source_empty(e) &&
+             !html_kept_empty_add(w->opt->kept, n))
+        w->status = OCT_ERR_NOMEM;
     return push_frame(w, f);
 }
 
@@ -939,6 +1080,7 @@ static void leave_element(walker *w)
             paragraph_break(w);
         block_boundary(w);
     }
+    raw_tag_end(w, &f);
 }
 
 /* Inline code: white space collapses as in a browser, but the spaces at
@@ -1052,6 +1194,10 @@ oct_status html_walk(oct_context *ctx, xmlNode *root, const html_walk_options *o
     w.b = b;
     w.doc = oct_node_doc(oct_builder_current(b));
     w.opt = opt;
+    w.top = root;
+    for (xmlNode *c = opt->implied_head ? opt->implied_head->children : NULL; c; c = c->next)
+        if (html_is(c, "script") || html_is(c, "style"))
+            emit_raw(&w, c);
     if (root)
         walk_tree(&w, root);
     /* Notes outside the walked part that it refers to. */

@@ -21,6 +21,22 @@ static int entity_at(const char *s)
     return p > start && *p == ';';
 }
 
+static int is_ascii_punct(char c)
+{
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+           (c >= '{' && c <= '~');
+}
+
+/* A backslash of the URL or title. As an entity it cannot combine with a
+ * delimiter next to it (cmark's scanners take the longest match), but cmark
+ * decodes entities before it removes backslash escapes, so an entity
+ * backslash before punctuation would escape it away: there, an escaped
+ * backslash. */
+static void put_backslash(oct_buf *b, char next)
+{
+    oct_buf_puts(b, is_ascii_punct(next) ? "\\\\" : "&#92;");
+}
+
 void md_append_destination(oct_buf *b, const char *url)
 {
     int depth = 0, pointy = 0;
@@ -47,10 +63,8 @@ void md_append_destination(oct_buf *b, const char *url)
             oct_buf_puts(b, "&amp;");
             continue;
         }
-        /* entities, not backslashes: cmark's scanners take the longest
-         * match, and a backslash next to a delimiter can extend it */
         if (c == '\\')
-            oct_buf_puts(b, "&#92;");
+            put_backslash(b, p[1]);
         else if (pointy && c == '<')
             oct_buf_puts(b, "&lt;");
         else if (pointy && c == '>')
@@ -79,7 +93,7 @@ void md_append_title(oct_buf *b, const char *title)
         if (c == '"')
             oct_buf_puts(b, "&quot;");
         else if (c == '\\')
-            oct_buf_puts(b, "&#92;");
+            put_backslash(b, p[1]);
         else
             oct_buf_putc(b, c);
     }

@@ -269,7 +269,10 @@ static void write_raw_block(walker *k, const oct_node *n)
     const char *s = oct_node_literal(n, &len);
     while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == ' '))
         len--;
-    write_lines(&k->w->r, s, len);
+    const size_t split = md_raw_block_line_break(s, len);
+    if (split)
+        write_lines(&k->w->r, s, split);
+    write_lines(&k->w->r, s + split, len - split);
 }
 
 static int raw_block_shown(const md_writer *w, const oct_node *n)

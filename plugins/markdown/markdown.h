@@ -66,6 +66,10 @@ size_t md_footnote_number(const md_writer *w, const char *label);
 /* YAML front matter from the document's metadata (nothing when empty). */
 void md_write_front_matter(md_writer *w);
 
+/* Where a line end makes raw HTML block s a CommonMark HTML block (after
+ * its first tag), or 0 when it is one already or cannot be made one. */
+size_t md_raw_block_line_break(const char *s, size_t len);
+
 /* Appends url as a link destination: bare when it can be, <...> otherwise. */
 void md_append_destination(oct_buf *b, const char *url);
 /* Appends a link title in double quotes. */

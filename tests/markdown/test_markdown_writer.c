@@ -224,6 +224,24 @@ static void test_inline_markup(void **state)
     oct_doc_free(doc);
 }
 
+/* cmark decodes entities in a destination before it removes backslash
+ * escapes: a backslash before punctuation is written escaped (an entity
+ * would escape the punctuation away), elsewhere as an entity. */
+static void test_backslashes_in_destinations(void **state)
+{
+    (void)state;
+    oct_doc *doc = oct_doc_new();
+    oct_node *p = oct_node_new(doc, OCT_NODE_PARAGRAPH);
+    assert_int_equal(oct_node_append_child(oct_doc_root(doc), p), OCT_OK);
+    oct_node *link = add(p, OCT_NODE_LINK);
+    oct_node_set_url(link, "/bar\\/)x\\b");
+    oct_node_set_title(link, "a\\\"b");
+    add_text(link, "x");
+    expect_md(doc, "markdown", "[x](</bar\\\\/)x&#92;b> \"a\\\\&quot;b\")\n",
+              (const char *)NULL);
+    oct_doc_free(doc);
+}
+
 static void test_hard_breaks_and_soft_breaks(void **state)
 {
     (void)state;
@@ -474,6 +492,20 @@ static void test_raw_html_and_images(void **state)
               "<div class=\"x\">raw</div>\n\n![pic](media/img-1.gif)\n", "raw-html=on",
               (const char *)NULL);
     oct_doc_free(doc);
+
+    /* An element CommonMark has no block rule for: its first tag alone on
+     * a line makes the HTML block (else a paragraph holding raw HTML). */
+    doc = oct_doc_new();
+    raw = add(oct_doc_root(doc), OCT_NODE_RAW_BLOCK);
+    oct_node_set_raw_format(raw, "html");
+    const char *note = "<x-note kind=\"a\">Hi</x-note>";
+    oct_node_set_literal(raw, note, strlen(note));
+    raw = add(oct_doc_root(doc), OCT_NODE_RAW_BLOCK);
+    oct_node_set_raw_format(raw, "html");
+    oct_node_set_literal(raw, "<x-alone>", 9);
+    expect_md(doc, "markdown", "<x-note kind=\"a\">\nHi</x-note>\n\n<x-alone>\n", "raw-html=on",
+              (const char *)NULL);
+    oct_doc_free(doc);
 }
 
 static void test_definition_list_degrades(void **state)
@@ -542,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_no_needless_escapes),
         cmocka_unit_test(test_needed_escapes),
         cmocka_unit_test(test_inline_markup),
+        cmocka_unit_test(test_backslashes_in_destinations),
         cmocka_unit_test(test_hard_breaks_and_soft_breaks),
         cmocka_unit_test(test_wrapping),
         cmocka_unit_test(test_lists_and_quotes),

@@ -609,7 +609,9 @@ OCT_EXPORT oct_status oct_read_memory(oct_context *ctx, const void *data, size_t
                                       oct_error *err);
 /* The core transforms every writer may rely on, run after reading:
  * footnote defs gathered under the root with unique labels and unreferenced
- * references unlinked, unique heading ids, empty containers pruned. */
+ * references unlinked, unique heading ids, empty containers pruned (not
+ * empty headings, block quotes or links: those are what an author wrote, and
+ * readers drop the ones their own reading emptied). */
 OCT_EXPORT oct_status oct_doc_normalize(oct_context *ctx, oct_doc *doc, oct_error *err);
 /* Runs writer on doc into sink. */
 OCT_EXPORT oct_status oct_write(oct_context *ctx, const oct_doc *doc, const oct_format *writer,
