@@ -115,6 +115,28 @@ static void write_clean(oct_xml *x, const char *s, size_t len)
     size_t i = 0;
 
     while (i < len && !x->failed) {
+        /* Printable ASCII, tab, LF and CR pass as they are: most text is
+         * made of nothing else, and needs no decoding. */
+        size_t run = i;
+        const size_t stop = len - i < CHUNK - used ? len : i + (CHUNK - used);
+        while (run < stop) {
+            const unsigned char c = (unsigned char)s[run];
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x7F)
+                break;
+            run++;
+        }
+        if (run > i) {
+            memcpy(chunk + used, s + i, run - i);
+            used += run - i;
+            i = run;
+            if (used >= CHUNK || i >= len) {
+                chunk[used] = '\0';
+                if (used)
+                    check(x, xmlTextWriterWriteString(x->w, (const xmlChar *)chunk));
+                used = 0;
+            }
+            continue;
+        }
         uint32_t cp;
         size_t n = oct_utf8_decode(s + i, len - i, &cp);
         if (char_is_allowed(cp)) {

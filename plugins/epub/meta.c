@@ -126,18 +126,37 @@ static const struct {
 #define N_LATIN (sizeof latin_langs / sizeof latin_langs[0])
 #define GUESS_MAX_BYTES (256 * 1024)
 
-static void score_word(const char *w, size_t n, unsigned *scores)
+/* Bit of a word's first byte in a list's mask: a..z, or 26 for any other. */
+static uint32_t first_bit(unsigned char c)
+{
+    return (uint32_t)1 << (c >= 'a' && c <= 'z' ? c - 'a' : 26);
+}
+
+/* Which first letters each list's words have: most words of a text start
+ * with a letter no word of a given list does, and skip its search. */
+static void first_letters(uint32_t masks[N_LATIN])
+{
+    for (size_t i = 0; i < N_LATIN; i++) {
+        masks[i] = 0;
+        for (const char *p = latin_langs[i].words; *p; p++)
+            if (*p != ' ' && (p == latin_langs[i].words || p[-1] == ' '))
+                masks[i] |= first_bit((unsigned char)*p);
+    }
+}
+
+static void score_word(const char *w, size_t n, const uint32_t *masks, unsigned *scores)
 {
     char key[24];
 
     if (n == 0 || n + 2 >= sizeof key)
         return;
+    const uint32_t bit = first_bit((unsigned char)w[0]);
     key[0] = ' ';
     memcpy(key + 1, w, n);
     key[n + 1] = ' ';
     key[n + 2] = '\0';
     for (size_t i = 0; i < N_LATIN; i++)
-        if (strstr(latin_langs[i].words, key))
+        if ((masks[i] & bit) && strstr(latin_langs[i].words, key))
             scores[i]++;
 }
 
@@ -145,11 +164,13 @@ const char *epub_guess_lang(const oct_doc *doc)
 {
     unsigned counts[SC_COUNT] = {0};
     unsigned scores[N_LATIN] = {0};
+    uint32_t masks[N_LATIN];
     size_t seen = 0;
     oct_iter it;
     oct_event ev;
     int best = -1;
 
+    first_letters(masks);
     oct_iter_init(&it, oct_doc_root(doc));
     while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE && seen < GUESS_MAX_BYTES) {
         const oct_node *n = oct_iter_node(&it);
@@ -165,7 +186,25 @@ const char *epub_guess_lang(const oct_doc *doc)
         seen += len;
         while (i < len) {
             uint32_t cp;
-            size_t k = oct_utf8_decode(s + i, len - i, &cp);
+            size_t k;
+            const unsigned char c = (unsigned char)s[i];
+            /* ASCII is most text: no decoding call, a letter is Latin */
+            if (c < 0x80) {
+                const int letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+                if (letter) {
+                    counts[SC_LATIN]++;
+                    if (wlen + 1 < sizeof wbuf)
+                        wbuf[wlen] = (char)(c | 0x20);
+                    wlen++;
+                } else {
+                    if (wlen > 0 && wlen < sizeof wbuf)
+                        score_word(wbuf, wlen, masks, scores);
+                    wlen = 0;
+                }
+                i++;
+                continue;
+            }
+            k = oct_utf8_decode(s + i, len - i, &cp);
             int sc = script_of(cp);
             if (sc >= 0)
                 counts[sc]++;
@@ -178,13 +217,13 @@ const char *epub_guess_lang(const oct_doc *doc)
                 wlen += k;
             } else {
                 if (wlen > 0 && wlen < sizeof wbuf)
-                    score_word(wbuf, wlen, scores);
+                    score_word(wbuf, wlen, masks, scores);
                 wlen = 0;
             }
             i += k;
         }
         if (wlen > 0 && wlen < sizeof wbuf)
-            score_word(wbuf, wlen, scores);
+            score_word(wbuf, wlen, masks, scores);
     }
     for (int sc = 0; sc < SC_COUNT; sc++)
         if (counts[sc] > 0 && (best < 0 || counts[sc] > counts[best]))

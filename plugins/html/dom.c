@@ -32,8 +32,14 @@ const char *html_attr(const xmlNode *n, const char *name)
 {
     if (!n || n->type != XML_ELEMENT_NODE)
         return NULL;
+    /* the first letter rules out most attributes before strcasecmp */
+    const unsigned char first = (unsigned char)name[0];
+    const unsigned char other = first >= 'a' && first <= 'z'   ? (unsigned char)(first - 32)
+                                : first >= 'A' && first <= 'Z' ? (unsigned char)(first + 32)
+                                                               : first;
     for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (!a->name || strcasecmp((const char *)a->name, name) != 0)
+        if (!a->name || (a->name[0] != first && a->name[0] != other) ||
+            strcasecmp((const char *)a->name, name) != 0)
             continue;
         /* The HTML parser stores a value as one text child (none for a bare
          * attribute such as <details open>). */
@@ -73,40 +79,76 @@ int html_attr_has_token(const xmlNode *n, const char *attr, const char *token)
     return has_token(html_attr(n, attr), token, 1);
 }
 
-/* Looks for "property:value" in an inline style, ignoring spaces and case. */
-static int style_says(const char *style, const char *property, const char *value)
+/* An inline style flattened for matching: lowercase, without whitespace,
+ * cut at 255 bytes. */
+static void flatten_style(const char *style, char flat[256])
 {
-    char flat[256];
     size_t n = 0;
-    for (const char *p = style; *p && n + 1 < sizeof flat; p++)
+    for (const char *p = style; *p && n + 1 < 256; p++)
         if (!html_is_space((unsigned char)*p))
             flat[n++] = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
     flat[n] = '\0';
-    char want[64];
-    snprintf(want, sizeof want, "%s:%s", property, value);
-    const char *hit = strstr(flat, want);
-    /* "display:none" but not "xdisplay:none" (e.g. "-webkit-display"). */
-    while (hit) {
+}
+
+/* Whether the flattened style holds want ("display:none"), not as the tail
+ * of a longer property ("-webkit-display:none") nor of a longer value. */
+static int style_says(const char *flat, const char *want)
+{
+    const size_t n = strlen(want);
+    for (const char *hit = strstr(flat, want); hit; hit = strstr(hit + 1, want)) {
         if (hit == flat || hit[-1] == ';' || hit[-1] == '{') {
-            const char after = hit[strlen(want)];
+            const char after = hit[n];
             if (after == '\0' || after == ';' || after == '!')
                 return 1;
         }
-        hit = strstr(hit + 1, want);
     }
     return 0;
 }
 
+static const char *attr_value(const xmlAttr *a)
+{
+    /* as html_attr: one text child, none for a bare attribute */
+    if (a->children && a->children->type == XML_TEXT_NODE && a->children->content)
+        return (const char *)a->children->content;
+    return "";
+}
+
+/* One pass over the attributes (this runs for every element): hidden,
+ * aria-hidden="true", or an inline style hiding the element. As with
+ * html_attr, the first attribute of a name is the one that counts. */
 int html_is_hidden(const xmlNode *n)
 {
-    if (html_attr(n, "hidden"))
+    if (!n || n->type != XML_ELEMENT_NODE)
+        return 0;
+    const xmlAttr *aria = NULL, *style = NULL;
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        const char *name = (const char *)a->name;
+        if (!name)
+            continue;
+        switch (name[0]) {
+        case 'h': case 'H':
+            if (strcasecmp(name, "hidden") == 0)
+                return 1;
+            break;
+        case 'a': case 'A':
+            if (!aria && strcasecmp(name, "aria-hidden") == 0)
+                aria = a;
+            break;
+        case 's': case 'S':
+            if (!style && strcasecmp(name, "style") == 0)
+                style = a;
+            break;
+        default:
+            break;
+        }
+    }
+    if (aria && strcasecmp(attr_value(aria), "true") == 0)
         return 1;
-    const char *aria = html_attr(n, "aria-hidden");
-    if (aria && strcasecmp(aria, "true") == 0)
-        return 1;
-    const char *style = html_attr(n, "style");
-    return style && (style_says(style, "display", "none") ||
-                     style_says(style, "visibility", "hidden"));
+    if (!style)
+        return 0;
+    char flat[256];
+    flatten_style(attr_value(style), flat);
+    return style_says(flat, "display:none") || style_says(flat, "visibility:hidden");
 }
 
 xmlNode *html_next(const xmlNode *root, const xmlNode *n, int skip_children)

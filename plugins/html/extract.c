@@ -61,7 +61,7 @@ static xmlNodePtr attempt(ex_ctx *ex, xmlNodePtr page, uint32_t *len)
         xmlFreeNode(holder);
         return NULL;
     }
-    ex_append_child(holder, work);
+    ex_append_child(ex, holder, work);
     xmlNodePtr article = ex_grab_article(ex, work);
     if (article != NULL && !ex->nomem) {
         ex_prep_article(ex, article); /* leaves the article's figures up to date */
@@ -71,6 +71,30 @@ static xmlNodePtr attempt(ex_ctx *ex, xmlNodePtr page, uint32_t *len)
     ex_empty_trash(ex);
     ex_info_reset(ex); /* stale indexes left in nodes never match a record */
     return article;
+}
+
+/* The same search on the page itself, every edit logged. Returns the
+ * detached article (or NULL) and its text length; the caller keeps the
+ * edits or undoes them. */
+static xmlNodePtr attempt_in_place(ex_ctx *ex, xmlNodePtr page, uint32_t *len)
+{
+    *len = 0;
+    ex->logging = 1;
+    xmlNodePtr article = ex_grab_article(ex, page);
+    if (article != NULL && !ex->nomem) {
+        ex_prep_article(ex, article);
+        *len = ex_len(ex, article);
+    }
+    ex->logging = 0;
+    ex_info_reset(ex);
+    return article;
+}
+
+/* A kept attempt on the page itself: what it removed is freed. */
+static void keep_attempt(ex_ctx *ex)
+{
+    ex_undo_forget(ex);
+    ex_empty_trash(ex);
 }
 
 int oct_html_extract(xmlDocPtr doc, oct_context *ctx, oct_extract_result *out)
@@ -90,6 +114,7 @@ int oct_html_extract(xmlDocPtr doc, oct_context *ctx, oct_extract_result *out)
     ex.flags = EX_FLAG_ALL;
     xmlNodePtr articles[MAX_ATTEMPTS] = {NULL};
     uint32_t lengths[MAX_ATTEMPTS] = {0};
+    int flags_of[MAX_ATTEMPTS] = {0}, byline_of[MAX_ATTEMPTS] = {0};
     size_t n = 0, chosen = MAX_ATTEMPTS;
     int status = -1;
 
@@ -100,9 +125,32 @@ int oct_html_extract(xmlDocPtr doc, oct_context *ctx, oct_extract_result *out)
     ex_info_reset(&ex);
     if (ex.nomem)
         goto done;
+    /* Copying the page for each attempt costs about as much as the search
+     * itself; working on the page and undoing a failed attempt gives the
+     * same articles, when every edit can be undone. The page proper has no
+     * parent to climb to either way: <html> or a detached copy of it. */
+    const xmlNode *above = page->parent;
+    const int in_place = above != NULL && above->type == XML_ELEMENT_NODE &&
+                         (above->parent == NULL || above->parent->type != XML_ELEMENT_NODE) &&
+                         !ex_may_fix_lazy_images(&ex, page);
+    ex_info_reset(&ex);
 
     while (n < MAX_ATTEMPTS) {
-        articles[n] = attempt(&ex, page, &lengths[n]);
+        flags_of[n] = ex.flags;
+        byline_of[n] = ex.byline_found;
+        if (in_place) {
+            articles[n] = attempt_in_place(&ex, page, &lengths[n]);
+            if (ex.nomem)
+                goto done;
+            if (lengths[n] < ENOUGH_TEXT) {
+                ex_undo_all(&ex); /* the article <div> was made, so goes too */
+                articles[n] = NULL;
+            } else {
+                keep_attempt(&ex);
+            }
+        } else {
+            articles[n] = attempt(&ex, page, &lengths[n]);
+        }
         if (ex.nomem)
             goto done;
         n++;
@@ -117,8 +165,18 @@ int oct_html_extract(xmlDocPtr doc, oct_context *ctx, oct_extract_result *out)
             for (size_t i = 1; i < n; i++)
                 if (lengths[i] > lengths[chosen])
                     chosen = i;
-            if (lengths[chosen] == 0)
+            if (lengths[chosen] == 0) {
                 chosen = MAX_ATTEMPTS;
+            } else if (in_place) {
+                /* undone: made again, as it came out the first time */
+                ex.flags = flags_of[chosen];
+                ex.byline_found = byline_of[chosen];
+                uint32_t again = 0;
+                articles[chosen] = attempt_in_place(&ex, page, &again);
+                keep_attempt(&ex);
+                if (ex.nomem)
+                    goto done;
+            }
             break;
         }
         drop_flag(&ex);
@@ -126,7 +184,7 @@ int oct_html_extract(xmlDocPtr doc, oct_context *ctx, oct_extract_result *out)
 
     if (chosen < MAX_ATTEMPTS) {
         free_children(page);
-        ex_append_child(page, articles[chosen]);
+        ex_append_child(&ex, page, articles[chosen]);
         out->content = articles[chosen];
         articles[chosen] = NULL;
         if (ctx != NULL)
@@ -141,6 +199,10 @@ done:
     for (size_t i = 0; i < MAX_ATTEMPTS; i++)
         if (articles[i] != NULL)
             xmlFreeNode(articles[i]);
+    /* An abandoned attempt on the page leaves a valid tree; its log only
+     * holds names to free. */
+    ex_undo_forget(&ex);
+    free(ex.undo.v);
     ex_empty_trash(&ex);
     ex_clear_private(root);
     ex_vec_free(&ex.trash);

@@ -125,6 +125,7 @@ static void fix_lazy_image(ex_ctx *ex, xmlNodePtr elem, const ex_info *info)
                                                        : NULL;
         if (copy_to == NULL)
             continue;
+        ex->edits++; /* the new source may name a video host */
         if (info->tag == EX_TAG_IMG || info->tag == EX_TAG_OTHER /* picture */) {
             xmlSetProp(elem, BAD_CAST copy_to, a->children->content);
         } else if (info->tag == EX_TAG_FIGURE && info->st.n_img == 0) {
@@ -132,9 +133,30 @@ static void fix_lazy_image(ex_ctx *ex, xmlNodePtr elem, const ex_info *info)
             if (img == NULL)
                 return;
             xmlSetProp(img, BAD_CAST copy_to, a->children->content);
-            ex_append_child(elem, img);
+            ex_append_child(ex, elem, img);
         }
     }
+}
+
+int ex_may_fix_lazy_images(ex_ctx *ex, xmlNodePtr page)
+{
+    for (xmlNodePtr node = ex_next_element(page, 0, page); node != NULL;
+         node = ex_next_element(node, 0, page)) {
+        ex_tag tag = ex_tag_of(ex, node);
+        if (tag != EX_TAG_IMG && tag != EX_TAG_FIGURE &&
+            !(tag == EX_TAG_OTHER && xmlStrcasecmp(node->name, BAD_CAST "picture") == 0))
+            continue;
+        for (xmlAttrPtr a = node->properties; a != NULL; a = a->next) {
+            const char *name = (const char *)a->name;
+            if (strcasecmp(name, "src") == 0 || strcasecmp(name, "srcset") == 0 ||
+                strcasecmp(name, "alt") == 0)
+                continue;
+            const char *value = attr_text(a);
+            if (looks_like_srcset(value) || looks_like_src(value))
+                return 1;
+        }
+    }
+    return 0;
 }
 
 /* Data tables are marked and lazy images fixed in one walk: neither
@@ -175,10 +197,23 @@ static int drop_tagged(ex_ctx *ex, xmlNodePtr node, void *arg)
     return !((ex_tag_class(info->tag) & EX_TC_EMBED) && info->st.self_video);
 }
 
+/* Whether a walk judging only these tags can change anything: not when
+ * none is in the article and the figures it would recompute are exact. */
+static int walk_needed(const ex_ctx *ex, const tag_set *set)
+{
+    if (!ex_figures_exact(ex))
+        return 1;
+    for (size_t i = 0; i < set->n; i++)
+        if (ex_is_present(ex, set->tags[i]))
+            return 1;
+    return 0;
+}
+
 static void clean_tags(ex_ctx *ex, xmlNodePtr article, const ex_tag *tags, size_t n)
 {
     tag_set set = {tags, n};
-    ex_stats_walk(ex, article, drop_tagged, &set);
+    if (walk_needed(ex, &set))
+        ex_stats_walk(ex, article, drop_tagged, &set);
 }
 
 /* Elements named like share bars with little text, below each top-level
@@ -214,6 +249,18 @@ static int drop_controls_and_bad_headings(ex_ctx *ex, xmlNodePtr node, void *arg
     if ((tag == EX_TAG_H1 || tag == EX_TAG_H2) && ex_class_weight(ex, node) < 0)
         return 1;
     return drop_tagged(ex, node, arg);
+}
+
+/* An h1 or h2 the walk above would drop. */
+static int has_negative_heading(ex_ctx *ex, xmlNodePtr article)
+{
+    for (xmlNodePtr node = ex_next_element(article, 0, article); node != NULL;
+         node = ex_next_element(node, 0, article)) {
+        ex_tag tag = ex_tag_of(ex, node);
+        if ((tag == EX_TAG_H1 || tag == EX_TAG_H2) && ex_class_weight(ex, node) < 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------ conditional */
@@ -313,14 +360,55 @@ static int drop_if_clutter(ex_ctx *ex, xmlNodePtr node, void *arg)
     return looks_like_clutter(ex, node, info);
 }
 
+/* What the walk's way down sets: some table above the node, up to the
+ * article (the walk's root, detached), is a data table. Pre-order passes
+ * each node its parent's answer, so this costs one step a node. */
+static void set_in_data_table(ex_ctx *ex, xmlNodePtr node)
+{
+    ex_info *info = ex_info_of(ex, node);
+    xmlNodePtr parent = node->parent;
+    info->in_data_table = 0;
+    if (parent != NULL && parent->type == XML_ELEMENT_NODE) {
+        const ex_info *pi = ex_info_of(ex, parent);
+        info->in_data_table = pi->in_data_table || (pi->tag == EX_TAG_TABLE && pi->data_table);
+    }
+}
+
+/* Whether some node of the tag looks like clutter on the figures as they
+ * stand (which must be exact). When none does, a cleaning walk removes
+ * nothing: its first removal would have to be judged on these very
+ * figures. */
+static int any_clutter(ex_ctx *ex, xmlNodePtr article, ex_tag tag)
+{
+    set_in_data_table(ex, article);
+    for (xmlNodePtr node = ex_next_element(article, 0, article); node != NULL;
+         node = ex_next_element(node, 0, article)) {
+        set_in_data_table(ex, node);
+        ex_info *info = ex_info_of(ex, node);
+        if (info->tag == tag && looks_like_clutter(ex, node, info))
+            return 1;
+    }
+    return 0;
+}
+
 static void clean_conditionally(ex_ctx *ex, xmlNodePtr article, ex_tag tag)
 {
     if (!(ex->flags & EX_FLAG_CLEAN_CONDITIONALLY))
+        return;
+    const tag_set set = {&tag, 1};
+    if (!walk_needed(ex, &set))
+        return;
+    if (ex_figures_exact(ex) && !any_clutter(ex, article, tag))
         return;
     ex_stats_walk(ex, article, drop_if_clutter, &tag);
 }
 
 /* ------------------------------------------------------------ final touches */
+
+static int is_empty_paragraph(const ex_info *info)
+{
+    return info->tag == EX_TAG_P && info->st.n_media == 0 && ex_shape_len(info->st.shape) == 0;
+}
 
 /* Empty paragraphs go; <h1> become <h2>. */
 static int final_touches(ex_ctx *ex, xmlNodePtr node, void *arg)
@@ -332,7 +420,26 @@ static int final_touches(ex_ctx *ex, xmlNodePtr node, void *arg)
         ex_set_tag(ex, node, EX_TAG_H2, "h2");
         return 0;
     }
-    return info->tag == EX_TAG_P && info->st.n_media == 0 && ex_shape_len(info->st.shape) == 0;
+    return is_empty_paragraph(info);
+}
+
+/* The last walk, or when the figures are exact and no paragraph is empty
+ * (nothing to remove, so nothing to recompute), only the renaming. */
+static void finish_article(ex_ctx *ex, xmlNodePtr article)
+{
+    if (ex_figures_exact(ex)) {
+        int empty = 0;
+        for (xmlNodePtr node = ex_next_element(article, 0, article); node != NULL && !empty;
+             node = ex_next_element(node, 0, article))
+            empty = is_empty_paragraph(ex_info_of(ex, node));
+        if (!empty) {
+            for (xmlNodePtr node = ex_next_element(article, 0, article); node != NULL;
+                 node = ex_next_element(node, 0, article))
+                final_touches(ex, node, NULL);
+            return;
+        }
+    }
+    ex_stats_walk(ex, article, final_touches, NULL);
 }
 
 /* A layout table of one cell becomes that cell, as a <p> or a <div>. */
@@ -353,8 +460,8 @@ static void unwrap_single_cell_tables(ex_ctx *ex, xmlNodePtr article)
                     ex_set_tag(ex, cell, EX_TAG_P, "p");
                 else
                     ex_set_tag(ex, cell, EX_TAG_DIV, "div");
-                xmlUnlinkNode(cell);
-                ex_insert_before(node, cell);
+                ex_unlink(ex, cell);
+                ex_insert_before(ex, node, cell);
                 ex_remove(ex, node);
                 node = cell;
             }
@@ -371,18 +478,22 @@ void ex_prep_article(ex_ctx *ex, xmlNodePtr article)
                                     EX_TAG_SELECT, EX_TAG_BUTTON};
 
     tag_set controls = {second, sizeof second / sizeof second[0]};
+    static const ex_tag headings[] = {EX_TAG_H1, EX_TAG_H2};
+    const tag_set heading_set = {headings, 2};
 
     ex_stats_walk(ex, article, mark_tables_fix_images, NULL);
     clean_conditionally(ex, article, EX_TAG_FORM);
     clean_conditionally(ex, article, EX_TAG_FIELDSET);
     clean_tags(ex, article, first, sizeof first / sizeof first[0]);
     clean_share_bars(ex, article);
-    ex_stats_walk(ex, article, drop_controls_and_bad_headings, &controls);
+    if (walk_needed(ex, &controls) ||
+        (walk_needed(ex, &heading_set) && has_negative_heading(ex, article)))
+        ex_stats_walk(ex, article, drop_controls_and_bad_headings, &controls);
     clean_conditionally(ex, article, EX_TAG_TABLE);
     clean_conditionally(ex, article, EX_TAG_UL);
     clean_conditionally(ex, article, EX_TAG_DIV);
     /* last walk: its figures for the article root are the final ones
      * (unwrapping one-cell tables changes no text) */
-    ex_stats_walk(ex, article, final_touches, NULL);
+    finish_article(ex, article);
     unwrap_single_cell_tables(ex, article);
 }

@@ -18,14 +18,33 @@ static const char *const tag_names[] = {
 
 #define N_TAGS (sizeof tag_names / sizeof tag_names[0])
 
+#define LONGEST_TAG 16 /* longer than any name in the list */
+
 ex_tag ex_tag_lookup(const xmlChar *name)
 {
     if (name == NULL)
         return EX_TAG_OTHER;
+    /* Lowercased once, then compared with strcmp: the same order and the
+     * same matches as strcasecmp against the lowercase list, for less. */
+    char lower[LONGEST_TAG + 1];
+    size_t n = 0;
+    for (; name[n] != '\0'; n++) {
+        if (n == LONGEST_TAG)
+            return EX_TAG_OTHER;
+        const unsigned char c = name[n];
+        lower[n] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    lower[n] = '\0';
     size_t lo = 0, hi = N_TAGS;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strcasecmp((const char *)name, tag_names[mid]);
+        const unsigned char *a = (const unsigned char *)lower;
+        const unsigned char *b = (const unsigned char *)tag_names[mid];
+        while (*a != '\0' && *a == *b) { /* names are short: no call to strcmp */
+            a++;
+            b++;
+        }
+        int c = (int)*a - (int)*b;
         if (c == 0)
             return (ex_tag)(EX_TAG_OTHER + 1 + mid);
         if (c < 0)
@@ -36,51 +55,75 @@ ex_tag ex_tag_lookup(const xmlChar *name)
     return EX_TAG_OTHER;
 }
 
-unsigned ex_tag_class(ex_tag tag)
-{
-    switch (tag) {
-    case EX_TAG_ABBR: case EX_TAG_AUDIO: case EX_TAG_B: case EX_TAG_BDO: case EX_TAG_BR:
-    case EX_TAG_BUTTON: case EX_TAG_CITE: case EX_TAG_CODE: case EX_TAG_DATA:
-    case EX_TAG_DATALIST: case EX_TAG_DFN: case EX_TAG_EM: case EX_TAG_I: case EX_TAG_INPUT:
-    case EX_TAG_KBD: case EX_TAG_LABEL: case EX_TAG_MARK: case EX_TAG_MATH: case EX_TAG_METER:
-    case EX_TAG_NOSCRIPT: case EX_TAG_OUTPUT: case EX_TAG_PROGRESS: case EX_TAG_Q:
-    case EX_TAG_RUBY: case EX_TAG_SAMP: case EX_TAG_SCRIPT: case EX_TAG_SELECT:
-    case EX_TAG_SMALL: case EX_TAG_STRONG: case EX_TAG_SUB: case EX_TAG_SUP:
-    case EX_TAG_TEXTAREA: case EX_TAG_TIME: case EX_TAG_VAR: case EX_TAG_WBR:
-        return EX_TC_PHRASING;
-    case EX_TAG_SPAN:
-        return EX_TC_PHRASING | EX_TC_TEXTISH;
-    case EX_TAG_EMBED: case EX_TAG_OBJECT:
-        return EX_TC_PHRASING | EX_TC_EMBED;
-    case EX_TAG_IFRAME:
-        return EX_TC_EMBED;
-    case EX_TAG_IMG:
-        return EX_TC_PHRASING | EX_TC_BLOCK | EX_TC_TEXTISH;
-    case EX_TAG_BLOCKQUOTE: case EX_TAG_DL: case EX_TAG_DIV: case EX_TAG_TABLE:
-        return EX_TC_BLOCK | EX_TC_TEXTISH;
-    case EX_TAG_OL: case EX_TAG_UL:
-        return EX_TC_BLOCK | EX_TC_TEXTISH | EX_TC_LIST;
-    case EX_TAG_P: case EX_TAG_PRE:
-        return EX_TC_BLOCK | EX_TC_TEXTISH | EX_TC_SCORED;
-    case EX_TAG_LI:
-        return EX_TC_TEXTISH;
-    case EX_TAG_TD:
-        return EX_TC_TEXTISH | EX_TC_SCORED;
-    case EX_TAG_SECTION:
-        return EX_TC_SCORED;
-    case EX_TAG_H1:
-        return EX_TC_HEADING;
-    case EX_TAG_H2: case EX_TAG_H3: case EX_TAG_H4: case EX_TAG_H5: case EX_TAG_H6:
-        return EX_TC_HEADING | EX_TC_SCORED;
-    case EX_TAG_COL: case EX_TAG_COLGROUP: case EX_TAG_TFOOT: case EX_TAG_THEAD:
-    case EX_TAG_TH:
-        return EX_TC_DATAY;
-    default:
-        return 0;
-    }
-}
+#define PHRASING EX_TC_PHRASING
+const unsigned char ex_tag_classes[EX_TAG_COUNT_] = {
+    [EX_TAG_ABBR] = PHRASING, [EX_TAG_AUDIO] = PHRASING, [EX_TAG_B] = PHRASING,
+    [EX_TAG_BDO] = PHRASING, [EX_TAG_BR] = PHRASING, [EX_TAG_BUTTON] = PHRASING,
+    [EX_TAG_CITE] = PHRASING, [EX_TAG_CODE] = PHRASING, [EX_TAG_DATA] = PHRASING,
+    [EX_TAG_DATALIST] = PHRASING, [EX_TAG_DFN] = PHRASING, [EX_TAG_EM] = PHRASING,
+    [EX_TAG_I] = PHRASING, [EX_TAG_INPUT] = PHRASING, [EX_TAG_KBD] = PHRASING,
+    [EX_TAG_LABEL] = PHRASING, [EX_TAG_MARK] = PHRASING, [EX_TAG_MATH] = PHRASING,
+    [EX_TAG_METER] = PHRASING, [EX_TAG_NOSCRIPT] = PHRASING, [EX_TAG_OUTPUT] = PHRASING,
+    [EX_TAG_PROGRESS] = PHRASING, [EX_TAG_Q] = PHRASING, [EX_TAG_RUBY] = PHRASING,
+    [EX_TAG_SAMP] = PHRASING, [EX_TAG_SCRIPT] = PHRASING, [EX_TAG_SELECT] = PHRASING,
+    [EX_TAG_SMALL] = PHRASING, [EX_TAG_STRONG] = PHRASING, [EX_TAG_SUB] = PHRASING,
+    [EX_TAG_SUP] = PHRASING, [EX_TAG_TEXTAREA] = PHRASING, [EX_TAG_TIME] = PHRASING,
+    [EX_TAG_VAR] = PHRASING, [EX_TAG_WBR] = PHRASING,
+    [EX_TAG_SPAN] = PHRASING | EX_TC_TEXTISH,
+    [EX_TAG_EMBED] = PHRASING | EX_TC_EMBED, [EX_TAG_OBJECT] = PHRASING | EX_TC_EMBED,
+    [EX_TAG_IFRAME] = EX_TC_EMBED,
+    [EX_TAG_IMG] = PHRASING | EX_TC_BLOCK | EX_TC_TEXTISH,
+    [EX_TAG_BLOCKQUOTE] = EX_TC_BLOCK | EX_TC_TEXTISH, [EX_TAG_DL] = EX_TC_BLOCK | EX_TC_TEXTISH,
+    [EX_TAG_DIV] = EX_TC_BLOCK | EX_TC_TEXTISH, [EX_TAG_TABLE] = EX_TC_BLOCK | EX_TC_TEXTISH,
+    [EX_TAG_OL] = EX_TC_BLOCK | EX_TC_TEXTISH | EX_TC_LIST,
+    [EX_TAG_UL] = EX_TC_BLOCK | EX_TC_TEXTISH | EX_TC_LIST,
+    [EX_TAG_P] = EX_TC_BLOCK | EX_TC_TEXTISH | EX_TC_SCORED,
+    [EX_TAG_PRE] = EX_TC_BLOCK | EX_TC_TEXTISH | EX_TC_SCORED,
+    [EX_TAG_LI] = EX_TC_TEXTISH,
+    [EX_TAG_TD] = EX_TC_TEXTISH | EX_TC_SCORED,
+    [EX_TAG_SECTION] = EX_TC_SCORED,
+    [EX_TAG_H1] = EX_TC_HEADING,
+    [EX_TAG_H2] = EX_TC_HEADING | EX_TC_SCORED, [EX_TAG_H3] = EX_TC_HEADING | EX_TC_SCORED,
+    [EX_TAG_H4] = EX_TC_HEADING | EX_TC_SCORED, [EX_TAG_H5] = EX_TC_HEADING | EX_TC_SCORED,
+    [EX_TAG_H6] = EX_TC_HEADING | EX_TC_SCORED,
+    [EX_TAG_COL] = EX_TC_DATAY, [EX_TAG_COLGROUP] = EX_TC_DATAY, [EX_TAG_TFOOT] = EX_TC_DATAY,
+    [EX_TAG_THEAD] = EX_TC_DATAY, [EX_TAG_TH] = EX_TC_DATAY,
+};
+#undef PHRASING
 
 /* ------------------------------------------------------------ side table */
+
+static uint32_t span_attr(xmlNodePtr node, const char *name)
+{
+    char buf[32];
+    const char *v = ex_attr(node, name, buf, sizeof buf);
+    if (v == NULL)
+        return 1;
+    long n = strtol(v, NULL, 10);
+    return n > 0 && n < 65536 ? (uint32_t)n : 1;
+}
+
+/* The attributes the figures walk reads, looked up once per attempt rather
+ * than once per walk: the extractor never edits href, rowspan or colspan. */
+static void read_attributes(ex_info *info)
+{
+    char buf[8];
+    const char *href;
+    switch (info->tag) {
+    case EX_TAG_A:
+        href = ex_attr(info->node, "href", buf, sizeof buf);
+        info->fragment_link = href != NULL && href[0] == '#' && href[1] != '\0';
+        break;
+    case EX_TAG_TR:
+        info->span = span_attr(info->node, "rowspan");
+        break;
+    case EX_TAG_TD:
+        info->span = span_attr(info->node, "colspan");
+        break;
+    default:
+        break;
+    }
+}
 
 ex_info *ex_info_new(ex_ctx *ex, xmlNodePtr node)
 {
@@ -98,8 +141,11 @@ ex_info *ex_info_new(ex_ctx *ex, xmlNodePtr node)
     ex_info *info = &ex->blocks[i / EX_INFO_BLOCK][i % EX_INFO_BLOCK];
     memset(info, 0, sizeof *info);
     info->node = node;
-    if (node->type == XML_ELEMENT_NODE)
+    if (node->type == XML_ELEMENT_NODE) {
         info->tag = ex_tag_lookup(node->name);
+        ex_mark_present(ex, info->tag);
+        read_attributes(info);
+    }
     ex->n_info++;
     node->_private = (void *)(uintptr_t)ex->n_info;
     return info;
@@ -111,18 +157,13 @@ nomem:
     return &ex->scratch;
 }
 
-ex_tag ex_tag_of(ex_ctx *ex, xmlNodePtr node)
-{
-    if (node == NULL || node->type != XML_ELEMENT_NODE)
-        return EX_TAG_NONE;
-    return ex_info_of(ex, node)->tag;
-}
-
 /* Forgets every record. Nodes keeping a stale index are harmless: a record
  * is only theirs if it names them. */
 void ex_info_reset(ex_ctx *ex)
 {
     ex->n_info = 0;
+    ex->exact = 0;
+    memset(ex->present, 0, sizeof ex->present);
 }
 
 void ex_info_free(ex_ctx *ex)
@@ -177,11 +218,99 @@ void ex_vec_free(ex_vec *vec)
     vec->n = vec->cap = 0;
 }
 
+/* ------------------------------------------------------------ undo log */
+
+static void log_edit(ex_ctx *ex, const ex_undo *edit)
+{
+    ex_undo_log *log = &ex->undo;
+    if (log->n == log->cap) {
+        size_t cap = log->cap ? log->cap * 2 : 256;
+        ex_undo *grown = realloc(log->v, cap * sizeof *grown);
+        if (grown == NULL) {
+            /* the attempt is abandoned and never undone */
+            ex->nomem = 1;
+            if (edit->kind == EX_UNDO_RENAME)
+                xmlFree(edit->name);
+            return;
+        }
+        log->v = grown;
+        log->cap = cap;
+    }
+    log->v[log->n++] = *edit;
+}
+
+static void log_position(ex_ctx *ex, xmlNodePtr node)
+{
+    if (!ex->logging)
+        return;
+    const ex_undo edit = {EX_UNDO_MOVE, node, node->parent, node->prev, node->next, NULL};
+    log_edit(ex, &edit);
+}
+
+/* Undone newest first, each edit meets the page exactly as it left it: a
+ * moved node's old neighbours are side by side again, a made node has
+ * already lost what was put in it. */
+void ex_undo_all(ex_ctx *ex)
+{
+    ex_undo_log *log = &ex->undo;
+    while (log->n > 0) {
+        ex_undo *edit = &log->v[--log->n];
+        xmlNodePtr node = edit->node;
+        switch (edit->kind) {
+        case EX_UNDO_MOVE:
+            xmlUnlinkNode(node);
+            if (edit->parent != NULL) {
+                node->parent = edit->parent;
+                node->prev = edit->prev;
+                node->next = edit->next;
+                if (edit->prev != NULL)
+                    edit->prev->next = node;
+                else
+                    edit->parent->children = node;
+                if (edit->next != NULL)
+                    edit->next->prev = node;
+                else
+                    edit->parent->last = node;
+            }
+            break;
+        case EX_UNDO_RENAME:
+            xmlNodeSetName(node, edit->name);
+            xmlFree(edit->name);
+            break;
+        case EX_UNDO_NEW:
+            xmlUnlinkNode(node);
+            xmlFreeNode(node);
+            break;
+        }
+    }
+    ex->trash.n = 0;
+}
+
+void ex_undo_forget(ex_ctx *ex)
+{
+    for (size_t i = 0; i < ex->undo.n; i++)
+        if (ex->undo.v[i].kind == EX_UNDO_RENAME)
+            xmlFree(ex->undo.v[i].name);
+    ex->undo.n = 0;
+}
+
 /* ------------------------------------------------------------ surgery */
+
+void ex_unlink(ex_ctx *ex, xmlNodePtr node)
+{
+    log_position(ex, node);
+    xmlUnlinkNode(node);
+}
 
 void ex_remove(ex_ctx *ex, xmlNodePtr node)
 {
-    xmlUnlinkNode(node);
+    ex->edits++;
+    ex_discard(ex, node);
+}
+
+void ex_discard(ex_ctx *ex, xmlNodePtr node)
+{
+    ex_unlink(ex, node);
     /* Freed later, so node lists gathered earlier never dangle. When the
      * trash cannot grow, free at once: nothing is listed in that case
      * because the run is being abandoned. */
@@ -196,8 +325,9 @@ void ex_empty_trash(ex_ctx *ex)
     ex->trash.n = 0;
 }
 
-void ex_append_child(xmlNodePtr parent, xmlNodePtr child)
+void ex_append_child(ex_ctx *ex, xmlNodePtr parent, xmlNodePtr child)
 {
+    log_position(ex, child);
     child->parent = parent;
     child->next = NULL;
     child->prev = parent->last;
@@ -208,8 +338,9 @@ void ex_append_child(xmlNodePtr parent, xmlNodePtr child)
     parent->last = child;
 }
 
-void ex_insert_before(xmlNodePtr ref, xmlNodePtr node)
+void ex_insert_before(ex_ctx *ex, xmlNodePtr ref, xmlNodePtr node)
 {
+    log_position(ex, node);
     xmlNodePtr parent = ref->parent;
     node->parent = parent;
     node->next = ref;
@@ -223,15 +354,29 @@ void ex_insert_before(xmlNodePtr ref, xmlNodePtr node)
 
 void ex_set_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag, const char *name)
 {
+    ex->edits++;
+    if (ex->logging) {
+        const ex_undo edit = {EX_UNDO_RENAME, node, NULL, NULL, NULL, xmlStrdup(node->name)};
+        if (edit.name == NULL)
+            ex->nomem = 1;
+        else
+            log_edit(ex, &edit);
+    }
     xmlNodeSetName(node, BAD_CAST name);
     ex_info_of(ex, node)->tag = tag;
+    ex_mark_present(ex, tag);
 }
 
 xmlNodePtr ex_new_element(ex_ctx *ex, const char *name)
 {
+    ex->edits++;
     xmlNodePtr node = xmlNewDocNode(ex->doc, NULL, BAD_CAST name, NULL);
-    if (node == NULL)
+    if (node == NULL) {
         ex->nomem = 1;
+    } else if (ex->logging) {
+        const ex_undo edit = {EX_UNDO_NEW, node, NULL, NULL, NULL, NULL};
+        log_edit(ex, &edit);
+    }
     return node;
 }
 
@@ -262,7 +407,7 @@ xmlNodePtr ex_copy_tree(ex_ctx *ex, xmlNodePtr src)
                 return NULL;
             }
             copy->_private = NULL;
-            ex_append_child(into, copy);
+            ex_append_child(ex, into, copy);
             if (from->type == XML_ELEMENT_NODE && from->children != NULL) {
                 from = from->children;
                 into = copy;
@@ -318,11 +463,6 @@ int ex_has_ancestor(ex_ctx *ex, xmlNodePtr node, ex_tag tag, int max_depth)
         depth++;
     }
     return 0;
-}
-
-int ex_is_text(xmlNodePtr node)
-{
-    return node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE;
 }
 
 static int text_is_blank(const xmlChar *s)
@@ -426,8 +566,14 @@ const char *ex_attr(xmlNodePtr node, const char *name, char *buf, size_t cap)
 {
     if (node->type != XML_ELEMENT_NODE)
         return NULL;
+    /* the first letter rules out most attributes before strcasecmp */
+    const unsigned char first = (unsigned char)name[0];
+    const unsigned char other = first >= 'a' && first <= 'z'   ? (unsigned char)(first - 32)
+                                : first >= 'A' && first <= 'Z' ? (unsigned char)(first + 32)
+                                                               : first;
     for (xmlAttrPtr a = node->properties; a != NULL; a = a->next) {
-        if (a->name == NULL || strcasecmp((const char *)a->name, name) != 0)
+        if (a->name == NULL || (a->name[0] != first && a->name[0] != other) ||
+            strcasecmp((const char *)a->name, name) != 0)
             continue;
         size_t len = 0;
         buf[0] = '\0';

@@ -3,6 +3,7 @@
  * a node. The word lists are Readability's; its regular expressions are
  * plain alternations of substrings, matched here case-insensitively.
  */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -25,13 +26,46 @@ static const char *find_ci(const char *hay, const char *needle)
     return NULL;
 }
 
+#define BIGRAM_BITS 1024
+#define LOWERED_MAX 1536
+
+static unsigned bigram(unsigned char a, unsigned char b)
+{
+    return ((unsigned)a * 33u + b) % BIGRAM_BITS;
+}
+
+/* Every word is looked for in one lowercased copy of s, and only when the
+ * copy holds the word's first two letters side by side: most class names
+ * share no pair with most words, so most words cost a bit test. Strings
+ * longer than the copy take the plain search. */
 static int contains_any(const char *s, const char *const *words)
 {
     if (s == NULL || *s == '\0')
         return 0;
-    for (size_t i = 0; words[i] != NULL; i++)
-        if (find_ci(s, words[i]) != NULL)
+    char low[LOWERED_MAX];
+    uint64_t pairs[BIGRAM_BITS / 64] = {0};
+    size_t n = 0;
+    for (; s[n] != '\0' && n < sizeof low - 1; n++) {
+        unsigned char c = (unsigned char)s[n];
+        low[n] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        if (n > 0) {
+            unsigned k = bigram((unsigned char)low[n - 1], (unsigned char)low[n]);
+            pairs[k / 64] |= (uint64_t)1 << (k % 64);
+        }
+    }
+    if (s[n] != '\0') {
+        for (size_t i = 0; words[i] != NULL; i++)
+            if (find_ci(s, words[i]) != NULL)
+                return 1;
+        return 0;
+    }
+    low[n] = '\0';
+    for (size_t i = 0; words[i] != NULL; i++) {
+        const unsigned char *w = (const unsigned char *)words[i];
+        unsigned k = bigram(w[0], w[1]); /* every word has two letters or more */
+        if (((pairs[k / 64] >> (k % 64)) & 1) && strstr(low, words[i]) != NULL)
             return 1;
+    }
     return 0;
 }
 

@@ -103,6 +103,7 @@ typedef struct ex_stats {
 typedef struct ex_info {
     xmlNodePtr node;       /* owner; a stale _private index never matches */
     ex_tag tag;
+    uint32_t span;         /* rowspan of a <tr>, colspan of a <td> (1 when absent) */
     ex_stats st;
     double score;          /* Readability's contentScore */
     uint8_t scored;        /* score initialised (node is a candidate) */
@@ -110,12 +111,28 @@ typedef struct ex_info {
     uint8_t in_data_table; /* some ancestor is a data table (set on walk entry) */
     uint8_t alt_hits;      /* how many close runner-up candidates sit below */
     uint8_t measured;      /* text node: st already holds its figures */
+    uint8_t fragment_link; /* <a href="#x">: its text weighs 0.3 as link text */
 } ex_info;
 
 typedef struct ex_vec {
     xmlNodePtr *v;
     size_t n, cap;
 } ex_vec;
+
+/* One edit of an attempt made on the page itself, as it can be undone. */
+typedef enum ex_undo_kind { EX_UNDO_MOVE, EX_UNDO_RENAME, EX_UNDO_NEW } ex_undo_kind;
+
+typedef struct ex_undo {
+    ex_undo_kind kind;
+    xmlNodePtr node;
+    xmlNodePtr parent, prev, next; /* MOVE: where the node was (parent NULL: nowhere) */
+    xmlChar *name;                 /* RENAME: the name it had */
+} ex_undo;
+
+typedef struct ex_undo_log {
+    ex_undo *v;
+    size_t n, cap;
+} ex_undo_log;
 
 #define EX_INFO_BLOCK 4096
 
@@ -126,17 +143,45 @@ typedef struct ex_ctx {
     size_t n_blocks;
     size_t n_info;
     ex_vec trash;         /* unlinked nodes, freed after each attempt */
+    /* An attempt on the page itself (rather than on a copy) logs its edits,
+     * so that a failed one can be undone and the next start from the same
+     * page. */
+    int logging;
+    ex_undo_log undo;
     int flags;            /* EX_FLAG_* */
     char *title;          /* article title (heading de-duplication), may be NULL */
     int has_meta_byline;  /* metadata names an author: keep byline nodes */
     int byline_found;
     int nomem;
     ex_info scratch;      /* handed out when the table cannot grow */
+    /* Walk skipping: a cleaning walk whose tags are absent from the article
+     * would only recompute the figures, so it is skipped while they are
+     * exact (no edit since the last walk). present[] holds the tags met in
+     * the last walk plus those given or made since, so it never misses one. */
+    uint64_t present[(EX_TAG_COUNT_ + 63) / 64];
+    unsigned long edits;  /* tree edits made outside a walk's own removals */
+    int exact;            /* the last walk's callbacks only removed nodes... */
+    unsigned long exact_edits; /* ...and this was the edit count after it */
 } ex_ctx;
+
+static inline void ex_mark_present(ex_ctx *ex, ex_tag tag)
+{
+    ex->present[(unsigned)tag / 64] |= (uint64_t)1 << ((unsigned)tag % 64);
+}
+
+static inline int ex_is_present(const ex_ctx *ex, ex_tag tag)
+{
+    return (ex->present[(unsigned)tag / 64] >> ((unsigned)tag % 64)) & 1;
+}
 
 /* ---- extract_dom.c: tags, side table, tree surgery */
 ex_tag ex_tag_lookup(const xmlChar *name);
-unsigned ex_tag_class(ex_tag tag);
+extern const unsigned char ex_tag_classes[EX_TAG_COUNT_];
+/* A table rather than a switch: the figures walk asks for every node. */
+static inline unsigned ex_tag_class(ex_tag tag)
+{
+    return (unsigned)tag < EX_TAG_COUNT_ ? ex_tag_classes[tag] : 0;
+}
 ex_info *ex_info_new(ex_ctx *ex, xmlNodePtr node); /* never NULL; scratch on OOM */
 
 /* The node's record, made on first use. Inline: every walk calls it per node. */
@@ -151,23 +196,42 @@ static inline ex_info *ex_info_of(ex_ctx *ex, xmlNodePtr node)
     return ex_info_new(ex, node);
 }
 
-ex_tag ex_tag_of(ex_ctx *ex, xmlNodePtr node);
+static inline ex_tag ex_tag_of(ex_ctx *ex, xmlNodePtr node)
+{
+    if (node == NULL || node->type != XML_ELEMENT_NODE)
+        return EX_TAG_NONE;
+    return ex_info_of(ex, node)->tag;
+}
+
 void ex_info_reset(ex_ctx *ex);
 void ex_info_free(ex_ctx *ex);
 void ex_clear_private(xmlNodePtr root);
 int ex_vec_push(ex_ctx *ex, ex_vec *vec, xmlNodePtr node);
 void ex_vec_free(ex_vec *vec);
-void ex_remove(ex_ctx *ex, xmlNodePtr node); /* unlink into the trash */
+void ex_remove(ex_ctx *ex, xmlNodePtr node); /* unlink into the trash; counts as an edit */
+/* The same for a figures walk's own removals, which keep the figures exact. */
+void ex_discard(ex_ctx *ex, xmlNodePtr node);
 void ex_empty_trash(ex_ctx *ex);
-void ex_append_child(xmlNodePtr parent, xmlNodePtr child);
-void ex_insert_before(xmlNodePtr ref, xmlNodePtr node);
+/* Tree edits; while ex->logging, each is logged for ex_undo_all. */
+void ex_unlink(ex_ctx *ex, xmlNodePtr node);
+void ex_append_child(ex_ctx *ex, xmlNodePtr parent, xmlNodePtr child);
+void ex_insert_before(ex_ctx *ex, xmlNodePtr ref, xmlNodePtr node);
+/* Puts the page back as it was when logging began: moved nodes go back,
+ * renamed ones get their names, made ones are freed; the trash (whose
+ * nodes are back in the page) is emptied without freeing. */
+void ex_undo_all(ex_ctx *ex);
+/* Keeps the logged edits. */
+void ex_undo_forget(ex_ctx *ex);
 void ex_set_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag, const char *name);
 xmlNodePtr ex_new_element(ex_ctx *ex, const char *name);
 xmlNodePtr ex_copy_tree(ex_ctx *ex, xmlNodePtr src);
 xmlNodePtr ex_next_element(xmlNodePtr node, int skip_children, xmlNodePtr root);
 size_t ex_element_children(xmlNodePtr node);
 int ex_has_ancestor(ex_ctx *ex, xmlNodePtr node, ex_tag tag, int max_depth);
-int ex_is_text(xmlNodePtr node);
+static inline int ex_is_text(xmlNodePtr node)
+{
+    return node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE;
+}
 int ex_is_whitespace_node(ex_ctx *ex, xmlNodePtr node);
 int ex_is_phrasing(ex_ctx *ex, xmlNodePtr node);
 xmlNodePtr ex_single_child_with_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag);
@@ -181,8 +245,31 @@ const char *ex_attr(xmlNodePtr node, const char *name, char *buf, size_t cap);
 /* ---- extract_text.c: whitespace, lengths, tokens */
 size_t ex_utf8_next(const unsigned char *s, size_t len, uint32_t *cp);
 int ex_is_js_space(uint32_t cp);
-ex_shape ex_shape_concat(ex_shape a, ex_shape b);
-uint32_t ex_shape_len(ex_shape s);
+/* Inline: the figures walk combines every child's shape. */
+static inline ex_shape ex_shape_concat(ex_shape a, ex_shape b)
+{
+    if (!a.any)
+        return b;
+    if (!b.any)
+        return a;
+    ex_shape r;
+    r.nonws = a.nonws + b.nonws;
+    r.runs = a.runs + b.runs - (a.trail_ws && b.lead_ws ? 1 : 0);
+    r.lead_ws = a.lead_ws;
+    r.trail_ws = b.trail_ws;
+    r.any = 1;
+    return r;
+}
+
+/* Length after trim() and collapsing runs of two or more spaces to one: a
+ * lone whitespace character stays (JS's \s{2,} leaves it), so each inner run
+ * counts one unit either way. */
+static inline uint32_t ex_shape_len(ex_shape s)
+{
+    if (s.nonws == 0)
+        return 0;
+    return s.nonws + s.runs - s.lead_ws - s.trail_ws;
+}
 /* Shape, raw length and commas of one text. */
 void ex_text_measure(const char *s, size_t len, ex_stats *st);
 double ex_text_similarity(const char *a, const char *b);
@@ -206,6 +293,9 @@ typedef int (*ex_exit_fn)(ex_ctx *ex, xmlNodePtr node, void *arg);
 void ex_stats_walk(ex_ctx *ex, xmlNodePtr root, ex_exit_fn on_exit, void *arg);
 uint32_t ex_len(ex_ctx *ex, xmlNodePtr node); /* inner text length, from the last walk */
 double ex_link_density(ex_ctx *ex, xmlNodePtr node);
+/* Whether every figure is what a new walk would compute: the last walk's
+ * callbacks did nothing but remove nodes, and nothing was edited since. */
+int ex_figures_exact(const ex_ctx *ex);
 
 /* ---- extract_meta.c: title and author metadata */
 void ex_read_metadata(ex_ctx *ex, xmlNodePtr root);
@@ -219,5 +309,8 @@ xmlNodePtr ex_grab_article(ex_ctx *ex, xmlNodePtr page);
 
 /* ---- extract_clean.c: tidying the article */
 void ex_prep_article(ex_ctx *ex, xmlNodePtr article);
+/* Whether tidying could set an attribute (a lazy image's real source)
+ * somewhere in page: the one edit ex_undo_all cannot take back. */
+int ex_may_fix_lazy_images(ex_ctx *ex, xmlNodePtr page);
 
 #endif

@@ -119,8 +119,8 @@ static void unwrap_noscript_images(ex_ctx *ex, xmlNodePtr page)
         if (placeholder == NULL)
             continue;
         carry_sources(placeholder, real);
-        xmlUnlinkNode(real);
-        ex_insert_before(prev, real);
+        ex_unlink(ex, real);
+        ex_insert_before(ex, prev, real);
         ex_remove(ex, prev);
     }
     ex_vec_free(&noscripts);
@@ -188,7 +188,7 @@ static xmlNodePtr replace_br_chain(ex_ctx *ex, xmlNodePtr br)
     xmlNodePtr p = ex_new_element(ex, "p");
     if (p == NULL)
         return br;
-    ex_insert_before(br, p);
+    ex_insert_before(ex, br, p);
     ex_remove(ex, br);
     next = p->next;
     while (next != NULL) {
@@ -200,8 +200,8 @@ static xmlNodePtr replace_br_chain(ex_ctx *ex, xmlNodePtr br)
         if (!ex_is_phrasing(ex, next))
             break;
         xmlNodePtr after = next->next;
-        xmlUnlinkNode(next);
-        ex_append_child(p, next);
+        ex_unlink(ex, next);
+        ex_append_child(ex, p, next);
         next = after;
     }
     while (p->last != NULL && ex_is_whitespace_node(ex, p->last))

@@ -88,16 +88,16 @@ static int wrap_phrasing(ex_ctx *ex, xmlNodePtr div)
         xmlNodePtr next = child->next;
         if (ex_is_phrasing(ex, child)) {
             if (p != NULL) {
-                xmlUnlinkNode(child);
-                ex_append_child(p, child);
+                ex_unlink(ex, child);
+                ex_append_child(ex, p, child);
             } else if (!ex_is_whitespace_node(ex, child)) {
                 p = ex_new_element(ex, "p");
                 if (p == NULL)
                     return made;
                 made = 1;
-                ex_insert_before(child, p);
-                xmlUnlinkNode(child);
-                ex_append_child(p, child);
+                ex_insert_before(ex, child, p);
+                ex_unlink(ex, child);
+                ex_append_child(ex, p, child);
             }
         } else if (p != NULL) {
             while (p->last != NULL && ex_is_whitespace_node(ex, p->last))
@@ -154,8 +154,8 @@ static void prep_nodes(ex_ctx *ex, xmlNodePtr page, ex_vec *to_score)
             int made_paragraphs = wrap_phrasing(ex, node);
             xmlNodePtr p = ex_single_child_with_tag(ex, node, EX_TAG_P);
             if (p != NULL && ex_link_density(ex, node) < 0.25) {
-                xmlUnlinkNode(p);
-                ex_insert_before(node, p);
+                ex_unlink(ex, p);
+                ex_insert_before(ex, node, p);
                 ex_remove(ex, node);
                 node = p;
                 ex_vec_push(ex, to_score, node);
@@ -314,10 +314,10 @@ static xmlNodePtr pick_top(ex_ctx *ex, xmlNodePtr page, const ex_vec *candidates
             return NULL;
         while (page->children != NULL) {
             xmlNodePtr c = page->children;
-            xmlUnlinkNode(c);
-            ex_append_child(div, c);
+            ex_unlink(ex, c);
+            ex_append_child(ex, div, c);
         }
-        ex_append_child(page, div);
+        ex_append_child(ex, page, div);
         initialize(ex, div);
         return div;
     }
@@ -421,8 +421,8 @@ static xmlNodePtr gather_article(ex_ctx *ex, xmlNodePtr top)
             if (tag != EX_TAG_DIV && tag != EX_TAG_ARTICLE && tag != EX_TAG_SECTION &&
                 tag != EX_TAG_P)
                 ex_set_tag(ex, sibling, EX_TAG_DIV, "div");
-            xmlUnlinkNode(sibling);
-            ex_append_child(article, sibling);
+            ex_unlink(ex, sibling);
+            ex_append_child(ex, article, sibling);
         }
         sibling = next;
     }

@@ -10,25 +10,20 @@
 
 #include "extract_internal.h"
 
-static void enter(ex_ctx *ex, xmlNodePtr node)
+/* Only elements need anything on the way down: text is measured once,
+ * and only elements are ever judged by what they sit in. */
+static inline void enter(ex_ctx *ex, xmlNodePtr node)
 {
+    if (node->type != XML_ELEMENT_NODE)
+        return;
     ex_info *info = ex_info_of(ex, node);
     xmlNodePtr parent = node->parent;
     info->in_data_table = 0;
+    ex_mark_present(ex, info->tag);
     if (parent != NULL && parent->type == XML_ELEMENT_NODE) {
         const ex_info *pi = ex_info_of(ex, parent);
         info->in_data_table = pi->in_data_table || (pi->tag == EX_TAG_TABLE && pi->data_table);
     }
-}
-
-static uint32_t span_attr(xmlNodePtr node, const char *name)
-{
-    char buf[32];
-    const char *v = ex_attr(node, name, buf, sizeof buf);
-    if (v == NULL)
-        return 1;
-    long n = strtol(v, NULL, 10);
-    return n > 0 && n < 65536 ? (uint32_t)n : 1;
 }
 
 static int attrs_name_video(xmlNodePtr node)
@@ -40,14 +35,7 @@ static int attrs_name_video(xmlNodePtr node)
     return 0;
 }
 
-static double link_coefficient(xmlNodePtr a)
-{
-    char buf[8];
-    const char *href = ex_attr(a, "href", buf, sizeof buf);
-    return href != NULL && href[0] == '#' && href[1] != '\0' ? 0.3 : 1.0;
-}
-
-static void add_child(ex_stats *st, xmlNodePtr c, const ex_info *ci)
+static inline void add_child(ex_stats *st, xmlNodePtr c, const ex_info *ci)
 {
     const ex_stats *cs = &ci->st;
     st->shape = ex_shape_concat(st->shape, cs->shape);
@@ -60,7 +48,7 @@ static void add_child(ex_stats *st, xmlNodePtr c, const ex_info *ci)
     ex_tag t = ci->tag;
     unsigned k = ex_tag_class(t);
     uint32_t clen = ex_shape_len(cs->shape);
-    st->link_len += cs->link_len + (t == EX_TAG_A ? clen * link_coefficient(c) : 0.0);
+    st->link_len += cs->link_len + (t == EX_TAG_A ? clen * (ci->fragment_link ? 0.3 : 1.0) : 0.0);
     st->heading_len += cs->heading_len + ((k & EX_TC_HEADING) ? clen : 0);
     st->textish_len += cs->textish_len + ((k & EX_TC_TEXTISH) ? clen : 0);
     st->list_len += cs->list_len + ((k & EX_TC_LIST) ? clen : 0);
@@ -79,13 +67,13 @@ static void add_child(ex_stats *st, xmlNodePtr c, const ex_info *ci)
     st->has_datay |= cs->has_datay | ((k & EX_TC_DATAY) != 0);
     st->has_table |= cs->has_table | (t == EX_TAG_TABLE);
     st->has_caption |= cs->has_caption | (t == EX_TAG_CAPTION && c->children != NULL);
-    st->rows += cs->rows + (t == EX_TAG_TR ? span_attr(c, "rowspan") : 0);
+    st->rows += cs->rows + (t == EX_TAG_TR ? ci->span : 0);
     uint32_t cols = t == EX_TAG_TR ? cs->td_cols : cs->max_cols;
     if (cols > st->max_cols)
         st->max_cols = cols;
     if (cs->max_cols > st->max_cols)
         st->max_cols = cs->max_cols;
-    st->td_cols += cs->td_cols + (t == EX_TAG_TD ? span_attr(c, "colspan") : 0);
+    st->td_cols += cs->td_cols + (t == EX_TAG_TD ? ci->span : 0);
 }
 
 static void finish(ex_ctx *ex, xmlNodePtr node)
@@ -128,6 +116,8 @@ static void finish(ex_ctx *ex, xmlNodePtr node)
 void ex_stats_walk(ex_ctx *ex, xmlNodePtr root, ex_exit_fn on_exit, void *arg)
 {
     xmlNodePtr node = root;
+    const unsigned long edits = ex->edits;
+    memset(ex->present, 0, sizeof ex->present);
     enter(ex, node);
     for (;;) {
         if (node->type == XML_ELEMENT_NODE && node->children != NULL) {
@@ -138,10 +128,15 @@ void ex_stats_walk(ex_ctx *ex, xmlNodePtr root, ex_exit_fn on_exit, void *arg)
         for (;;) {
             xmlNodePtr next = node->next, parent = node->parent;
             finish(ex, node);
-            if (node == root)
+            if (node == root) {
+                /* a callback that edited more than its own node leaves
+                 * figures behind that the next walk must redo */
+                ex->exact = ex->edits == edits;
+                ex->exact_edits = ex->edits;
                 return;
+            }
             if (on_exit != NULL && node->type == XML_ELEMENT_NODE && on_exit(ex, node, arg))
-                ex_remove(ex, node);
+                ex_discard(ex, node);
             if (next != NULL) {
                 node = next;
                 enter(ex, node);
@@ -162,4 +157,9 @@ double ex_link_density(ex_ctx *ex, xmlNodePtr node)
     const ex_info *info = ex_info_of(ex, node);
     uint32_t len = ex_shape_len(info->st.shape);
     return len == 0 ? 0.0 : info->st.link_len / len;
+}
+
+int ex_figures_exact(const ex_ctx *ex)
+{
+    return ex->exact && ex->edits == ex->exact_edits;
 }

@@ -69,31 +69,6 @@ static int is_comma(uint32_t cp)
     }
 }
 
-ex_shape ex_shape_concat(ex_shape a, ex_shape b)
-{
-    if (!a.any)
-        return b;
-    if (!b.any)
-        return a;
-    ex_shape r;
-    r.nonws = a.nonws + b.nonws;
-    r.runs = a.runs + b.runs - (a.trail_ws && b.lead_ws ? 1 : 0);
-    r.lead_ws = a.lead_ws;
-    r.trail_ws = b.trail_ws;
-    r.any = 1;
-    return r;
-}
-
-/* Length after trim() and collapsing runs of two or more spaces to one: a
- * lone whitespace character stays (JS's \s{2,} leaves it), so each inner run
- * counts one unit either way. */
-uint32_t ex_shape_len(ex_shape s)
-{
-    if (s.nonws == 0)
-        return 0;
-    return s.nonws + s.runs - s.lead_ws - s.trail_ws;
-}
-
 void ex_text_measure(const char *text, size_t len, ex_stats *st)
 {
     const unsigned char *s = (const unsigned char *)text;
