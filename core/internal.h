@@ -16,7 +16,9 @@ struct oct_node {
     size_t literal_len;
     const char *id;
     const char *lang;
-    long line;
+    /* 32 bits are plenty for a source line and keep the node at 128 bytes,
+     * a multiple of the arena's alignment: a large document holds millions */
+    int32_t line;
     uint16_t type;
     uint8_t dir;
     union {

@@ -286,8 +286,14 @@ oct_status oct_node_set_dir(oct_node *n, oct_dir dir)
     return OCT_OK;
 }
 
+/* Large documents hold millions of nodes: keep each one cache-line sized. */
+_Static_assert(sizeof(oct_node) <= 128, "oct_node grew past 128 bytes");
+
 long oct_node_source_line(const oct_node *n) { return n ? n->line : 0; }
-void oct_node_set_source_line(oct_node *n, long line) { if (n) n->line = line; }
+void oct_node_set_source_line(oct_node *n, long line)
+{
+    if (n) n->line = line > INT32_MAX ? INT32_MAX : line < INT32_MIN ? INT32_MIN : (int32_t)line;
+}
 
 static int has_literal(const oct_node *n)
 {

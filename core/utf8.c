@@ -166,7 +166,16 @@ int oct_codepoint_width(uint32_t cp)
 
 size_t oct_utf8_display_width(const char *s, size_t len)
 {
-    size_t w = 0, i = 0;
+    /* ASCII is a column a byte: writers measure every word they write, so
+     * find out first, and cheaply, whether that is all there is. */
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8)
+        if (load8(s + i) & HIGH_BITS) break;
+    if (i + 8 > len) {
+        while (i < len && (unsigned char)s[i] < 0x80) i++;
+        if (i == len) return len;
+    }
+    size_t w = i;
     while (i < len) {
         if (i + 8 <= len && !(load8(s + i) & HIGH_BITS)) { w += 8; i += 8; continue; }
         if ((unsigned char)s[i] < 0x80) { w++; i++; continue; }

@@ -97,8 +97,30 @@ static void add_cell(md_writer *w, uint32_t cp, int kind, unsigned flags, uint32
 
 static void add_utf8(md_writer *w, const char *s, size_t len, int kind, unsigned flags)
 {
+    /* Room for the worst case (a cell a byte) at once lets ASCII, the common
+     * case, fill cells in place; if that much room is refused, each cell
+     * asks for its own (and add_cell reports the failure). */
+    const int reserved =
+        w->status == OCT_OK &&
+        grow((void **)&w->cells, &w->cap_cells, w->n_cells + len, sizeof *w->cells);
+    const md_cell ascii = {0, (uint8_t)kind, (uint8_t)flags, SOFT_NEWLINE, 0, 0};
+    const unsigned char newline = kind == C_TEXT ? '\n' : 0x80; /* 0x80: none */
     size_t i = 0;
     while (i < len) {
+        if (reserved) {
+            md_cell *out = w->cells + w->n_cells, *const first = out;
+            for (; i < len; i++) {
+                const unsigned char b = (unsigned char)s[i];
+                if (b >= 0x80 || b == newline)
+                    break;
+                *out = ascii;
+                out->cp = b;
+                out++;
+            }
+            w->n_cells += (size_t)(out - first);
+            if (i == len)
+                break;
+        }
         uint32_t cp;
         i += oct_utf8_decode(s + i, len - i, &cp);
         if (kind == C_TEXT && cp == '\n')
@@ -649,8 +671,16 @@ static int cell_is_space(const md_cell *c)
     return (c->kind == C_TEXT && is_space_cp(c->cp)) || c->kind == C_SOFT;
 }
 
-static void decide_breaks(md_writer *w, md_inline_place place)
+/* What the later passes may have to work on, noted while decide_breaks()
+ * walks the cells anyway. */
+enum cells_seen {
+    SEEN_LINK_TEXT = 1u << 0, /* text inside link text or image alt */
+    SEEN_RUNS = 1u << 1       /* emphasis, or text '*' '_' '~' */
+};
+
+static unsigned decide_breaks(md_writer *w, md_inline_place place)
 {
+    unsigned seen = 0;
     size_t n = w->n_cells;
     /* Breaks at the edges of a block cannot be written; neither can a second
      * line end in a row (it would be a blank line, ending the paragraph). */
@@ -693,18 +723,36 @@ static void decide_breaks(md_writer *w, md_inline_place place)
     /* Spaces a parser strips: the first at a line start, the last at an end. */
     for (size_t i = 0; i < n; i++) {
         md_cell *c = &w->cells[i];
-        if (c->kind != C_TEXT)
+        if (c->kind != C_TEXT) {
+            if (c->kind == C_DELIM)
+                seen |= SEEN_RUNS;
             continue;
-        if (is_space_cp(c->cp)) {
+        }
+        if (c->flags & F_LINK_TEXT)
+            seen |= SEEN_LINK_TEXT;
+        /* one look-up for the few characters this loop is about */
+        static const unsigned char role[128] = {['*'] = 1, ['_'] = 1, ['~'] = 1, [' '] = 2,
+                                                ['\t'] = 2, ['\r'] = 3, ['\f'] = 3, ['\v'] = 3};
+        switch (c->cp < 0x80 ? role[c->cp] : 0) {
+        case 1:
+            seen |= SEEN_RUNS;
+            break;
+        case 2: {
             if (at_line_start(w, i))
                 c->flags |= F_ENTITY;
             size_t j = next_live(w, i + 1);
             if (j >= n || is_line_end(&w->cells[j]))
                 c->flags |= F_ENTITY;
-        } else if (c->cp == '\r' || c->cp == '\f' || c->cp == '\v') {
+            break;
+        }
+        case 3:
             c->flags |= F_ENTITY;
+            break;
+        default:
+            break;
         }
     }
+    return seen;
 }
 
 /* ------------------------------------------------ pass 3: emphasis pairs */
@@ -891,6 +939,16 @@ static int is_ws_or_end(uint32_t c) { return c == 0 || c == ' ' || c == '\t' || 
  * fence, thematic break, setext underline, HTML block, table row)? */
 static int starts_block(const md_writer *w, size_t i)
 {
+    /* Asked at every space: most words begin with a letter, which starts
+     * nothing. */
+    static const unsigned char may_start[128] = {
+        ['#'] = 1, ['>'] = 1, ['<'] = 1, ['|'] = 1, ['-'] = 1, ['+'] = 1, ['*'] = 1,
+        ['`'] = 1, ['~'] = 1, ['['] = 1, ['='] = 1, ['_'] = 1, [':'] = 1, ['0'] = 1,
+        ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+        ['8'] = 1, ['9'] = 1};
+    if (i < w->n_cells && (w->cells[i].kind == C_TEXT || w->cells[i].kind == C_MARK) &&
+        (w->cells[i].cp >= 0x80 || !may_start[w->cells[i].cp]))
+        return 0;
     uint32_t c = raw_at(w, i);
     uint32_t c1 = raw_at(w, i + 1);
     if (c == '#' || c == '>' || c == '<' || c == '|')
@@ -909,7 +967,7 @@ static int starts_block(const md_writer *w, size_t i)
         if ((p == '.' || p == ')') && k - i <= 9 && is_ws_or_end(raw_at(w, k + 1)))
             return 1;
     }
-    if (c && strchr("-=_*+:", (int)c)) {
+    if (c == '-' || c == '=' || c == '_' || c == '*' || c == '+' || c == ':') {
         /* the word made only of such characters: a thematic break or an
          * underline if the line later ends right after it */
         size_t k = i;
@@ -1077,6 +1135,43 @@ static run_state decide_run(const md_writer *w, size_t i, md_inline_place place,
     return rs;
 }
 
+/* ASCII characters the escaping below may ever act on (digits, only at a
+ * line start; space, where a line may wrap). Everything else is written
+ * as it is, wherever it stands. */
+static const unsigned char may_need_escape[128] = {
+    [' '] = 1, ['!'] = 1, ['#'] = 1, ['&'] = 1, ['('] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1,
+    ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+    ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1, ['['] = 1,
+    ['\\'] = 1, [']'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1};
+
+static int is_plain_text(const md_cell *c)
+{
+    return c->kind == C_TEXT && !(c->flags & F_ENTITY) &&
+           (c->cp >= 0x80 || !may_need_escape[c->cp]);
+}
+
+/* Writes the run of plain text cells from i (stopping before stop) in bulk,
+ * as out_cp() would one by one; returns the first cell not written. */
+static size_t emit_plain_run(const md_writer *w, md_render *r, size_t i, size_t stop)
+{
+    char chunk[512];
+    const size_t end = stop > i && stop < w->n_cells ? stop : w->n_cells;
+    const md_cell *cells = w->cells;
+    for (;;) {
+        size_t used = 0;
+        while (i < end && used <= sizeof chunk - 4 && is_plain_text(&cells[i])) {
+            const uint32_t cp = cells[i++].cp;
+            if (cp < 0x80)
+                chunk[used++] = (char)cp;
+            else
+                used += oct_utf8_encode(cp, chunk + used);
+        }
+        md_render_text(r, chunk, used);
+        if (used <= sizeof chunk - 4)
+            return i;
+    }
+}
+
 static void emit(md_writer *w, md_render *r, md_inline_place place,
                  const unsigned char *opener_before, const unsigned char *closer_after)
 {
@@ -1131,6 +1226,10 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
         }
 
         /* C_TEXT */
+        if (i != escape_at && is_plain_text(c)) {
+            i = emit_plain_run(w, r, i, escape_at) - 1;
+            continue;
+        }
         uint32_t cp = c->cp;
         int line_start = at_line_start(w, i);
         int block_rules = line_start && place == MD_PLACE_PARAGRAPH;
@@ -1301,13 +1400,22 @@ oct_status md_write_inlines(md_writer *w, md_render *r, const oct_node *block,
         add_cell(w, 0, C_DELIM, F_CLOSE, (uint32_t)term);
     if (w->status != OCT_OK)
         return w->status;
-    decide_breaks(w, place);
-    mark_balanced(w);
+    /* Most runs have no link text and no emphasis, nor a '*' '_' '~' to
+     * escape: the passes about those would find nothing. */
+    const unsigned seen = decide_breaks(w, place);
+    const int runs = (seen & SEEN_RUNS) != 0;
+    if (seen & SEEN_LINK_TEXT)
+        mark_balanced(w);
     resolve_delims(w);
     if (w->status != OCT_OK)
         return w->status;
     if (place == MD_PLACE_PARAGRAPH)
         protect_leading_tag(w);
+    if (!runs) {
+        w->tilde_runs = 0;
+        emit(w, r, place, NULL, NULL); /* no run to decide: the tables go unread */
+        return w->status;
+    }
     unsigned char *before = malloc(w->n_cells + 1), *after = malloc(w->n_cells + 1);
     if (!before || !after) {
         w->status = OCT_ERR_NOMEM;

@@ -33,13 +33,20 @@ static int usable_in_place(const unsigned char *s, size_t len)
         if (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            /* no high bit, no byte below 0x20, no 0x7F */
-            const uint64_t below_space = (w - ONES * 0x20) & ~w & HIGH_BITS;
-            const uint64_t del = ((w ^ (ONES * 0x7F)) - ONES) & ~(w ^ (ONES * 0x7F)) & HIGH_BITS;
-            if (((w & HIGH_BITS) | below_space | del) == 0) {
+            /* Per byte, exactly (the high bits set aside, no sum carries into
+             * the next byte): a high bit, a control other than LF, or DEL. */
+            const uint64_t x = w & ~HIGH_BITS, lf = x ^ (ONES * '\n');
+            const uint64_t control = ~(x + ONES * 0x60) & HIGH_BITS;
+            const uint64_t is_lf = ~(lf + ONES * 0x7F) & HIGH_BITS;
+            const uint64_t del = (x + ONES) & HIGH_BITS;
+            const uint64_t odd = (w & HIGH_BITS) | (control & ~is_lf) | del;
+            if (odd == 0) {
                 i += 8;
                 continue;
             }
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            i += (size_t)__builtin_ctzll(odd) / 8; /* the plain bytes before it */
+#endif
         }
         const unsigned char c = s[i];
         if (c < 0x80) {

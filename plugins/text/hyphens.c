@@ -118,6 +118,8 @@ static int split_word(const text_source *src, size_t i, const char **left, size_
                       const char **right, size_t *rlen)
 {
     const text_line *a = &src->lines[i];
+    if (!(a->flags & LINE_HYPHEN_END)) /* without reading the text */
+        return 0;
     const char *s = text_line_str(src, i);
     if (a->len < 2 || s[a->len - 1] != '-' || s[a->len - 2] == '-')
         return 0;
@@ -171,6 +173,31 @@ static int insert(text_hyphens *h, const char *l, size_t ll, const char *r, size
     return h->words.status == OCT_OK;
 }
 
+/* The filters again, from the candidates not yet attested only: in a long
+ * text most candidates are found early, and the words that match only
+ * those would otherwise go on costing a hash and a probe each. */
+static void rebuild_filters(text_hyphens *h)
+{
+    memset(h->shape, 0, sizeof h->shape);
+    memset(h->bloom, 0, (h->bloom_mask + 1) / 8);
+    h->min_len = SIZE_MAX;
+    h->max_len = 0;
+    for (size_t i = 0; i <= h->mask; i++) {
+        const candidate *c = &h->slots[i];
+        if (!c->used || c->attested)
+            continue;
+        const size_t bit = bloom_bit(h, c->hash);
+        h->bloom[bit >> 6] |= 1ULL << (bit & 63);
+        const char *w = h->words.data + c->offset;
+        const unsigned sb = shape_bit(c->len, (unsigned char)w[0], (unsigned char)w[c->len - 1]);
+        h->shape[sb >> 6] |= 1ULL << (sb & 63);
+        if (c->len < h->min_len)
+            h->min_len = c->len;
+        if (c->len > h->max_len)
+            h->max_len = c->len;
+    }
+}
+
 static int bloom_has(const text_hyphens *h, uint64_t hash)
 {
     const size_t bit = bloom_bit(h, hash);
@@ -185,58 +212,156 @@ static void classify_bytes(unsigned char cls[256])
         cls[c] = (unsigned char)((unsigned)((c | 32) - 'a') < 26u ? 1 : c >= 0x80 ? 2 : 0);
 }
 
-/* Marks every candidate that occurs as a whole word anywhere in the text. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORD_BITS_FAST 1
+#define ONES ((uint64_t)0x0101010101010101ULL)
+#define HIGH ((uint64_t)0x8080808080808080ULL)
+
+/* The high bit of each byte of w that is an ASCII letter. */
+static uint64_t letter_bytes(uint64_t w)
+{
+    /* folded to lower case, high bits aside so no byte carries into the next */
+    const uint64_t y = (w | ONES * 0x20) & ~HIGH;
+    const uint64_t from_a = y + ONES * (0x80 - 'a'), past_z = y + ONES * (0x80 - 'z' - 1);
+    return from_a & ~past_z & ~w & HIGH;
+}
+#endif
+
+/* The end of the run of ASCII letters at u + i: eight bytes at a time, as
+ * attest() walks every word of the text. */
+static size_t ascii_letters_end(const unsigned char *u, size_t i, size_t len)
+{
+#ifdef WORD_BITS_FAST
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, u + i, 8);
+        const uint64_t not_letter = ~letter_bytes(w) & HIGH;
+        if (not_letter)
+            return i + (size_t)__builtin_ctzll(not_letter) / 8;
+    }
+#endif
+    while (i < len && (unsigned)((u[i] | 32) - 'a') < 26u)
+        i++;
+    return i;
+}
+
+/* The end of the word that goes on at i: letters and, above ASCII, word
+ * characters. */
+static size_t word_end(const text_hyphens *h, const unsigned char *u, size_t i, size_t len)
+{
+    while (i < len) {
+        i = ascii_letters_end(u, i, len);
+        if (i >= len || h->byte_class[u[i]] == 0)
+            break;
+        uint32_t cp;
+        const size_t n = oct_utf8_decode((const char *)u + i, len - i, &cp);
+        if (!text_is_word_cp(cp))
+            break;
+        i += n;
+    }
+    return i;
+}
+
+/* Only words of a candidate's length and ends are worth hashing: asked of
+ * every word of the text, so kept small enough to inline. (shape_bit()
+ * keeps five bits of a letter, the same for both cases: no lower() here.) */
+static inline int may_be_candidate(const text_hyphens *h, const unsigned char *u, size_t start,
+                                   size_t end)
+{
+    const size_t wl = end - start;
+    if (wl < h->min_len || wl > h->max_len)
+        return 0;
+    const unsigned sb = shape_bit(wl, u[start], u[end - 1]);
+    return (h->shape[sb >> 6] >> (sb & 63)) & 1;
+}
+
+/* Looks up the word [start, end) that passed may_be_candidate(); 1 when no
+ * candidate is left unattested. filtered: how many candidates the filters
+ * were last built from. */
+static int attest_word(text_hyphens *h, const unsigned char *u, size_t start, size_t end,
+                       size_t *filtered)
+{
+    const size_t wl = end - start;
+    uint64_t hash = HASH_INIT;
+    for (size_t k = start; k < end; k++)
+        hash = hash_step(hash, u[k]);
+    if (!bloom_has(h, hash))
+        return 0;
+    candidate *cand = find(h, hash, (const char *)u + start, wl);
+    if (!cand || cand->attested)
+        return 0;
+    cand->attested = 1;
+    /* every candidate found: the rest of the text can tell nothing new */
+    if (--h->unattested == 0)
+        return 1;
+    if (h->unattested * 2 <= *filtered && *filtered >= 64) {
+        rebuild_filters(h);
+        *filtered = h->unattested;
+    }
+    return 0;
+}
+
+/* Marks every candidate that occurs as a whole word anywhere in the text.
+ * Plain ASCII goes 64 bytes at a time: a bit per letter, and the words are
+ * where the bits change; anything else goes a word at a time. i is never
+ * inside a word at the top of the loop. */
 static void attest(text_hyphens *h, const char *text, size_t len)
 {
     const unsigned char *u = (const unsigned char *)text;
-    const unsigned char *byte_class = h->byte_class;
+    size_t filtered = h->unattested;
     size_t i = 0;
     while (i < len) {
+#ifdef WORD_BITS_FAST
+        if (i + 64 <= len) {
+            uint64_t letters = 0, high = 0;
+            for (unsigned k = 0; k < 8; k++) {
+                uint64_t w;
+                memcpy(&w, u + i + 8 * k, 8);
+                high |= w & HIGH;
+                letters |= ((letter_bytes(w) >> 7) * 0x0102040810204080ULL >> 56) << (8 * k);
+            }
+            if (!high) {
+                uint64_t starts = letters & ~(letters << 1);
+                const uint64_t ends = ~letters & (letters << 1);
+                size_t next = i + 64;
+                while (starts) {
+                    const unsigned s = (unsigned)__builtin_ctzll(starts);
+                    starts &= starts - 1;
+                    const uint64_t after = ends & (~(uint64_t)0 << s);
+                    if (after) {
+                        const size_t e = i + (size_t)__builtin_ctzll(after);
+                        if (may_be_candidate(h, u, i + s, e) &&
+                            attest_word(h, u, i + s, e, &filtered))
+                            return;
+                        continue;
+                    }
+                    /* the last word runs on past the block */
+                    next = word_end(h, u, i + 64, len);
+                    if (may_be_candidate(h, u, i + s, next) &&
+                        attest_word(h, u, i + s, next, &filtered))
+                        return;
+                    break;
+                }
+                i = next;
+                continue;
+            }
+        }
+#endif
         /* skip to the next word */
-        while (i < len && byte_class[u[i]] == 0)
+        while (i < len && h->byte_class[u[i]] == 0)
             i++;
         if (i >= len)
             break;
         const size_t start = i;
-        while (i < len) {
-            const unsigned char cls = byte_class[u[i]];
-            if (cls == 1) {
-                i++;
-                continue;
-            }
-            if (cls == 0)
-                break;
-            uint32_t cp;
-            const size_t n = oct_utf8_decode(text + i, len - i, &cp);
-            if (!text_is_word_cp(cp))
-                break;
-            i += n;
-        }
+        i = word_end(h, u, i, len);
         if (i == start) {
             /* a non-word character above ASCII: step over it */
             uint32_t cp;
             i += oct_utf8_decode(text + i, len - i, &cp);
             continue;
         }
-        /* only words of a candidate's length and ends are worth hashing */
-        if (i - start < h->min_len || i - start > h->max_len)
-            continue;
-        const unsigned sb = shape_bit(i - start, lower(u[start]), lower(u[i - 1]));
-        if (!((h->shape[sb >> 6] >> (sb & 63)) & 1))
-            continue;
-        uint64_t hash = HASH_INIT;
-        for (size_t k = start; k < i; k++)
-            hash = hash_step(hash, u[k]);
-        const size_t wl = i - start;
-        if (bloom_has(h, hash)) {
-            candidate *cand = find(h, hash, text + start, wl);
-            if (cand && !cand->attested) {
-                cand->attested = 1;
-                /* every candidate found: the rest of the text can tell nothing new */
-                if (--h->unattested == 0)
-                    return;
-            }
-        }
+        if (may_be_candidate(h, u, start, i) && attest_word(h, u, start, i, &filtered))
+            return;
     }
 }
 

@@ -160,39 +160,12 @@ size_t text_block_end(const text_source *src, const text_layout *lay, size_t i)
     return j;
 }
 
-int text_has_double_space(const char *s, size_t len)
-{
-    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-    size_t i = 0;
-    int prev_space = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        /* exact per-byte "is a space" bits, then two in a row */
-        const uint64_t t = w ^ (ones * ' ');
-        const uint64_t spaces = ~(((t & ~high) + ~high) | t) & high;
-        if (!spaces) {
-            prev_space = 0;
-            continue;
-        }
-        /* bytes are in memory order: byte k+1 sits 8 bits above byte k */
-        if ((spaces & (spaces << 8)) || (prev_space && s[i] == ' '))
-            return 1;
-        prev_space = s[i + 7] == ' ';
-    }
-    for (; i < len; i++) {
-        if (s[i] == ' ' && (prev_space || (i > 0 && s[i - 1] == ' ')))
-            return 1;
-        prev_space = 0;
-    }
-    return 0;
-}
-
 /* Appends s with runs of spaces collapsed to one; a line without such a
- * run (the usual case) is appended in one piece. */
-static void append_collapsed(oct_buf *buf, const char *s, size_t len)
+ * run (the usual case, known from its LINE_SPACES flag) is appended in one
+ * piece. */
+static void append_collapsed(oct_buf *buf, const char *s, size_t len, int maybe_spaces)
 {
-    if (!text_has_double_space(s, len)) {
+    if (!maybe_spaces || !text_has_double_space(s, len)) {
         oct_buf_append(buf, s, len);
         return;
     }
@@ -251,7 +224,7 @@ oct_status text_join_lines(const text_source *src, const text_hyphens *h, size_t
                 oct_buf_putc(buf, ' ');
             }
         }
-        append_collapsed(buf, s, len);
+        append_collapsed(buf, s, len, src->lines[i].flags & LINE_SPACES);
         prev = i;
     }
     return buf->status;

@@ -135,7 +135,7 @@ static void emit_inline(build *bs, const char *s, size_t len)
 /* A line with no run of spaces reads as is, without a copy. */
 static int line_is_clean(const text_source *src, size_t i)
 {
-    return !text_has_double_space(text_line_str(src, i), src->lines[i].len);
+    return !(src->lines[i].flags & LINE_SPACES);
 }
 
 static void emit_joined(build *bs, size_t first, size_t end, size_t skip_first)
@@ -597,7 +597,7 @@ static void promote_headings(oct_doc *doc)
             oct_node_set_heading_level(n, oct_node_heading_level(n) - (min - 1));
 }
 
-oct_status text_build(oct_context *ctx, const text_source *src, const text_layout *lay,
+oct_status text_build(oct_context *ctx, text_source *src, const text_layout *lay,
                       const text_hyphens *hy, int article, oct_doc *doc, text_stats *stats,
                       oct_error *err)
 {
@@ -619,8 +619,14 @@ oct_status text_build(oct_context *ctx, const text_source *src, const text_layou
     while (i < src->n_lines && bs.st == OCT_OK) {
         const size_t next = one_block(&bs, i);
         i = text_next_present(src, next > i ? next : i + 1);
-        if (++polled % 4096 == 0 && oct_interrupted())
-            fail(&bs, OCT_ERR_INTERRUPTED);
+        if (++polled % 4096 == 0) {
+            if (oct_interrupted())
+                fail(&bs, OCT_ERR_INTERRUPTED);
+            /* the tree grows while the line table is no longer needed behind
+             * us: a block looks back one line at most (text_gap_before) */
+            if (i >= 2)
+                text_lines_release_before(src, i - 2);
+        }
     }
     close_quotes(&bs);
     close_lists(&bs, 0);

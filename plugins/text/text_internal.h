@@ -39,34 +39,53 @@ void text_decoded_free(text_decoded *d);
 /* ---------------------------------------------------------------- lines */
 
 enum {
-    LINE_DROPPED = 1u << 0,  /* furniture: read as a blank line */
-    LINE_CONSUMED = 1u << 1, /* became metadata: read as a blank line */
-    LINE_FORM_FEED = 1u << 2 /* a page break preceded this line */
+    LINE_DROPPED = 1u << 0,    /* furniture: read as a blank line */
+    LINE_CONSUMED = 1u << 1,   /* became metadata: read as a blank line */
+    LINE_FORM_FEED = 1u << 2,  /* a page break preceded this line */
+    /* noted while the line is split, so later stages need not read the
+     * text of every line again: */
+    LINE_SPACES = 1u << 3,     /* two spaces in a row somewhere */
+    LINE_HYPHEN_END = 1u << 4  /* the content ends with '-' */
 };
 
+/* Twenty bytes a line: a book has hundreds of thousands, all kept until the
+ * document is built. */
 typedef struct text_line {
-    size_t start;    /* byte offset of the first character after the indent */
+    uint32_t start_low; /* byte offset of the first character after the indent: */
+    uint8_t start_high; /* start_low + start_high * 2^32 */
+    uint8_t flags;
+    uint16_t indent; /* columns of leading white space (capped) */
     uint32_t len;    /* content bytes, trailing white space trimmed */
     uint32_t width;  /* display columns of the content */
     uint32_t number; /* 1-based input line number */
-    uint16_t indent; /* columns of leading white space (capped) */
-    uint8_t flags;
-    uint8_t pad_;
 } text_line;
+
+/* Texts past 2^40 bytes cannot be held in memory anyway. */
+#define TEXT_MAX_OFFSET (((uint64_t)1 << 40) - 1)
+
+static inline size_t text_line_start(const text_line *l)
+{
+    return (size_t)l->start_low | (size_t)((uint64_t)l->start_high << 32);
+}
 
 typedef struct text_source {
     const char *text;
     size_t len;
     text_line *lines;
     size_t n_lines;
+    /* pages of lines given back while building (text_lines_release_before) */
+    char *released_from, *released_to;
 } text_source;
 
 oct_status text_lines_split(const text_decoded *d, text_source *src);
+/* Gives the memory of the lines before line i back to the system: the
+ * build only moves forward. Reading such a line afterwards faults. */
+void text_lines_release_before(text_source *src, size_t i);
 void text_source_free(text_source *src);
 
 static inline const char *text_line_str(const text_source *src, size_t i)
 {
-    return src->text + src->lines[i].start;
+    return src->text + text_line_start(&src->lines[i]);
 }
 
 /* Read as blank: dropped or consumed. */
@@ -93,6 +112,8 @@ size_t text_next_present(const text_source *src, size_t i);
 /* White space for layout purposes: ASCII blanks and U+00A0 (lynx and web
  * copies indent with no-break spaces). Returns its byte length or 0. */
 size_t text_space_len(const char *s, size_t len);
+/* Two spaces in a row anywhere in s (eight bytes at a time). */
+int text_has_double_space(const char *s, size_t len);
 /* Byte length of the first word (up to white space). */
 size_t text_first_word_len(const char *s, size_t len);
 size_t text_count_words(const char *s, size_t len);
@@ -200,8 +221,6 @@ int text_hyphens_attested(const text_hyphens *h, const char *left, size_t llen, 
 size_t text_trailing_word_start(const char *s, size_t len);
 size_t text_leading_word_len(const char *s, size_t len);
 
-/* Two spaces in a row anywhere in s (eight bytes at a time). */
-int text_has_double_space(const char *s, size_t len);
 
 /* Appends the lines [first, end) of src to buf as one reflowed run of text:
  * white space collapsed, hyphenation repaired where attested. */
@@ -222,7 +241,7 @@ typedef struct text_stats {
     size_t lists;
 } text_stats;
 
-oct_status text_build(oct_context *ctx, const text_source *src, const text_layout *lay,
+oct_status text_build(oct_context *ctx, text_source *src, const text_layout *lay,
                       const text_hyphens *hy, int article, oct_doc *doc, text_stats *stats,
                       oct_error *err);
 
