@@ -62,6 +62,12 @@ int html_entity_lookup(const char *name, size_t len, int semicolon, uint32_t cp[
     return 1;
 }
 
+/* html_is_space, inlined: the pass asks it of nearly every byte of a tag. */
+static inline int is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
 static int is_alnum(int c) { return is_alpha(c) || is_digit(c); }
@@ -218,23 +224,23 @@ static void copy_tag_rest(pass *p, int make_empty)
             p->i++;
             return;
         }
-        if (html_is_space((unsigned char)c) || c == '/' || c == '\r' || c == '\0') {
+        if (is_space((unsigned char)c) || c == '/' || c == '\r' || c == '\0') {
             copy_text(p, p->i + 1, 0, 0, 1);
             continue;
         }
         const int keep = ++count <= HTML_MAX_ATTRIBUTES;
         size_t end = p->i + 1; /* a name may start with '=' */
-        while (end < p->len && !html_is_space((unsigned char)p->s[end]) && p->s[end] != '/' &&
+        while (end < p->len && !is_space((unsigned char)p->s[end]) && p->s[end] != '/' &&
                p->s[end] != '>' && p->s[end] != '=')
             end++;
         copy_text(p, end, 0, 0, keep);
         size_t j = p->i;
-        while (j < p->len && html_is_space((unsigned char)p->s[j]))
+        while (j < p->len && is_space((unsigned char)p->s[j]))
             j++;
         if (j >= p->len || p->s[j] != '=')
             continue;
         copy_text(p, j + 1, 0, 0, keep);
-        while (p->i < p->len && html_is_space((unsigned char)p->s[p->i]))
+        while (p->i < p->len && is_space((unsigned char)p->s[p->i]))
             copy_text(p, p->i + 1, 0, 0, keep);
         if (p->i >= p->len)
             return;
@@ -247,7 +253,7 @@ static void copy_tag_rest(pass *p, int make_empty)
             copy_text(p, vend, 0, 0, keep);
         } else {
             size_t vend = p->i;
-            while (vend < p->len && !html_is_space((unsigned char)p->s[vend]) && p->s[vend] != '>')
+            while (vend < p->len && !is_space((unsigned char)p->s[vend]) && p->s[vend] != '>')
                 vend++;
             copy_text(p, vend, 1, 1, keep);
         }
@@ -315,7 +321,7 @@ oct_status html_prepare(const char *in, size_t len, oct_buf *out)
         }
         size_t name_end = name_at;
         char name[8] = "";
-        while (name_end < left && !html_is_space((unsigned char)s[name_end]) &&
+        while (name_end < left && !is_space((unsigned char)s[name_end]) &&
                s[name_end] != '/' && s[name_end] != '>' && s[name_end] != '\0') {
             if (name_end - name_at < sizeof name - 1)
                 name[name_end - name_at] = (char)lower((unsigned char)s[name_end]);
