@@ -282,7 +282,7 @@ void oct_fetch_many(oct_context *ctx, const char *const *urls, size_t n, uint64_
     transfer *slots = multi ? calloc(parallel ? parallel : 1, sizeof *slots) : NULL;
     if (!slots) {
         for (size_t i = 0; i < n; i++)
-            oct_error_set(&errs[i], offline ? OCT_ERR_DENIED : OCT_ERR_NETWORK, urls[i], 0,
+            oct_error_set(&errs[i], offline ? OCT_ERR_DENIED : OCT_ERR_NETWORK, urls[i], 0, "%s",
                           offline ? "network access is off (--offline)" : why);
         if (multi) cu->multi_cleanup(multi);
         return;

@@ -222,9 +222,13 @@ static void bag_add(bag *b, const char *tok, size_t n, int side)
         h = (h + 1) & (b->cap - 1);
     }
     if (b->slots[h].key == NULL) {
-        b->slots[h].key = strndup(tok, n);
-        if (b->slots[h].key == NULL)
+        /* tok is not NUL-terminated: copy exactly n bytes */
+        char *key = malloc(n + 1);
+        if (key == NULL)
             abort();
+        memcpy(key, tok, n);
+        key[n] = '\0';
+        b->slots[h].key = key;
         b->used++;
     }
     b->slots[h].count[side]++;
@@ -260,7 +264,8 @@ static void tokenize_into(bag *b, const char *s, size_t len, int side)
         n = 0;
         if (cls == SINGLE) {
             char one[4];
-            bag_add(b, one, utf8_put(cp, one), side);
+            const size_t one_len = utf8_put(cp, one);
+            bag_add(b, one, one_len, side);
         }
     }
 }
