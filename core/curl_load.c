@@ -36,7 +36,6 @@ static void load(void)
         load_failure = "cannot load " OCTAVO_LIBCURL_SONAME " (is libcurl installed?)";
         return;
     }
-    CURLcode (*global_init)(long flags);
     RESOLVE(easy_init, "curl_easy_init");
     RESOLVE(easy_setopt, "curl_easy_setopt");
     RESOLVE(easy_perform, "curl_easy_perform");
@@ -51,6 +50,7 @@ static void load(void)
     RESOLVE(multi_poll, "curl_multi_poll");
     RESOLVE(multi_cleanup, "curl_multi_cleanup");
     RESOLVE(version_info, "curl_version_info");
+    RESOLVE(global_init, "curl_global_init");
     /* CURLOPT_PROTOCOLS_STR, which keeps fetches (and their redirects) to
      * http and https, came in 7.85; an older library would ignore it. */
     const curl_version_info_data *v = api.version_info(CURLVERSION_NOW);
@@ -58,13 +58,7 @@ static void load(void)
         load_failure = "libcurl 7.85 or newer is needed";
         return;
     }
-    void *sym = dlsym(lib, "curl_global_init");
-    if (!sym) {
-        load_failure = "libcurl lacks curl_global_init";
-        return;
-    }
-    memcpy(&global_init, &sym, sizeof global_init);
-    if (global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         load_failure = "cannot initialise libcurl";
         return;
     }

@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 typedef struct oct_curl_api {
+    CURLcode (*global_init)(long flags); /* already called by oct_curl */
     CURL *(*easy_init)(void);
     CURLcode (*easy_setopt)(CURL *easy, CURLoption option, ...);
     CURLcode (*easy_perform)(CURL *easy);
