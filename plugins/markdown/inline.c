@@ -182,12 +182,6 @@ void md_inline_free(md_writer *w)
 
 /* -------------------------------------------------------------- classes */
 
-static int is_ascii_punct(uint32_t c)
-{
-    return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) ||
-           (c >= 0x7b && c <= 0x7e);
-}
-
 static int is_unicode_ws(uint32_t c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == 0xa0 ||
@@ -223,7 +217,7 @@ static unsigned classes_of(uint32_t c)
     if (is_unicode_ws(c))
         return 1u << CL_WS;
     if (c < 0x80)
-        return is_ascii_punct(c) ? 1u << CL_PUNCT : 1u << CL_OTHER;
+        return md_is_ascii_punct(c) ? 1u << CL_PUNCT : 1u << CL_OTHER;
     if (is_known_unicode_punct(c))
         return 1u << CL_PUNCT;
     if (is_letter_like(c))
@@ -1268,7 +1262,7 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
         uint32_t prev = char_before(w, i);
         switch (cp) {
         case '\\':
-            esc = next == '\n' || next == 0 || is_ascii_punct(next);
+            esc = next == '\n' || next == 0 || md_is_ascii_punct(next);
             break;
         case '`':
             esc = 1;

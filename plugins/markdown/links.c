@@ -21,12 +21,6 @@ static int entity_at(const char *s)
     return p > start && *p == ';';
 }
 
-static int is_ascii_punct(char c)
-{
-    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
-           (c >= '{' && c <= '~');
-}
-
 /* A backslash of the URL or title. As an entity it cannot combine with a
  * delimiter next to it (cmark's scanners take the longest match), but cmark
  * decodes entities before it removes backslash escapes, so an entity
@@ -34,7 +28,7 @@ static int is_ascii_punct(char c)
  * backslash. */
 static void put_backslash(oct_buf *b, char next)
 {
-    oct_buf_puts(b, is_ascii_punct(next) ? "\\\\" : "&#92;");
+    oct_buf_puts(b, md_is_ascii_punct((unsigned char)next) ? "\\\\" : "&#92;");
 }
 
 void md_append_destination(oct_buf *b, const char *url)

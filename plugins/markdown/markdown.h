@@ -75,4 +75,11 @@ void md_append_destination(oct_buf *b, const char *url);
 /* Appends a link title in double quotes. */
 void md_append_title(oct_buf *b, const char *title);
 
+/* CommonMark's ASCII punctuation: what a backslash can escape. */
+static inline int md_is_ascii_punct(uint32_t c)
+{
+    return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) ||
+           (c >= 0x7b && c <= 0x7e);
+}
+
 #endif
