@@ -107,8 +107,46 @@ static int char_is_allowed(uint32_t cp)
     return cp != 0xFFFE && cp != 0xFFFF;
 }
 
-/* Writes s[0..len) through the writer's escaping string output, cleaned. */
-static void write_clean(oct_xml *x, const char *s, size_t len)
+/* The entity for a byte element content must not carry as it is, or NULL:
+ * the same five xmlTextWriterWriteString escapes in content (CR included,
+ * so a parser's line-end normalisation cannot turn it into LF). */
+static const char *content_escape(unsigned char c)
+{
+    switch (c) {
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '&':
+        return "&amp;";
+    case '"':
+        return "&quot;";
+    case '\r':
+        return "&#13;";
+    default:
+        return NULL;
+    }
+}
+
+/* Hands a full chunk to the writer. Element content is escaped here, in the
+ * same pass that cleans it, and written raw: xmlTextWriterWriteString would
+ * escape it again into a fresh malloc()ed copy per call, which was a fifth of
+ * an XHTML chapter's cost. Attribute values keep libxml2's own escaping,
+ * which differs (it also escapes tab and LF). */
+static void flush_chunk(oct_xml *x, char *chunk, size_t used, int escaped)
+{
+    if (used == 0)
+        return;
+    chunk[used] = '\0';
+    if (escaped)
+        check(x, xmlTextWriterWriteRawLen(x->w, (const xmlChar *)chunk, (int)used));
+    else
+        check(x, xmlTextWriterWriteString(x->w, (const xmlChar *)chunk));
+}
+
+/* Writes s[0..len) cleaned; as escaped element content when escape is set,
+ * else through the writer's own escaping string output. */
+static void write_clean(oct_xml *x, const char *s, size_t len, int escape)
 {
     char chunk[CHUNK + 8];
     size_t used = 0;
@@ -121,7 +159,8 @@ static void write_clean(oct_xml *x, const char *s, size_t len)
         const size_t stop = len - i < CHUNK - used ? len : i + (CHUNK - used);
         while (run < stop) {
             const unsigned char c = (unsigned char)s[run];
-            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x7F)
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x7F ||
+                (escape && content_escape(c)))
                 break;
             run++;
         }
@@ -130,29 +169,33 @@ static void write_clean(oct_xml *x, const char *s, size_t len)
             used += run - i;
             i = run;
             if (used >= CHUNK || i >= len) {
-                chunk[used] = '\0';
-                if (used)
-                    check(x, xmlTextWriterWriteString(x->w, (const xmlChar *)chunk));
+                flush_chunk(x, chunk, used, escape);
                 used = 0;
             }
             continue;
         }
-        uint32_t cp;
-        size_t n = oct_utf8_decode(s + i, len - i, &cp);
-        if (char_is_allowed(cp)) {
-            /* Re-encode only repaired characters; valid ones are copied. */
-            if (cp == 0xFFFD && !(n == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))
-                used += oct_utf8_encode(cp, chunk + used);
-            else {
-                memcpy(chunk + used, s + i, n);
-                used += n;
+        const char *entity = escape ? content_escape((unsigned char)s[i]) : NULL;
+        if (entity) {
+            const size_t n = strlen(entity);
+            memcpy(chunk + used, entity, n);
+            used += n;
+            i++;
+        } else {
+            uint32_t cp;
+            size_t n = oct_utf8_decode(s + i, len - i, &cp);
+            if (char_is_allowed(cp)) {
+                /* Re-encode only repaired characters; valid ones are copied. */
+                if (cp == 0xFFFD && !(n == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))
+                    used += oct_utf8_encode(cp, chunk + used);
+                else {
+                    memcpy(chunk + used, s + i, n);
+                    used += n;
+                }
             }
+            i += n;
         }
-        i += n;
         if (used >= CHUNK || i >= len) {
-            chunk[used] = '\0';
-            if (used)
-                check(x, xmlTextWriterWriteString(x->w, (const xmlChar *)chunk));
+            flush_chunk(x, chunk, used, escape);
             used = 0;
         }
     }
@@ -162,7 +205,7 @@ void oct_xml_text(oct_xml *x, const char *s, size_t len)
 {
     if (x->failed || !s)
         return;
-    write_clean(x, s, len);
+    write_clean(x, s, len, 1);
 }
 
 void oct_xml_text_cstr(oct_xml *x, const char *s)
@@ -176,7 +219,7 @@ void oct_xml_attr(oct_xml *x, const char *name, const char *value)
     if (x->failed || !value)
         return;
     check(x, xmlTextWriterStartAttribute(x->w, (const xmlChar *)name));
-    write_clean(x, value, strlen(value));
+    write_clean(x, value, strlen(value), 0);
     if (!x->failed)
         check(x, xmlTextWriterEndAttribute(x->w));
 }

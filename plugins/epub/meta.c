@@ -8,6 +8,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +126,9 @@ static const struct {
     {"nl", " het een van en is dat op te niet voor met zijn ook maar "},
 };
 #define N_LATIN (sizeof latin_langs / sizeof latin_langs[0])
-#define GUESS_MAX_BYTES (256 * 1024)
+/* A few thousand words tell these languages apart; reading a whole book
+ * would only cost time. */
+#define GUESS_MAX_BYTES (32 * 1024)
 
 /* Bit of a word's first byte in a list's mask: a..z, or 26 for any other. */
 static uint32_t first_bit(unsigned char c)
@@ -377,43 +381,66 @@ static char *first_heading_text(const oct_doc *doc)
     return NULL;
 }
 
+/* Running checksums of a byte stream: CRC-32 catches every short edit (any
+ * change within 32 consecutive bits), Adler-32 adds 32 more independent bits,
+ * and the length goes with them. Together they tell apart two versions of a
+ * text as surely as an identifier needs, at a fraction of SHA-1's cost over
+ * the whole book; SHA-1 is then applied only to this short digest. */
+typedef struct content_digest {
+    uint32_t crc, adler;
+    uint64_t len;
+} content_digest;
+
+static void digest_add(content_digest *d, const void *p, size_t n)
+{
+    d->crc = libdeflate_crc32(d->crc, p, n);
+    d->adler = libdeflate_adler32(d->adler, p, n);
+    d->len += n;
+}
+
 /* Hashes what makes this document this document: its metadata and text. */
 static void content_uuid(const oct_doc *doc, char out[37])
 {
-    oct_buf buf;
+    oct_buf name;
     oct_iter it;
     oct_event ev;
+    content_digest d = {0, 1, 0};
+    char tail[64];
     size_t n_meta = oct_meta_size(doc);
 
-    /* Hashing a bounded prefix keeps memory flat on huge books; a digest of
-     * the metadata and the first megabytes identifies the content well. */
-    oct_buf_init(&buf, 4u << 20);
+    oct_buf_init(&name, 1u << 20);
     for (size_t i = 0; i < n_meta; i++) {
         const char *k, *v;
         if (oct_meta_entry(doc, i, &k, &v) == OCT_OK && strcmp(k, "css") != 0) {
-            oct_buf_puts(&buf, k);
-            oct_buf_putc(&buf, 0x1f);
-            oct_buf_puts(&buf, v);
-            oct_buf_putc(&buf, 0x1e);
+            oct_buf_puts(&name, k);
+            oct_buf_putc(&name, 0x1f);
+            oct_buf_puts(&name, v);
+            oct_buf_putc(&name, 0x1e);
         }
     }
+    /* every node's type and text, so structure counts as well as words */
     oct_iter_init(&it, oct_doc_root(doc));
-    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE && buf.status == OCT_OK) {
+    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
         const oct_node *n = oct_iter_node(&it);
         size_t len;
         const char *lit;
+        unsigned char type;
         if (ev != OCT_EVENT_ENTER)
             continue;
-        oct_buf_putc(&buf, (int)oct_node_get_type(n));
+        type = (unsigned char)oct_node_get_type(n);
+        digest_add(&d, &type, 1);
         lit = oct_node_literal(n, &len);
         if (lit)
-            oct_buf_append(&buf, lit, len);
+            digest_add(&d, lit, len);
     }
-    if (buf.len > 0)
-        epub_uuid5(buf.data, buf.len, out);
-    else
-        epub_uuid5("", 0, out);
-    oct_buf_free(&buf);
+    snprintf(tail, sizeof tail, "content:%08" PRIx32 ":%08" PRIx32 ":%" PRIu64, d.crc, d.adler,
+             d.len);
+    oct_buf_puts(&name, tail);
+    if (name.status == OCT_OK)
+        epub_uuid5(name.data, name.len, out);
+    else /* metadata past the bound: the digest alone still identifies */
+        epub_uuid5(tail, strlen(tail), out);
+    oct_buf_free(&name);
 }
 
 /* Everything (notes aside) inside DIVs marked right-to-left: a page whose
