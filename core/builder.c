@@ -323,7 +323,7 @@ static oct_node *place_block(oct_builder *b, oct_node *n)
         case OCT_NODE_CAPTION:
             /* A caption away from its table or figure is just a paragraph. */
             if (ct == OCT_NODE_TABLE || ct == OCT_NODE_FIGURE) return NULL;
-            n->type = OCT_NODE_PARAGRAPH;
+            oct_node_retype(n, OCT_NODE_PARAGRAPH);
             t = OCT_NODE_PARAGRAPH;
             continue;
         default:

@@ -194,6 +194,7 @@ oct_status oct_doc_append_doc(oct_doc *dst, oct_doc *src, oct_error *err)
     }
     src->root->first_child = src->root->last_child = NULL;
     dst->node_count += src->node_count - 1;
+    dst->types_made |= src->types_made;
     oct_arena_merge(&dst->arena, &src->arena);
     oct_doc_free(src);
     return OCT_OK;

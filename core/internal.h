@@ -59,6 +59,11 @@ struct oct_doc {
     oct_node *root;
     oct_limits limits;
     size_t node_count;
+    /* Bit t set: a node of type t was made in (or moved into) this document.
+     * Whole-tree passes that only act on one type (images, links, footnote
+     * references) skip a document that never had one: a 50 MB novel has no
+     * image, and need not be walked to learn it. Bits are never cleared. */
+    uint64_t types_made;
     int node_limit_hit;   /* oct_node_new refused a node: content was lost */
     const char *base;
     oct_meta_item *meta;    /* malloc'ed array; strings in the arena */
@@ -68,6 +73,20 @@ struct oct_doc {
     uint64_t res_bytes;
     oct_resource *cover;
 };
+
+_Static_assert(OCT_NODE_TYPE_COUNT_ <= 64, "oct_doc.types_made has a bit per node type");
+/* The node changes type in place (the builder's implied paragraph, a
+ * footnote reference to nowhere becoming text): the document records it. */
+static inline void oct_node_retype(oct_node *n, oct_node_type type)
+{
+    n->type = (uint16_t)type;
+    n->doc->types_made |= (uint64_t)1 << type;
+}
+/* Whether doc may hold a node of this type: no means certainly not. */
+static inline int oct_doc_may_hold(const oct_doc *doc, oct_node_type type)
+{
+    return (int)((doc->types_made >> type) & 1);
+}
 
 /* node.c */
 int oct_node_is_ancestor(const oct_node *maybe_ancestor, const oct_node *n);

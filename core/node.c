@@ -125,6 +125,7 @@ oct_node *oct_node_new(oct_doc *doc, oct_node_type type)
     if (!n) return NULL;
     n->doc = doc;
     n->type = (uint16_t)type;
+    doc->types_made |= (uint64_t)1 << type;
     switch (type) {
     case OCT_NODE_HEADING: n->as.heading.level = 1; break;
     case OCT_NODE_LIST: n->as.list.start = 1; n->as.list.tight = 1; break;

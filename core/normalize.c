@@ -180,7 +180,7 @@ static void trim_and_prune(oct_doc *doc)
                 /* a table left with only a caption keeps its words as a paragraph */
                 if (c->type == OCT_NODE_TABLE && c->first_child) {
                     oct_node *cap = c->first_child;
-                    cap->type = OCT_NODE_PARAGRAPH;
+                    oct_node_retype(cap, OCT_NODE_PARAGRAPH);
                     oct_node_unlink(cap);
                     oct_node_insert_before(c, cap);
                 }
@@ -309,7 +309,8 @@ static oct_status fix_ids(oct_doc *doc)
     }
     /* Pass 2: internal links follow renames; links to nowhere are unwrapped. */
     oct_iter_init(&it, doc->root);
-    while (!st && (ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
+    const int has_links = oct_doc_may_hold(doc, OCT_NODE_LINK);
+    while (!st && has_links && (ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
         if (ev != OCT_EVENT_EXIT) continue;
         oct_node *n = (oct_node *)it.node;
         for (oct_node *c = n->first_child; c;) {
@@ -368,7 +369,8 @@ static oct_status fix_footnotes(oct_doc *doc)
     oct_event ev;
     oct_node **ordered = NULL;
     size_t n_ordered = 0, cap = 0;
-    while (!st && (ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
+    const int has_refs = oct_doc_may_hold(doc, OCT_NODE_FOOTNOTE_REF);
+    while (!st && has_refs && (ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
         if (ev != OCT_EVENT_ENTER || it.node->type != OCT_NODE_FOOTNOTE_REF) continue;
         oct_node *ref = (oct_node *)it.node;
         oct_node *def = (oct_node *)map_get(&defs, ref->as.note.label);
@@ -376,7 +378,7 @@ static oct_status fix_footnotes(oct_doc *doc)
             char buf[128];
             snprintf(buf, sizeof buf, "[%.100s]", ref->as.note.label);
             /* Turn the leaf into text in place: the walk continues from it. */
-            ref->type = OCT_NODE_TEXT;
+            oct_node_retype(ref, OCT_NODE_TEXT);
             ref->literal = oct_doc_intern(doc, buf);
             ref->literal_len = ref->literal ? strlen(ref->literal) : 0;
             if (!ref->literal) { ref->literal = ""; st = OCT_ERR_NOMEM; }

@@ -146,6 +146,7 @@ oct_status oct_docs_link_parts(oct_doc **parts, const char *const *names, size_t
     }
     oct_status st = OCT_OK;
     for (size_t i = 0; i < n && !st; i++) {
+        if (!oct_doc_may_hold(parts[i], OCT_NODE_LINK)) continue;
         oct_iter it;
         oct_iter_init(&it, parts[i]->root);
         oct_event ev;

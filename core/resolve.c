@@ -318,7 +318,8 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
     oct_iter it;
     oct_iter_init(&it, doc->root);
     oct_event ev;
-    while (!st && (ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
+    const int has_images = oct_doc_may_hold(doc, OCT_NODE_IMAGE);
+    while (!st && has_images && (ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
         oct_node *n = (oct_node *)it.node;
         if (ev != OCT_EVENT_ENTER || n->type != OCT_NODE_IMAGE || n->as.image.resource) continue;
         const char *url = n->as.image.url;
