@@ -10,6 +10,7 @@
  * The schema is strict about order: children of w:pPr and w:rPr below are
  * written in the order wml.xsd lists them.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,7 @@ static frame *push(render *r, const oct_node *n)
     r->depth++;
     f->node = n;
     f->type = oct_node_get_type(n);
-    f->hyperlink = 0;
+    f->hyperlink = HYPERLINK_NONE;
     f->pending_number = 0;
     f->bold_cell = 0;
     f->task = OCT_TASK_NONE;
@@ -100,7 +101,7 @@ int docx_plausible_lang(const char *s)
 
 static void run_properties(render *r, const char *char_style)
 {
-    oct_xml *x = r->x;
+    markup *m = &r->out;
     const frame *f = r->depth ? render_top(r) : NULL;
     const char *lang = f ? f->lang : NULL;
     int want_lang = lang && docx_plausible_lang(lang) &&
@@ -112,49 +113,86 @@ static void run_properties(render *r, const char *char_style)
     if (!char_style && !bold && !r->emph && !r->smallcaps && !r->strike && !r->highlight &&
         !r->underline && !r->sup && !r->sub && !rtl && !want_lang)
         return;
-    oct_xml_start(x, "w:rPr");
+    /* every value below is a constant, and lang passed
+     * docx_plausible_lang (letters, digits, hyphens): no escaping needed */
+    markup_raw(m, "<w:rPr>");
     if (char_style)
-        docx_val(x, "w:rStyle", char_style);
-    if (bold) {
-        oct_xml_start(x, "w:b");
-        oct_xml_end_element(x);
-        oct_xml_start(x, "w:bCs");
-        oct_xml_end_element(x);
-    }
-    if (r->emph) {
-        oct_xml_start(x, "w:i");
-        oct_xml_end_element(x);
-        oct_xml_start(x, "w:iCs");
-        oct_xml_end_element(x);
-    }
-    if (r->smallcaps) {
-        oct_xml_start(x, "w:smallCaps");
-        oct_xml_end_element(x);
-    }
-    if (r->strike) {
-        oct_xml_start(x, "w:strike");
-        oct_xml_end_element(x);
-    }
+        markup_val(m, "w:rStyle", char_style);
+    if (bold)
+        markup_raw(m, "<w:b/><w:bCs/>");
+    if (r->emph)
+        markup_raw(m, "<w:i/><w:iCs/>");
+    if (r->smallcaps)
+        markup_raw(m, "<w:smallCaps/>");
+    if (r->strike)
+        markup_raw(m, "<w:strike/>");
     if (r->highlight)
-        docx_val(x, "w:highlight", "yellow");
+        markup_raw(m, "<w:highlight w:val=\"yellow\"/>");
     if (r->underline)
-        docx_val(x, "w:u", "single");
+        markup_raw(m, "<w:u w:val=\"single\"/>");
     if (r->sup)
-        docx_val(x, "w:vertAlign", "superscript");
+        markup_raw(m, "<w:vertAlign w:val=\"superscript\"/>");
     else if (r->sub)
-        docx_val(x, "w:vertAlign", "subscript");
-    if (rtl) {
-        oct_xml_start(x, "w:rtl");
-        oct_xml_end_element(x);
-    }
+        markup_raw(m, "<w:vertAlign w:val=\"subscript\"/>");
+    if (rtl)
+        markup_raw(m, "<w:rtl/>");
     if (want_lang) {
-        oct_xml_start(x, "w:lang");
-        oct_xml_attr(x, "w:val", lang);
+        markup_open(m, "w:lang");
+        markup_attr(m, "w:val", lang);
         if (rtl)
-            oct_xml_attr(x, "w:bidi", lang);
-        oct_xml_end_element(x);
+            markup_attr(m, "w:bidi", lang);
+        markup_close(m, "w:lang");
     }
-    oct_xml_end_element(x);
+    markup_raw(m, "</w:rPr>");
+}
+
+/* Every byte of a book's text passes the two scans below, so they look at
+ * eight bytes at a time; the masks are exact (no byte borrows from its
+ * neighbour), whatever the byte order. */
+#define BYTES_LOW7 0x7F7F7F7F7F7F7F7FULL
+#define BYTES_HIGH 0x8080808080808080ULL
+#define BYTES_EACH(b) (0x0101010101010101ULL * (b))
+
+static uint64_t load_word(const char *s)
+{
+    uint64_t v;
+    memcpy(&v, s, sizeof v);
+    return v;
+}
+
+/* 0x80 in every byte of v below n (n <= 0x80), 0 elsewhere. */
+static uint64_t bytes_below(uint64_t v, unsigned n)
+{
+    return ~(((v & BYTES_LOW7) + BYTES_EACH(0x80 - n)) | v) & BYTES_HIGH;
+}
+
+/* 0x80 in every byte of v equal to c, 0 elsewhere. */
+static uint64_t bytes_equal(uint64_t v, unsigned char c)
+{
+    uint64_t x = v ^ BYTES_EACH(c);
+    return ~(((x & BYTES_LOW7) + BYTES_LOW7) | x | BYTES_LOW7);
+}
+
+static int is_run_break(char c)
+{
+    return c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Index of the first tab or line end in s[i..len), or len. */
+static size_t next_run_break(const char *s, size_t len, size_t i)
+{
+    for (;;) {
+        /* all three are below 14: skip words without such a byte */
+        while (len - i >= 8 && !bytes_below(load_word(s + i), 14))
+            i += 8;
+        size_t end = len - i >= 8 ? i + 8 : len;
+        for (; i < end; i++) {
+            if (is_run_break(s[i]))
+                return i;
+        }
+        if (i == len)
+            return len;
+    }
 }
 
 /* Word trims and collapses spaces in a w:t unless told to preserve them;
@@ -163,58 +201,84 @@ static int needs_preserve(const char *s, size_t len)
 {
     if (s[0] == ' ' || s[len - 1] == ' ')
         return 1;
-    for (size_t i = 1; i < len; i++) {
+    size_t i = 0;
+    for (; len - i >= 8; i += 8) {
+        /* two spaces side by side, inside the word or across its start */
+        uint64_t spaces = bytes_equal(load_word(s + i), ' ');
+        if ((spaces & (spaces << 8)) || (i && s[i - 1] == ' ' && s[i] == ' '))
+            return 1;
+    }
+    for (i = i ? i : 1; i < len; i++) {
         if (s[i] == ' ' && s[i - 1] == ' ')
             return 1;
     }
     return 0;
 }
 
-static void text_piece(oct_xml *x, const char *s, size_t len, int code)
+/* Some byte of s is certain to survive cleaning (printable ASCII, tab, line
+ * ends), so the w:t it goes into is not empty. */
+static int surely_visible(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r')
+            return 1;
+    }
+    return 0;
+}
+
+static void text_piece(markup *m, const char *s, size_t len, int code)
 {
     if (!len)
         return;
-    oct_xml_start(x, "w:t");
-    if (code || needs_preserve(s, len))
-        oct_xml_attr(x, "xml:space", "preserve");
-    oct_xml_text(x, s, len);
-    oct_xml_end_element(x);
+    int preserve = code || needs_preserve(s, len);
+    if (!surely_visible(s, len)) {
+        /* text that may clean away to nothing: xmlTextWriter decides between
+         * <w:t/> and <w:t>...</w:t>, as it always did */
+        markup_writer_start(m, "w:t");
+        if (preserve)
+            markup_writer_attr(m, "xml:space", "preserve");
+        markup_text(m, s, len);
+        markup_writer_end(m);
+        return;
+    }
+    markup_raw(m, preserve ? "<w:t xml:space=\"preserve\">" : "<w:t>");
+    markup_text(m, s, len);
+    markup_raw(m, "</w:t>");
 }
 
 /* Run content: tabs become w:tab; line ends become w:br when keep_lines
  * (code), spaces otherwise. */
-static void run_text(oct_xml *x, const char *s, size_t len, int keep_lines)
+static void run_text(markup *m, const char *s, size_t len, int keep_lines)
 {
     size_t start = 0;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; (i = next_run_break(s, len, i)) < len; i++) {
         char c = s[i];
-        if (c != '\t' && c != '\n' && c != '\r')
-            continue;
-        text_piece(x, s + start, i - start, keep_lines);
+        text_piece(m, s + start, i - start, keep_lines);
         start = i + 1;
         if (c == '\t') {
-            oct_xml_start(x, "w:tab");
-            oct_xml_end_element(x);
+            markup_raw(m, "<w:tab/>");
         } else if (!keep_lines) {
-            text_piece(x, " ", 1, 0);
+            /* what text_piece(m, " ", 1, 0) writes, minus the trip through
+             * the escaping writer a constant does not need */
+            markup_raw(m, "<w:t xml:space=\"preserve\"> </w:t>");
         } else {
             if (c == '\r' && i + 1 < len && s[i + 1] == '\n') {
                 i++;
                 start = i + 1;
             }
-            oct_xml_start(x, "w:br");
-            oct_xml_end_element(x);
+            markup_raw(m, "<w:br/>");
         }
     }
-    text_piece(x, s + start, len - start, keep_lines);
+    text_piece(m, s + start, len - start, keep_lines);
 }
 
 static void text_run(render *r, const char *s, size_t len, const char *char_style)
 {
-    oct_xml_start(r->x, "w:r");
+    markup_open(&r->out, "w:r");
     run_properties(r, char_style);
-    run_text(r->x, s, len, 0);
-    oct_xml_end_element(r->x);
+    run_text(&r->out, s, len, 0);
+    markup_close(&r->out, "w:r");
 }
 
 static void bookmark(render *r, const char *id)
@@ -223,13 +287,15 @@ static void bookmark(render *r, const char *id)
     if (!name)
         return;
     int bid = r->w->next_bookmark_id++;
-    oct_xml_start(r->x, "w:bookmarkStart");
-    oct_xml_attrf(r->x, "w:id", "%d", bid);
-    oct_xml_attr(r->x, "w:name", name);
-    oct_xml_end_element(r->x);
-    oct_xml_start(r->x, "w:bookmarkEnd");
-    oct_xml_attrf(r->x, "w:id", "%d", bid);
-    oct_xml_end_element(r->x);
+    markup *m = &r->out;
+    /* bookmark names are letters, digits and underscores (bookmarks.c) */
+    markup_open(m, "w:bookmarkStart");
+    markup_attr_int(m, "w:id", bid);
+    markup_attr(m, "w:name", name);
+    markup_close(m, "w:bookmarkStart");
+    markup_open(m, "w:bookmarkEnd");
+    markup_attr_int(m, "w:id", bid);
+    markup_close(m, "w:bookmarkEnd");
 }
 
 /* ------------------------------------------------------------ paragraphs */
@@ -245,7 +311,7 @@ typedef struct para_props {
 
 static void paragraph_properties(render *r, const para_props *pp)
 {
-    oct_xml *x = r->x;
+    markup *m = &r->out;
     const frame *f = render_top(r);
     int levels = r->quote_depth + r->list_depth + r->dd_depth;
     if (levels > INDENT_MAX_LEVELS)
@@ -258,53 +324,39 @@ static void paragraph_properties(render *r, const para_props *pp)
     else if (f->align == OCT_ALIGN_RIGHT)
         jc = f->rtl ? "left" : "right";
 
-    oct_xml_start(x, "w:pPr");
+    /* style ids are the writer's own constants */
+    markup_open(m, "w:pPr");
     if (pp->style)
-        docx_val(x, "w:pStyle", pp->style);
+        markup_val(m, "w:pStyle", pp->style);
     if (pp->numbered) {
-        oct_xml_start(x, "w:numPr");
-        docx_val_int(x, "w:ilvl", pp->ilvl);
-        docx_val_int(x, "w:numId", pp->num_id);
-        oct_xml_end_element(x);
+        markup_raw(m, "<w:numPr>");
+        markup_val_int(m, "w:ilvl", pp->ilvl);
+        markup_val_int(m, "w:numId", pp->num_id);
+        markup_raw(m, "</w:numPr>");
     }
-    if (pp->border) {
-        oct_xml_start(x, "w:pBdr");
-        oct_xml_start(x, "w:bottom");
-        oct_xml_attr(x, "w:val", "single");
-        oct_xml_attr(x, "w:sz", "6");
-        oct_xml_attr(x, "w:space", "1");
-        oct_xml_attr(x, "w:color", "auto");
-        oct_xml_end_element(x);
-        oct_xml_end_element(x);
-    }
-    if (f->rtl) {
-        oct_xml_start(x, "w:bidi");
-        oct_xml_end_element(x);
-    }
-    if (pp->loose) {
-        oct_xml_start(x, "w:spacing");
-        oct_xml_attr(x, "w:after", "120");
-        oct_xml_end_element(x);
-    }
+    if (pp->border)
+        markup_raw(m, "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"1\" "
+                      "w:color=\"auto\"/></w:pBdr>");
+    if (f->rtl)
+        markup_raw(m, "<w:bidi/>");
+    if (pp->loose)
+        markup_raw(m, "<w:spacing w:after=\"120\"/>");
     /* a numbered paragraph takes its indent from its level unless a quote
      * or definition around the list, or nesting beyond Word's nine levels,
      * indents further */
     if (levels > 0 && (!pp->num_id || r->quote_depth + r->dd_depth > 0 ||
                        r->list_depth > MAX_LIST_LEVEL + 1)) {
-        oct_xml_start(x, "w:ind");
-        oct_xml_attrf(x, "w:left", "%d", levels * INDENT_STEP);
+        markup_open(m, "w:ind");
+        markup_attr_int(m, "w:left", levels * INDENT_STEP);
         if (pp->num_id)
-            oct_xml_attrf(x, "w:hanging", "%d", NUMBER_HANGING);
-        oct_xml_end_element(x);
+            markup_attr_int(m, "w:hanging", NUMBER_HANGING);
+        markup_close(m, "w:ind");
     }
-    if (pp->loose) {
-        oct_xml_start(x, "w:contextualSpacing");
-        oct_xml_attr(x, "w:val", "0");
-        oct_xml_end_element(x);
-    }
+    if (pp->loose)
+        markup_raw(m, "<w:contextualSpacing w:val=\"0\"/>");
     if (jc)
-        docx_val(x, "w:jc", jc);
-    oct_xml_end_element(x);
+        markup_val(m, "w:jc", jc);
+    markup_close(m, "w:pPr");
 }
 
 static void flush_pending_bookmarks(render *r)
@@ -333,32 +385,24 @@ static void queue_bookmark(render *r, const char *id)
 
 static void note_mark(render *r)
 {
-    oct_xml *x = r->x;
-    oct_xml_start(x, "w:r");
-    oct_xml_start(x, "w:rPr");
-    docx_val(x, "w:rStyle", "FootnoteReference");
-    oct_xml_end_element(x);
-    oct_xml_start(x, "w:footnoteRef");
-    oct_xml_end_element(x);
-    oct_xml_end_element(x);
-    oct_xml_start(x, "w:r");
-    text_piece(x, " ", 1, 0);
-    oct_xml_end_element(x);
+    markup_raw(&r->out, "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr>"
+                        "<w:footnoteRef/></w:r>"
+                        "<w:r><w:t xml:space=\"preserve\"> </w:t></w:r>");
 }
 
 /* One paragraph per line: whitespace between block elements means nothing
  * to WordprocessingML, and the Flat OPC output then diffs line by line. */
-void render_end_line(oct_xml *x)
+void render_end_line(markup *m)
 {
-    oct_xml_raw(x, "\n");
+    markup_raw(m, "\n");
 }
 
 static void close_paragraph(render *r)
 {
     if (!r->para_open)
         return;
-    oct_xml_end_element(r->x);
-    render_end_line(r->x);
+    markup_close(&r->out, "w:p");
+    render_end_line(&r->out);
     r->para_open = 0;
     r->para_implicit = 0;
     r->last_was_para = 1;
@@ -388,7 +432,7 @@ static void open_paragraph(render *r, frame *container, const char *style, int b
     }
     pp.loose = container->type == OCT_NODE_LIST_ITEM && container->loose;
     pp.border = border;
-    oct_xml_start(r->x, "w:p");
+    markup_open(&r->out, "w:p");
     r->para_open = 1;
     paragraph_properties(r, &pp);
     if (r->note_mark_pending) {
@@ -432,31 +476,49 @@ static void enter_link(render *r, frame *f)
     const char *url = oct_node_url(f->node);
     if (r->hyperlinks || !url || !*url)
         return;
-    oct_xml *x = r->x;
+    const char *anchor = NULL;
+    int rid = 0;
     if (url[0] == '#') {
-        const char *name = docx_bookmark_for(r->w, url + 1);
-        if (!name)
+        /* bookmark names are letters, digits and underscores */
+        anchor = docx_bookmark_for(r->w, url + 1);
+        if (!anchor)
             return;
-        oct_xml_start(x, "w:hyperlink");
-        oct_xml_attr(x, "w:anchor", name);
     } else {
         char *target = docx_uri_escape(url);
         if (!target)
             return;
-        int rid = docx_rels_get(r->rels, "hyperlink", target, 1);
+        rid = docx_rels_get(r->rels, "hyperlink", target, 1);
         free(target);
         if (!rid) {
             docx_fail(r->w, OCT_ERR_NOMEM);
             return;
         }
-        oct_xml_start(x, "w:hyperlink");
-        oct_xml_attrf(x, "r:id", "rId%d", rid);
     }
+    markup *m = &r->out;
     const char *title = oct_node_title(f->node);
-    if (title && *title)
-        oct_xml_attr(x, "w:tooltip", title);
-    oct_xml_attr(x, "w:history", "1");
-    f->hyperlink = 1;
+    if (title && *title) {
+        /* the tooltip is the document's text: the writer escapes it */
+        markup_writer_start(m, "w:hyperlink");
+        if (anchor) {
+            markup_writer_attr(m, "w:anchor", anchor);
+        } else {
+            char rid_text[24];
+            snprintf(rid_text, sizeof rid_text, "rId%d", rid);
+            markup_writer_attr(m, "r:id", rid_text);
+        }
+        markup_writer_attr(m, "w:tooltip", title);
+        markup_writer_attr(m, "w:history", "1");
+        f->hyperlink = HYPERLINK_WRITER;
+    } else {
+        markup_open(m, "w:hyperlink");
+        if (anchor) {
+            markup_attr(m, "w:anchor", anchor);
+        } else {
+            markup_attr_numbered(m, "r:id", "rId", rid);
+        }
+        markup_attr(m, "w:history", "1");
+        f->hyperlink = HYPERLINK_MARKUP;
+    }
     r->hyperlinks++;
 }
 
@@ -468,15 +530,12 @@ static void footnote_ref(render *r, const oct_node *n)
     if (id > 0 && r->story == DOCX_STORY_BODY && !w->footnote_used[id - 1]) {
         /* Word allows one reference per note: a second one is plain text */
         w->footnote_used[id - 1] = 1;
-        oct_xml *x = r->x;
-        oct_xml_start(x, "w:r");
-        oct_xml_start(x, "w:rPr");
-        docx_val(x, "w:rStyle", "FootnoteReference");
-        oct_xml_end_element(x);
-        oct_xml_start(x, "w:footnoteReference");
-        oct_xml_attrf(x, "w:id", "%d", id);
-        oct_xml_end_element(x);
-        oct_xml_end_element(x);
+        markup *m = &r->out;
+        markup_raw(m, "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr>");
+        markup_open(m, "w:footnoteReference");
+        markup_attr_int(m, "w:id", id);
+        markup_close(m, "w:footnoteReference");
+        markup_raw(m, "</w:r>");
         return;
     }
     char mark[32];
@@ -501,7 +560,6 @@ static void quote_mark(render *r, int open)
 
 static void inline_leaf(render *r, const oct_node *n)
 {
-    oct_xml *x = r->x;
     size_t len = 0;
     const char *s;
     switch (oct_node_get_type(n)) {
@@ -519,13 +577,10 @@ static void inline_leaf(render *r, const oct_node *n)
         text_run(r, " ", 1, NULL);
         break;
     case OCT_NODE_LINE_BREAK:
-        oct_xml_start(x, "w:r");
-        oct_xml_start(x, "w:br");
-        oct_xml_end_element(x);
-        oct_xml_end_element(x);
+        markup_raw(&r->out, "<w:r><w:br/></w:r>");
         break;
     case OCT_NODE_IMAGE:
-        if (!docx_media_drawing(r->w, r->rels, x, n)) {
+        if (!docx_media_drawing(r->w, r->rels, &r->out, n)) {
             const char *alt = oct_node_image_alt(n);
             if (alt && *alt)
                 text_run(r, alt, strlen(alt), NULL);
@@ -548,10 +603,10 @@ static void code_block(render *r, const oct_node *n)
     while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
         len--;
     open_paragraph(r, render_top(r), "SourceCode", 0);
-    oct_xml_start(r->x, "w:r");
+    markup_open(&r->out, "w:r");
     run_properties(r, "VerbatimChar");
-    run_text(r->x, s, len, 1);
-    oct_xml_end_element(r->x);
+    run_text(&r->out, s, len, 1);
+    markup_close(&r->out, "w:r");
     close_paragraph(r);
 }
 
@@ -631,11 +686,12 @@ static void enter_container(render *r, const oct_node *n, oct_node_type t)
         r->note_mark_pending = 1;
         break;
     case OCT_NODE_HEADING: {
+        static const char *const heading_styles[] = {"Heading1", "Heading2", "Heading3",
+                                                     "Heading4", "Heading5", "Heading6"};
         queue_bookmark(r, id);
-        char style[16];
         int level = oct_node_heading_level(n);
-        snprintf(style, sizeof style, "Heading%d", level < 1 ? 1 : level > 6 ? 6 : level);
-        open_paragraph(r, &r->frames[r->depth - 2], style, 0);
+        level = level < 1 ? 1 : level > 6 ? 6 : level;
+        open_paragraph(r, &r->frames[r->depth - 2], heading_styles[level - 1], 0);
         break;
     }
     case OCT_NODE_PARAGRAPH:
@@ -757,10 +813,12 @@ static void exit_container(render *r, oct_node_type t)
         r->quoted--;
         break;
     case OCT_NODE_LINK:
-        if (f->hyperlink) {
-            oct_xml_end_element(r->x);
+        if (f->hyperlink == HYPERLINK_MARKUP)
+            markup_close(&r->out, "w:hyperlink");
+        else if (f->hyperlink == HYPERLINK_WRITER)
+            markup_writer_end(&r->out);
+        if (f->hyperlink)
             r->hyperlinks--;
-        }
         break;
     default:
         break;
@@ -774,7 +832,7 @@ oct_status docx_render_blocks(docx_writer *w, docx_rels *rels, oct_xml *x, const
     render r = {0};
     r.w = w;
     r.rels = rels;
-    r.x = x;
+    markup_init(&r.out, x);
     r.story = story;
     oct_iter it;
     oct_iter_init(&it, root);
@@ -821,6 +879,7 @@ oct_status docx_render_blocks(docx_writer *w, docx_rels *rels, oct_xml *x, const
         }
     }
     close_implicit(&r);
+    markup_sync(&r.out);
     free(r.frames);
     table_free_all(&r);
     free(r.pending_bookmarks);
@@ -882,7 +941,7 @@ static void unreferenced_notes(docx_writer *w, oct_xml *x)
     }
     if (opened) {
         oct_xml_end_element(x);
-        render_end_line(x);
+        oct_xml_raw(x, "\n");
     }
 }
 
@@ -901,7 +960,7 @@ oct_status docx_document_part(docx_writer *w, docx_rels *rels, const docx_refdoc
     oct_xml_attr(&x, "xmlns:a", DOCX_NS_A);
     oct_xml_attr(&x, "xmlns:pic", DOCX_NS_PIC);
     oct_xml_start(&x, "w:body");
-    render_end_line(&x);
+    oct_xml_raw(&x, "\n");
     s = docx_render_blocks(w, rels, &x, oct_doc_root(w->doc), DOCX_STORY_BODY);
     if (s != OCT_OK) {
         oct_xml_free(&x);
@@ -909,7 +968,7 @@ oct_status docx_document_part(docx_writer *w, docx_rels *rels, const docx_refdoc
     }
     unreferenced_notes(w, &x);
     section_properties(w, &x, ref);
-    render_end_line(&x);
+    oct_xml_raw(&x, "\n");
     oct_xml_end_element(&x);
     oct_xml_end_element(&x);
     if (x.failed) {

@@ -13,6 +13,7 @@
 
 #include <octavo/octavo_plugin.h>
 
+#include "markup.h"
 #include "xmlout.h"
 
 /* Namespaces and package constants. */
@@ -230,9 +231,10 @@ oct_status docx_document_part(docx_writer *w, docx_rels *rels, const docx_refdoc
 /* word/footnotes.xml (+ its .rels); nothing when the document has no notes. */
 oct_status docx_footnotes_part(docx_writer *w);
 
-/* Appends the inline picture for an image resource; returns 0 when the
- * image cannot be embedded (the caller then falls back to text). */
-int docx_media_drawing(docx_writer *w, docx_rels *rels, oct_xml *x, const oct_node *image);
+/* Appends the inline picture for an image resource; returns 0, having
+ * written nothing, when the image cannot be embedded (the caller then falls
+ * back to text). */
+int docx_media_drawing(docx_writer *w, docx_rels *rels, markup *m, const oct_node *image);
 
 /* url as a relationship target: trimmed, escaped into a URI; NULL when
  * nothing is left or it is too long for Word (free() the result). */

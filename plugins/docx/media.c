@@ -71,7 +71,7 @@ static void extent(const docx_writer *w, const oct_node *image, const oct_resour
     *cy = ey < 1 ? 1 : (long long)ey;
 }
 
-int docx_media_drawing(docx_writer *w, docx_rels *rels, oct_xml *x, const oct_node *image)
+int docx_media_drawing(docx_writer *w, docx_rels *rels, markup *m, const oct_node *image)
 {
     oct_resource *res = oct_node_image_resource(image);
     if (!res)
@@ -115,6 +115,9 @@ int docx_media_drawing(docx_writer *w, docx_rels *rels, oct_xml *x, const oct_no
     const char *alt = oct_node_image_alt(image);
     const char *title = oct_node_title(image);
 
+    /* only now is it certain something follows an element m holds open */
+    markup_sync(m);
+    oct_xml *x = m->x;
     oct_xml_start(x, "w:r");
     oct_xml_start(x, "w:drawing");
     oct_xml_start(x, "wp:inline");

@@ -121,14 +121,20 @@ size_t docx_xml_body_offset(const unsigned char *data, size_t len)
 
 int docx_rels_get(docx_rels *r, const char *type, const char *target, int external)
 {
-    size_t klen = strlen(type) + strlen(target) + 2;
-    char *key = malloc(klen);
+    /* "type target": on the stack unless the target is long */
+    char small[256];
+    size_t tlen = strlen(type), glen = strlen(target);
+    size_t klen = tlen + glen + 2;
+    char *key = klen <= sizeof small ? small : malloc(klen);
     if (!key)
         return 0;
-    snprintf(key, klen, "%s %s", type, target);
+    memcpy(key, type, tlen);
+    key[tlen] = ' ';
+    memcpy(key + tlen + 1, target, glen + 1);
     int index;
     if (docx_map_get(&r->by_target, key, &index)) {
-        free(key);
+        if (key != small)
+            free(key);
         return r->items[index].id;
     }
     if (r->count == r->cap) {
@@ -146,7 +152,8 @@ int docx_rels_get(docx_rels *r, const char *type, const char *target, int extern
         free(copy);
         goto fail;
     }
-    free(key);
+    if (key != small)
+        free(key);
     docx_rel *rel = &r->items[r->count++];
     rel->id = (int)r->count;
     rel->type = type;
@@ -154,7 +161,8 @@ int docx_rels_get(docx_rels *r, const char *type, const char *target, int extern
     rel->external = external;
     return rel->id;
 fail:
-    free(key);
+    if (key != small)
+        free(key);
     return 0;
 }
 
@@ -186,6 +194,35 @@ static void relationship(oct_xml *x, const char *id, const char *type, const cha
     oct_xml_end_element(x);
 }
 
+/* Printable ASCII without '"' (hyperlink targets always are: uri.c
+ * percent-encodes the rest), which escaping for element content and for an
+ * attribute value turn into the same bytes. */
+static int plain_target(const char *s)
+{
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+        if (*u < 0x20 || *u > 0x7E || *u == '"')
+            return 0;
+    }
+    return 1;
+}
+
+/* A book holds thousands of links: each relationship is written as markup,
+ * with only its target escaped (as content, which plain_target makes the
+ * same as attribute escaping) rather than four attributes through the
+ * writer. */
+static void relationship_markup(markup *m, const docx_rel *rel)
+{
+    /* the start tag is plain markup, not markup_open, so that the target's
+     * text can go inside it */
+    markup_raw(m, "\n<Relationship Id=\"rId");
+    markup_int(m, rel->id);
+    markup_raw(m, "\" Type=\"" DOCX_REL_BASE);
+    markup_raw(m, rel->type);
+    markup_raw(m, "\" Target=\"");
+    markup_text(m, rel->target, strlen(rel->target));
+    markup_raw(m, rel->external ? "\" TargetMode=\"External\"/>" : "\"/>");
+}
+
 oct_status docx_rels_add_part(docx_package *p, const char *name, const docx_rels *r)
 {
     oct_xml x = {0};
@@ -195,12 +232,21 @@ oct_status docx_rels_add_part(docx_package *p, const char *name, const docx_rels
         return s;
     }
     begin_relationships(&x);
+    markup m;
+    markup_init(&m, &x);
     char id[32], type[160];
     for (size_t i = 0; i < r->count; i++) {
-        snprintf(id, sizeof id, "rId%d", r->items[i].id);
-        snprintf(type, sizeof type, "%s%s", DOCX_REL_BASE, r->items[i].type);
-        relationship(&x, id, type, r->items[i].target, r->items[i].external);
+        const docx_rel *rel = &r->items[i];
+        if (plain_target(rel->target)) {
+            relationship_markup(&m, rel);
+            continue;
+        }
+        markup_sync(&m);
+        snprintf(id, sizeof id, "rId%d", rel->id);
+        snprintf(type, sizeof type, "%s%s", DOCX_REL_BASE, rel->type);
+        relationship(&x, id, type, rel->target, rel->external);
     }
+    markup_sync(&m);
     oct_xml_end_element(&x);
     return docx_package_add_xml(p, name, "application/vnd.openxmlformats-package.relationships+xml",
                                 &x);

@@ -8,6 +8,9 @@
 
 #include "docx.h"
 
+/* How a link's w:hyperlink was opened, so it is closed the same way. */
+enum { HYPERLINK_NONE, HYPERLINK_MARKUP, HYPERLINK_WRITER };
+
 /* What a container hands down to its descendants; one per open container. */
 typedef struct frame {
     const oct_node *node;
@@ -23,7 +26,8 @@ typedef struct frame {
     int in_item;            /* inside a list item (not across table cells) */
     int item_ilvl;          /* ... and that item's level */
     oct_task task;
-    int hyperlink;          /* LINK: a w:hyperlink element was opened */
+    int hyperlink;          /* LINK: a w:hyperlink was opened: HYPERLINK_MARKUP or
+                               HYPERLINK_WRITER (it carries a tooltip) */
     int bold_cell;          /* TABLE_CELL: header cell in a body row */
     int saved_quote, saved_list, saved_dd; /* TABLE_CELL: outer depths */
 } frame;
@@ -34,7 +38,7 @@ typedef struct table_state table_state;
 typedef struct render {
     docx_writer *w;
     docx_rels *rels;
-    oct_xml *x;
+    markup out;             /* everything the walk writes goes through it */
     docx_story story;
     frame *frames;
     size_t depth, cap;
@@ -58,7 +62,7 @@ frame *render_top(render *r);
 /* A paragraph with nothing but its properties, child of container. */
 void render_empty_paragraph(render *r, frame *container, const char *style);
 /* A line break between block elements (meaningless to Word, kind to diffs). */
-void render_end_line(oct_xml *x);
+void render_end_line(markup *m);
 
 /* Tables (tables.c): a grid laid out from the rows' spans, vertical merges
  * continued in later rows, every row filled to the grid, every cell ending

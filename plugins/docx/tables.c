@@ -124,6 +124,7 @@ struct table_state {
     long col_width; /* twips */
     int started;      /* w:tbl written (it follows an optional caption) */
     int leading_head; /* still in the header rows at the top */
+    int row_head;     /* the current row is a header row */
 };
 
 static table_state *current_table(render *r)
@@ -133,7 +134,7 @@ static table_state *current_table(render *r)
 
 static void start_table(render *r, table_state *t, const oct_node *table)
 {
-    oct_xml *x = r->x;
+    markup *m = &r->out;
     if (r->last_was_table)
         render_empty_paragraph(r, render_top(r), "Compact");
     t->started = 1;
@@ -144,55 +145,42 @@ static void start_table(render *r, table_state *t, const oct_node *table)
             break;
         }
     }
-    oct_xml_start(x, "w:tbl");
-    oct_xml_start(x, "w:tblPr");
-    docx_val(x, "w:tblStyle", "Table");
-    if (render_top(r)->rtl) {
-        oct_xml_start(x, "w:bidiVisual");
-        oct_xml_end_element(x);
-    }
-    oct_xml_start(x, "w:tblW");
-    oct_xml_attr(x, "w:w", "5000");
-    oct_xml_attr(x, "w:type", "pct");
-    oct_xml_end_element(x);
-    oct_xml_start(x, "w:tblLook");
-    oct_xml_attr(x, "w:val", has_head ? "0020" : "0000");
-    oct_xml_attr(x, "w:firstRow", has_head ? "1" : "0");
-    oct_xml_attr(x, "w:lastRow", "0");
-    oct_xml_attr(x, "w:firstColumn", "0");
-    oct_xml_attr(x, "w:lastColumn", "0");
-    oct_xml_attr(x, "w:noHBand", "0");
-    oct_xml_attr(x, "w:noVBand", "0");
-    oct_xml_end_element(x);
-    oct_xml_end_element(x);
-    render_end_line(x);
-    oct_xml_start(x, "w:tblGrid");
+    markup_raw(m, "<w:tbl><w:tblPr><w:tblStyle w:val=\"Table\"/>");
+    if (render_top(r)->rtl)
+        markup_raw(m, "<w:bidiVisual/>");
+    markup_raw(m, "<w:tblW w:w=\"5000\" w:type=\"pct\"/>");
+    markup_raw(m, has_head ? "<w:tblLook w:val=\"0020\" w:firstRow=\"1\""
+                           : "<w:tblLook w:val=\"0000\" w:firstRow=\"0\"");
+    markup_raw(m, " w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"0\""
+                  " w:noVBand=\"0\"/></w:tblPr>");
+    render_end_line(m);
+    markup_open(m, "w:tblGrid");
     for (int i = 0; i < t->ncols; i++) {
-        oct_xml_start(x, "w:gridCol");
-        oct_xml_attrf(x, "w:w", "%ld", t->col_width);
-        oct_xml_end_element(x);
+        markup_open(m, "w:gridCol");
+        markup_attr_int(m, "w:w", t->col_width);
+        markup_close(m, "w:gridCol");
     }
-    oct_xml_end_element(x);
-    render_end_line(x);
+    markup_close(m, "w:tblGrid");
+    render_end_line(m);
 }
 
 static void cell_properties(render *r, const table_state *t, int span, const char *vmerge)
 {
-    oct_xml *x = r->x;
-    oct_xml_start(x, "w:tcPr");
-    oct_xml_start(x, "w:tcW");
-    oct_xml_attrf(x, "w:w", "%ld", t->col_width * span);
-    oct_xml_attr(x, "w:type", "dxa");
-    oct_xml_end_element(x);
+    markup *m = &r->out;
+    markup_raw(m, "<w:tcPr>");
+    markup_open(m, "w:tcW");
+    markup_attr_int(m, "w:w", t->col_width * span);
+    markup_attr(m, "w:type", "dxa");
+    markup_close(m, "w:tcW");
     if (span > 1)
-        docx_val_int(x, "w:gridSpan", span);
+        markup_val_int(m, "w:gridSpan", span);
     if (vmerge) {
-        oct_xml_start(x, "w:vMerge");
+        markup_open(m, "w:vMerge");
         if (*vmerge)
-            oct_xml_attr(x, "w:val", vmerge);
-        oct_xml_end_element(x);
+            markup_attr(m, "w:val", vmerge);
+        markup_close(m, "w:vMerge");
     }
-    oct_xml_end_element(x);
+    markup_raw(m, "</w:tcPr>");
 }
 
 /* A cell that continues a vertical merge, or pads a short row. */
@@ -200,10 +188,10 @@ static void filler_cell(render *r, const table_state *t, int span, int merged)
 {
     int quote = r->quote_depth, list = r->list_depth, dd = r->dd_depth;
     r->quote_depth = r->list_depth = r->dd_depth = 0;
-    oct_xml_start(r->x, "w:tc");
+    markup_raw(&r->out, "<w:tc>");
     cell_properties(r, t, span, merged ? "" : NULL);
     render_empty_paragraph(r, render_top(r), "Compact");
-    oct_xml_end_element(r->x);
+    markup_raw(&r->out, "</w:tc>");
     r->quote_depth = quote;
     r->list_depth = list;
     r->dd_depth = dd;
@@ -249,8 +237,8 @@ void table_exit(render *r)
         return;
     table_state *t = current_table(r);
     if (t->started) {
-        oct_xml_end_element(r->x);
-        render_end_line(r->x);
+        markup_raw(&r->out, "</w:tbl>");
+        render_end_line(&r->out);
         r->last_was_para = 0;
         r->last_was_table = 1;
     }
@@ -265,18 +253,14 @@ void table_row_enter(render *r, const oct_node *row)
     table_state *t = current_table(r);
     if (!t->started)
         start_table(r, t, oct_node_parent(row));
-    oct_xml *x = r->x;
-    oct_xml_start(x, "w:tr");
+    markup_open(&r->out, "w:tr");
     int head = row_is_head(row);
+    t->row_head = head;
     if (!head)
         t->leading_head = 0;
-    if (head && t->leading_head) {
-        /* repeated at the top of every page */
-        oct_xml_start(x, "w:trPr");
-        oct_xml_start(x, "w:tblHeader");
-        oct_xml_end_element(x);
-        oct_xml_end_element(x);
-    }
+    /* repeated at the top of every page */
+    if (head && t->leading_head)
+        markup_raw(&r->out, "<w:trPr><w:tblHeader/></w:trPr>");
     t->g.col = 0;
 }
 
@@ -294,8 +278,8 @@ void table_row_exit(render *r)
             t->g.col++;
         }
     }
-    oct_xml_end_element(r->x);
-    render_end_line(r->x);
+    markup_close(&r->out, "w:tr");
+    render_end_line(&r->out);
 }
 
 void table_cell_enter(render *r, frame *f)
@@ -310,12 +294,12 @@ void table_cell_enter(render *r, frame *f)
         docx_fail(r->w, OCT_ERR_NOMEM);
         span = 1;
     }
-    oct_xml_start(r->x, "w:tc");
+    markup_raw(&r->out, "<w:tc>");
     cell_properties(r, t, span, rowspan > 1 ? "restart" : NULL);
     f->align = oct_node_cell_align(f->node);
     f->para_style = "Compact";
-    const oct_node *row = oct_node_parent(f->node);
-    f->bold_cell = oct_node_cell_is_header(f->node) && !(row && row_is_head(row));
+    /* the cell's row is the one table_row_enter saw last */
+    f->bold_cell = oct_node_cell_is_header(f->node) && !t->row_head;
     f->saved_quote = r->quote_depth;
     f->saved_list = r->list_depth;
     f->saved_dd = r->dd_depth;
@@ -327,9 +311,11 @@ void table_cell_enter(render *r, frame *f)
 
 void table_cell_exit(render *r, frame *f)
 {
+    if (!r->ntables) /* table_cell_enter wrote nothing either */
+        return;
     if (!r->last_was_para)
         render_empty_paragraph(r, f, "Compact");
-    oct_xml_end_element(r->x);
+    markup_raw(&r->out, "</w:tc>");
     r->quote_depth = f->saved_quote;
     r->list_depth = f->saved_list;
     r->dd_depth = f->saved_dd;

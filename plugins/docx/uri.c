@@ -26,6 +26,18 @@ static size_t invisible_prefix(const char *s)
     return 0;
 }
 
+/* Characters RFC 3986 never allows in a URI, spaces and controls aside. */
+static int uri_forbidden(unsigned char c)
+{
+    switch (c) {
+    case '"': case '<': case '>': case '\\': case '^': case '`':
+    case '{': case '|': case '}': case '[': case ']':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static int is_hex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -80,7 +92,7 @@ char *docx_uri_escape(const char *url)
     int seen_hash = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)url[i];
-        int escape = c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}[]", c) != NULL;
+        int escape = c <= 0x20 || c >= 0x7F || uri_forbidden(c);
         if (c == '%' && !(i + 2 < n && is_hex(url[i + 1]) && is_hex(url[i + 2])))
             escape = 1;
         if (c == '#') {

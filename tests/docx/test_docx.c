@@ -1089,6 +1089,55 @@ static void test_hostile_text(void **state)
     oct_doc_free(doc);
 }
 
+/* Runs are scanned eight bytes at a time and their markup is written around
+ * the text: spaces side by side at every offset of a word, tabs and line
+ * ends far into a run, markup characters in a tooltip and in a target, and
+ * text that cleans away to nothing must all come out as before. */
+static void test_run_scanning(void **state)
+{
+    fixture *f = *state;
+    oct_doc *doc = oct_doc_new();
+    oct_node *root = oct_doc_root(doc);
+    char s[32];
+    for (int at = 1; at < 22; at++) {
+        memset(s, 'x', 24);
+        s[24] = '\0';
+        s[at] = s[at + 1] = ' ';
+        para(root, s);
+    }
+    para(root, "abcdefg hijklmn opqrstu vwxyz abcdefg");
+    para(root, "0123456789abcdef\tghijklmnopqrstuv\nwxyz");
+    oct_node *code = add(root, OCT_NODE_CODE_BLOCK);
+    const char *lines = "0123456789abcdef\n0123456789abcdef\r\nlast";
+    oct_node_set_literal(code, lines, strlen(lines));
+    oct_node *p = add(root, OCT_NODE_PARAGRAPH);
+    oct_node *link = add_link(p, "https://e.org/?a=1&b=<2>", "titled");
+    oct_node_set_title(link, "a<b&c\"d>e");
+    text(p, "\x01\x02");
+    blob z = write_doc(f, doc, f->docx);
+    char *x = zip_entry(&z, "word/document.xml", NULL);
+    char *rels = zip_entry(&z, "word/_rels/document.xml.rels", NULL);
+    /* every pair of spaces is preserved, single spaces are not */
+    assert_xcount(x, "//w:t[contains(., '  ')][@xml:space='preserve']", 21);
+    assert_xcount(x, "//w:t[contains(., '  ')][not(@xml:space)]", 0);
+    assert_xcount(x, "//w:t[starts-with(., 'abcdefg ')][@xml:space]", 0);
+    /* a tab and a soft line end past the first word */
+    assert_xstr(x, "string(//w:p[w:r/w:tab])", "0123456789abcdefghijklmnopqrstuv wxyz");
+    assert_xcount(x, "//w:p[w:r/w:tab]//w:t[.=' '][@xml:space='preserve']", 1);
+    /* code lines, CRLF counted once */
+    assert_xcount(x, "//w:p[w:pPr/w:pStyle/@w:val='SourceCode']//w:br", 2);
+    assert_xcount(x, "//w:p[w:pPr/w:pStyle/@w:val='SourceCode']//w:t[.='last']", 1);
+    /* the tooltip and the target read back as they were given */
+    assert_xcount(x, "//w:hyperlink[@w:tooltip='a<b&c\"d>e'][@r:id][.='titled']", 1);
+    assert_xcount(rels, "//pr:Relationship[@Target='https://e.org/?a=1&b=%3C2%3E']", 1);
+    /* forbidden characters dropped: an empty w:t, still well-formed */
+    assert_xcount(x, "//w:hyperlink/following-sibling::w:r/w:t[.='']", 1);
+    free(rels);
+    free(x);
+    free(z.data);
+    oct_doc_free(doc);
+}
+
 /* ------------------------------------------------ external validators */
 
 static int have_program(const char *name)
@@ -1166,6 +1215,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_title_block_option, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_scanning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validates_and_reads_back, setup, teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
