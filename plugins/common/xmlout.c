@@ -144,19 +144,20 @@ static void flush_chunk(oct_xml *x, char *chunk, size_t used, int escaped)
         check(x, xmlTextWriterWriteString(x->w, (const xmlChar *)chunk));
 }
 
-/* Writes s[0..len) cleaned; as escaped element content when escape is set,
- * else through the writer's own escaping string output. */
-static void write_clean(oct_xml *x, const char *s, size_t len, int escape)
+/* Cleans s[*pos..len) into out until the text ends or out has fewer than
+ * 8 bytes of room left (the longest thing one step writes is "&quot;");
+ * escaped as element content when escape is set. Returns the bytes written
+ * and advances *pos. */
+static size_t clean_into(const char *s, size_t len, size_t *pos, char *out, size_t room,
+                         int escape)
 {
-    char chunk[CHUNK + 8];
-    size_t used = 0;
-    size_t i = 0;
+    size_t i = *pos, used = 0;
 
-    while (i < len && !x->failed) {
+    while (i < len && room - used >= 8) {
         /* Printable ASCII, tab, LF and CR pass as they are: most text is
          * made of nothing else, and needs no decoding. */
         size_t run = i;
-        const size_t stop = len - i < CHUNK - used ? len : i + (CHUNK - used);
+        const size_t stop = len - i < room - used - 8 ? len : i + (room - used - 8);
         while (run < stop) {
             const unsigned char c = (unsigned char)s[run];
             if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x7F ||
@@ -165,40 +166,50 @@ static void write_clean(oct_xml *x, const char *s, size_t len, int escape)
             run++;
         }
         if (run > i) {
-            memcpy(chunk + used, s + i, run - i);
+            memcpy(out + used, s + i, run - i);
             used += run - i;
             i = run;
-            if (used >= CHUNK || i >= len) {
-                flush_chunk(x, chunk, used, escape);
-                used = 0;
-            }
             continue;
         }
         const char *entity = escape ? content_escape((unsigned char)s[i]) : NULL;
         if (entity) {
             const size_t n = strlen(entity);
-            memcpy(chunk + used, entity, n);
+            memcpy(out + used, entity, n);
             used += n;
             i++;
-        } else {
-            uint32_t cp;
-            size_t n = oct_utf8_decode(s + i, len - i, &cp);
-            if (char_is_allowed(cp)) {
-                /* Re-encode only repaired characters; valid ones are copied. */
-                if (cp == 0xFFFD && !(n == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))
-                    used += oct_utf8_encode(cp, chunk + used);
-                else {
-                    memcpy(chunk + used, s + i, n);
-                    used += n;
-                }
+            continue;
+        }
+        uint32_t cp;
+        size_t n = oct_utf8_decode(s + i, len - i, &cp);
+        if (char_is_allowed(cp)) {
+            /* Re-encode only repaired characters; valid ones are copied. */
+            if (cp == 0xFFFD && !(n == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))
+                used += oct_utf8_encode(cp, out + used);
+            else {
+                memcpy(out + used, s + i, n);
+                used += n;
             }
-            i += n;
         }
-        if (used >= CHUNK || i >= len) {
-            flush_chunk(x, chunk, used, escape);
-            used = 0;
-        }
+        i += n;
     }
+    *pos = i;
+    return used;
+}
+
+size_t oct_xml_escape_content(const char *s, size_t len, size_t *pos, char *out, size_t room)
+{
+    return clean_into(s, len, pos, out, room, 1);
+}
+
+/* Writes s[0..len) cleaned; as escaped element content when escape is set,
+ * else through the writer's own escaping string output. */
+static void write_clean(oct_xml *x, const char *s, size_t len, int escape)
+{
+    char chunk[CHUNK + 1];
+    size_t pos = 0;
+
+    while (pos < len && !x->failed)
+        flush_chunk(x, chunk, clean_into(s, len, &pos, chunk, CHUNK, escape), escape);
 }
 
 void oct_xml_text(oct_xml *x, const char *s, size_t len)

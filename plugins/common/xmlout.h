@@ -32,6 +32,11 @@ void oct_xml_attrf(oct_xml *x, const char *name, const char *fmt, ...) OCT_PRINT
  * discourages); invalid UTF-8 becomes U+FFFD. Attributes are cleaned alike. */
 void oct_xml_text(oct_xml *x, const char *s, size_t len);
 void oct_xml_text_cstr(oct_xml *x, const char *s);
+/* The bytes oct_xml_text would write for s, into out: cleans and escapes
+ * s[*pos..len) until the text ends or fewer than 8 bytes of out's room are
+ * left, advances *pos and returns the bytes written (0 is possible: text that
+ * cleans away). For writers that batch markup themselves (DOCX). */
+size_t oct_xml_escape_content(const char *s, size_t len, size_t *pos, char *out, size_t room);
 /* <name attr...>text</name> in one call: oct_xml_element(x, "dc:title", s). */
 void oct_xml_element(oct_xml *x, const char *name, const char *text);
 /* Raw markup the caller guarantees well-formed (a fixed stylesheet, say). */

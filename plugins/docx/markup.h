@@ -115,10 +115,10 @@ static inline void markup_val(markup *m, const char *name, const char *value)
 
 void markup_val_int(markup *m, const char *name, long value);
 
-/* The document's text, cleaned and escaped by oct_xml_text(). A tag left
- * open is finished with ">" first (unless len is 0), even if the cleaning
- * leaves nothing: where <name/> must stay possible, open the element with
- * markup_writer_start instead. */
+/* The document's text, cleaned and escaped as oct_xml_text() would. A tag
+ * left open is finished with ">" only when the cleaned text is not empty, so
+ * an element holding nothing but cleaned-away text stays <name/>, as
+ * xmlTextWriter writes it. */
 void markup_text(markup *m, const char *s, size_t len);
 
 /* Elements with attributes carrying the document's text (a tooltip, say)
