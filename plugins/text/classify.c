@@ -65,6 +65,13 @@ int text_chapter_kind(const char *s, size_t len)
     const char last = s[len - 1];
     if (last == ',' || last == ';')
         return 0;
+    /* asked of every block: most lines start with a letter no chapter word
+     * (below) nor Roman numeral starts with */
+    switch (s[0] | 32) {
+    case 'a': case 'b': case 'c': case 'e': case 'f': case 'i': case 'l': case 'p': case 'v':
+    case 'x': break;
+    default: return 0;
+    }
     static const char *const alone[] = {"prologue",  "epilogue",     "preface", "foreword",
                                         "afterword", "introduction", "prelude", NULL};
     size_t body = len;

@@ -126,6 +126,13 @@ int text_parse_date(const char *s, size_t len, char iso[11])
 {
     if (len == 0 || len > MAX_DATE_LINE)
         return 0;
+    /* every form has a year in digits: most lines are settled here, before
+     * they are cut into words */
+    size_t digit = 0;
+    while (digit < len && !(s[digit] >= '0' && s[digit] <= '9'))
+        digit++;
+    if (digit == len)
+        return 0;
     token tok[MAX_TOKENS];
     const size_t n = tokenize(s, len, tok, MAX_TOKENS);
     if (n > MAX_TOKENS || n < 3)

@@ -7,6 +7,7 @@
  * in place without a copy.
  */
 #include "text_internal.h"
+#include "bytes.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -21,33 +22,22 @@
 
 static const char replacement_utf8[] = "\xEF\xBF\xBD";
 
-#define HIGH_BITS 0x8080808080808080ULL
-#define ONES 0x0101010101010101ULL
-
 /* Whether clean UTF-8 can be used in place: valid, and no C0 control other
- * than LF, no DEL. Eight bytes at a time while the text is plain ASCII. */
+ * than LF, no DEL. A block at a time while the text is plain ASCII. */
 static int usable_in_place(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        if (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            /* Per byte, exactly (the high bits set aside, no sum carries into
-             * the next byte): a high bit, a control other than LF, or DEL. */
-            const uint64_t x = w & ~HIGH_BITS, lf = x ^ (ONES * '\n');
-            const uint64_t control = ~(x + ONES * 0x60) & HIGH_BITS;
-            const uint64_t is_lf = ~(lf + ONES * 0x7F) & HIGH_BITS;
-            const uint64_t del = (x + ONES) & HIGH_BITS;
-            const uint64_t odd = (w & HIGH_BITS) | (control & ~is_lf) | del;
-            if (odd == 0) {
-                i += 8;
-                continue;
+        while (i + TEXT_BLOCK <= len) {
+            const unsigned odd = text_block_not_plain(text_block_load((const char *)s + i));
+            if (odd) {
+                i += text_mask_first(odd); /* the plain bytes before it */
+                break;
             }
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            i += (size_t)__builtin_ctzll(odd) / 8; /* the plain bytes before it */
-#endif
+            i += TEXT_BLOCK;
         }
+        if (i >= len)
+            break;
         const unsigned char c = s[i];
         if (c < 0x80) {
             if ((c < 0x20 && c != '\n') || c == 0x7F)

@@ -115,8 +115,10 @@ static size_t normalize(const char *s, size_t len, char out[NORM_MAX])
 
 static int in_list(const char *w, size_t len, const char *const *list)
 {
+    if (len == 0) /* no entry is empty */
+        return 0;
     for (size_t i = 0; list[i]; i++)
-        if (strlen(list[i]) == len && memcmp(list[i], w, len) == 0)
+        if (list[i][0] == w[0] && strlen(list[i]) == len && memcmp(list[i], w, len) == 0)
             return 1;
     return 0;
 }

@@ -8,11 +8,13 @@
  * the text once against it.
  */
 #include "text_internal.h"
+#include "bytes.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_JOINED 64
+#define PREFETCH_AHEAD 8 /* lines ending in '-' */
 
 typedef struct candidate {
     uint64_t hash;
@@ -39,11 +41,13 @@ struct text_hyphens {
     unsigned char byte_class[256]; /* see classify_bytes() */
 };
 
+#define HASH_PRIME 0x100000001b3ULL
+
 static uint64_t hash_step(uint64_t h, unsigned char c)
 {
     if (c >= 'A' && c <= 'Z')
         c = (unsigned char)(c - 'A' + 'a');
-    return (h ^ c) * 0x100000001b3ULL;
+    return (h ^ c) * HASH_PRIME;
 }
 
 #define HASH_INIT 0xcbf29ce484222325ULL
@@ -84,10 +88,22 @@ static candidate *find(const text_hyphens *h, uint64_t hash, const char *s, size
     }
 }
 
+static int is_ascii_letter(unsigned char c)
+{
+    return (unsigned)((c | 32) - 'a') < 26u;
+}
+
 size_t text_trailing_word_start(const char *s, size_t len)
 {
     size_t start = len;
     while (start > 0) {
+        const unsigned char c = (unsigned char)s[start - 1];
+        if (c < 0x80) { /* digits end a word here, as does anything else */
+            if (!is_ascii_letter(c))
+                break;
+            start--;
+            continue;
+        }
         size_t k = start - 1;
         while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80 && start - k < 4)
             k--;
@@ -104,6 +120,13 @@ size_t text_leading_word_len(const char *s, size_t len)
 {
     size_t n = 0;
     while (n < len) {
+        const unsigned char c = (unsigned char)s[n];
+        if (c < 0x80) {
+            if (!is_ascii_letter(c))
+                break;
+            n++;
+            continue;
+        }
         uint32_t cp;
         const size_t k = oct_utf8_decode(s + n, len - n, &cp);
         if (!text_is_word_cp(cp) || (cp >= '0' && cp <= '9'))
@@ -113,31 +136,40 @@ size_t text_leading_word_len(const char *s, size_t len)
     return n;
 }
 
-/* The split halves of a line-end hyphenation between lines i and i + 1. */
-static int split_word(const text_source *src, size_t i, const char **left, size_t *llen,
-                      const char **right, size_t *rlen)
+/* Where the word fragment before the final '-' of line i starts, or
+ * SIZE_MAX when the line does not end in one ("--", "x -", "1-"). */
+static size_t split_left_start(const text_source *src, size_t i)
 {
     const text_line *a = &src->lines[i];
     if (!(a->flags & LINE_HYPHEN_END)) /* without reading the text */
-        return 0;
+        return SIZE_MAX;
     const char *s = text_line_str(src, i);
     if (a->len < 2 || s[a->len - 1] != '-' || s[a->len - 2] == '-')
-        return 0;
+        return SIZE_MAX;
     const size_t start = text_trailing_word_start(s, a->len - 1);
-    if (start == a->len - 1)
-        return 0;
+    return start == a->len - 1 ? SIZE_MAX : start;
+}
+
+/* The split halves of a line-end hyphenation between lines i and i + 1,
+ * the left one starting at start (split_left_start()). */
+static int split_word(const text_source *src, size_t i, size_t start, const char **left,
+                      size_t *llen, const char **right, size_t *rlen)
+{
+    const text_line *a = &src->lines[i];
     const char *t = text_line_str(src, i + 1);
     const size_t tl = src->lines[i + 1].len;
     if (!text_is_lower_start(t, tl))
         return 0;
-    *left = s + start;
+    *left = text_line_str(src, i) + start;
     *llen = a->len - 1 - start;
     *right = t;
     *rlen = text_leading_word_len(t, tl);
     return *rlen > 0 && *llen + *rlen <= MAX_JOINED;
 }
 
-static int insert(text_hyphens *h, const char *l, size_t ll, const char *r, size_t rl)
+/* Adds the candidate left+right (once) and sets *slot to where it is. */
+static int insert(text_hyphens *h, const char *l, size_t ll, const char *r, size_t rl,
+                  size_t *slot)
 {
     uint64_t hash = HASH_INIT;
     for (size_t i = 0; i < ll; i++)
@@ -147,11 +179,15 @@ static int insert(text_hyphens *h, const char *l, size_t ll, const char *r, size
     char joined[MAX_JOINED];
     memcpy(joined, l, ll);
     memcpy(joined + ll, r, rl);
-    if (find(h, hash, joined, ll + rl))
+    const candidate *seen = find(h, hash, joined, ll + rl);
+    if (seen) {
+        *slot = (size_t)(seen - h->slots);
         return 1;
+    }
     size_t i = (size_t)hash & h->mask;
     while (h->slots[i].used)
         i = (i + 1) & h->mask;
+    *slot = i;
     const size_t bit = bloom_bit(h, hash);
     h->bloom[bit >> 6] |= 1ULL << (bit & 63);
     const unsigned sb = shape_bit(ll + rl, lower((unsigned char)joined[0]),
@@ -212,34 +248,19 @@ static void classify_bytes(unsigned char cls[256])
         cls[c] = (unsigned char)((unsigned)((c | 32) - 'a') < 26u ? 1 : c >= 0x80 ? 2 : 0);
 }
 
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define WORD_BITS_FAST 1
-#define ONES ((uint64_t)0x0101010101010101ULL)
-#define HIGH ((uint64_t)0x8080808080808080ULL)
-
-/* The high bit of each byte of w that is an ASCII letter. */
-static uint64_t letter_bytes(uint64_t w)
-{
-    /* folded to lower case, high bits aside so no byte carries into the next */
-    const uint64_t y = (w | ONES * 0x20) & ~HIGH;
-    const uint64_t from_a = y + ONES * (0x80 - 'a'), past_z = y + ONES * (0x80 - 'z' - 1);
-    return from_a & ~past_z & ~w & HIGH;
-}
+#if defined(__GNUC__)
+#define WORD_BITS_FAST 1 /* 64-bit masks and __builtin_ctzll */
 #endif
 
-/* The end of the run of ASCII letters at u + i: eight bytes at a time, as
+/* The end of the run of ASCII letters at u + i: a block at a time, as
  * attest() walks every word of the text. */
 static size_t ascii_letters_end(const unsigned char *u, size_t i, size_t len)
 {
-#ifdef WORD_BITS_FAST
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, u + i, 8);
-        const uint64_t not_letter = ~letter_bytes(w) & HIGH;
-        if (not_letter)
-            return i + (size_t)__builtin_ctzll(not_letter) / 8;
+    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
+        const unsigned others = ~text_block_letters(text_block_load((const char *)u + i)) & 0xFFFFu;
+        if (others)
+            return i + text_mask_first(others);
     }
-#endif
     while (i < len && (unsigned)((u[i] | 32) - 'a') < 26u)
         i++;
     return i;
@@ -279,12 +300,16 @@ static inline int may_be_candidate(const text_hyphens *h, const unsigned char *u
  * candidate is left unattested. filtered: how many candidates the filters
  * were last built from. */
 static int attest_word(text_hyphens *h, const unsigned char *u, size_t start, size_t end,
-                       size_t *filtered)
+                       int letters_only, size_t *filtered)
 {
     const size_t wl = end - start;
     uint64_t hash = HASH_INIT;
-    for (size_t k = start; k < end; k++)
-        hash = hash_step(hash, u[k]);
+    if (letters_only) /* hash_step() without its test: a letter's lower case is c | 32 */
+        for (size_t k = start; k < end; k++)
+            hash = (hash ^ (unsigned char)(u[k] | 32)) * HASH_PRIME;
+    else
+        for (size_t k = start; k < end; k++)
+            hash = hash_step(hash, u[k]);
     if (!bloom_has(h, hash))
         return 0;
     candidate *cand = find(h, hash, (const char *)u + start, wl);
@@ -301,6 +326,24 @@ static int attest_word(text_hyphens *h, const unsigned char *u, size_t start, si
     return 0;
 }
 
+/* The bits of letters that begin a run of at least n of them: words too
+ * short to be a candidate are not even looked at. The bits past the top
+ * count as letters, so a word that runs on into the next block is kept. */
+#ifdef WORD_BITS_FAST
+static uint64_t runs_of(uint64_t letters, size_t n)
+{
+    if (n > 64)
+        n = 64;
+    uint64_t run = letters;
+    for (size_t have = 1; have < n;) {
+        const size_t step = have < n - have ? have : n - have;
+        run &= (run >> step) | (~(uint64_t)0 << (64 - step));
+        have += step;
+    }
+    return run;
+}
+#endif
+
 /* Marks every candidate that occurs as a whole word anywhere in the text.
  * Plain ASCII goes 64 bytes at a time: a bit per letter, and the words are
  * where the bits change; anything else goes a word at a time. i is never
@@ -313,15 +356,15 @@ static void attest(text_hyphens *h, const char *text, size_t len)
     while (i < len) {
 #ifdef WORD_BITS_FAST
         if (i + 64 <= len) {
-            uint64_t letters = 0, high = 0;
-            for (unsigned k = 0; k < 8; k++) {
-                uint64_t w;
-                memcpy(&w, u + i + 8 * k, 8);
-                high |= w & HIGH;
-                letters |= ((letter_bytes(w) >> 7) * 0x0102040810204080ULL >> 56) << (8 * k);
+            uint64_t letters = 0;
+            unsigned high = 0;
+            for (unsigned k = 0; k < 64 / TEXT_BLOCK; k++) {
+                const text_block b = text_block_load(text + i + TEXT_BLOCK * k);
+                high |= text_block_high(b);
+                letters |= (uint64_t)text_block_letters(b) << (TEXT_BLOCK * k);
             }
             if (!high) {
-                uint64_t starts = letters & ~(letters << 1);
+                uint64_t starts = letters & ~(letters << 1) & runs_of(letters, h->min_len);
                 const uint64_t ends = ~letters & (letters << 1);
                 size_t next = i + 64;
                 while (starts) {
@@ -331,14 +374,14 @@ static void attest(text_hyphens *h, const char *text, size_t len)
                     if (after) {
                         const size_t e = i + (size_t)__builtin_ctzll(after);
                         if (may_be_candidate(h, u, i + s, e) &&
-                            attest_word(h, u, i + s, e, &filtered))
+                            attest_word(h, u, i + s, e, 1, &filtered))
                             return;
                         continue;
                     }
                     /* the last word runs on past the block */
                     next = word_end(h, u, i + 64, len);
                     if (may_be_candidate(h, u, i + s, next) &&
-                        attest_word(h, u, i + s, next, &filtered))
+                        attest_word(h, u, i + s, next, 0, &filtered))
                         return;
                     break;
                 }
@@ -360,51 +403,88 @@ static void attest(text_hyphens *h, const char *text, size_t len)
             i += oct_utf8_decode(text + i, len - i, &cp);
             continue;
         }
-        if (may_be_candidate(h, u, start, i) && attest_word(h, u, start, i, &filtered))
+        if (may_be_candidate(h, u, start, i) && attest_word(h, u, start, i, 0, &filtered))
             return;
     }
 }
 
-text_hyphens *text_hyphens_new(const text_source *src)
+/* A split seen while collecting: its line and its candidate's slot. */
+typedef struct split_at {
+    size_t line, slot;
+} split_at;
+
+text_hyphens *text_hyphens_new(text_source *src)
 {
     text_hyphens *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
     oct_buf_init(&h->words, 0);
     h->min_len = SIZE_MAX;
-    size_t splits = 0;
-    const char *l, *r;
-    size_t ll, rl;
+    /* lines ending in '-' bound the splits: the table is sized from them and
+     * filled in one pass */
+    size_t hyphen_ends = 0;
     for (size_t i = 0; i + 1 < src->n_lines; i++)
-        if (!text_line_gone(src, i) && !text_gap_before(src, i + 1) &&
-            split_word(src, i, &l, &ll, &r, &rl))
-            splits++;
-    if (splits == 0)
+        hyphen_ends += (src->lines[i].flags & LINE_HYPHEN_END) != 0;
+    if (hyphen_ends == 0)
         return h;
     size_t slots = 16;
-    while (slots < splits * 2)
+    while (slots < hyphen_ends * 2)
         slots *= 2;
     h->slots = calloc(slots, sizeof *h->slots);
     /* sixteen bits per candidate keeps false hits rare */
     size_t bits = 1024;
-    while (bits < splits * 16)
+    while (bits < hyphen_ends * 16)
         bits *= 2;
     h->bloom = calloc(bits / 64, sizeof *h->bloom);
     h->bloom_mask = bits - 1;
-    if (!h->slots || !h->bloom) {
-        text_hyphens_free(h);
-        return NULL;
-    }
+    split_at *splits = malloc(hyphen_ends * sizeof *splits);
+    if (!h->slots || !h->bloom || !splits)
+        goto fail;
     h->mask = slots - 1;
     classify_bytes(h->byte_class);
+    /* the lines ending in '-' first, so that their text, far apart in a
+     * long book and long out of the cache, can be asked for ahead of use */
+    size_t n_ends = 0;
     for (size_t i = 0; i + 1 < src->n_lines; i++)
-        if (!text_line_gone(src, i) && !text_gap_before(src, i + 1) &&
-            split_word(src, i, &l, &ll, &r, &rl) && !insert(h, l, ll, r, rl)) {
-            text_hyphens_free(h);
-            return NULL;
+        if (src->lines[i].flags & LINE_HYPHEN_END)
+            splits[n_ends++].line = i;
+    size_t n_splits = 0;
+    for (size_t k = 0; k < n_ends; k++) {
+#if defined(__GNUC__)
+        if (k + PREFETCH_AHEAD < n_ends) {
+            const size_t ahead = splits[k + PREFETCH_AHEAD].line;
+            __builtin_prefetch(text_line_str(src, ahead) + src->lines[ahead].len - 1);
+            __builtin_prefetch(text_line_str(src, ahead + 1));
         }
-    attest(h, src->text, src->len);
+#endif
+        const size_t i = splits[k].line;
+        const size_t start = split_left_start(src, i);
+        if (start == SIZE_MAX)
+            continue;
+        src->lines[i].flags |= LINE_SPLIT_WORD;
+        const char *l, *r;
+        size_t ll, rl;
+        if (text_line_gone(src, i) || text_gap_before(src, i + 1) ||
+            !split_word(src, i, start, &l, &ll, &r, &rl))
+            continue;
+        splits[n_splits].line = i;
+        if (!insert(h, l, ll, r, rl, &splits[n_splits].slot))
+            goto fail;
+        n_splits++;
+    }
+    if (h->count > 0)
+        attest(h, src->text, src->len);
+    /* the joins read the verdict from the line, without looking it up */
+    for (size_t k = 0; k < n_splits; k++)
+        if (h->slots[splits[k].slot].attested)
+            src->lines[splits[k].line].flags |= LINE_SPLIT_ATTESTED;
+    free(splits);
     return h;
+
+fail:
+    free(splits);
+    text_hyphens_free(h);
+    return NULL;
 }
 
 void text_hyphens_free(text_hyphens *h)

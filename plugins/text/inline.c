@@ -6,6 +6,7 @@
  * moves forward only, so a paragraph is linear in its length.
  */
 #include "text_internal.h"
+#include "bytes.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -177,6 +178,10 @@ static const unsigned char link_mark[256] = {[':'] = 1, ['.'] = 1, ['@'] = 1};
 static size_t url_start_before(const char *s, size_t i)
 {
     static const char *const before_colon[] = {"https", "http", "ftp", "mailto", NULL};
+    /* most marks end a sentence: the letter before them settles it */
+    const char last = i > 0 ? (char)(s[i - 1] | 32) : 0;
+    if (s[i] == '.' ? last != 'w' : (last != 's' && last != 'p' && last != 'o'))
+        return i;
     if (s[i] == '.')
         return i >= 3 && text_has_prefix(s + i - 3, 3, "www") ? i - 3 : i;
     for (size_t k = 0; before_colon[k]; k++) {
@@ -187,24 +192,17 @@ static size_t url_start_before(const char *s, size_t i)
     return i;
 }
 
-/* The next link mark at or after i, or len: eight bytes at a time, since
- * every byte of every paragraph passes here. */
+/* The next link mark at or after i, or len: a block at a time, since every
+ * byte of every paragraph passes here. */
 static size_t next_link_mark(const char *s, size_t len, size_t i)
 {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        const uint64_t colon = w ^ (ones * ':'), dot = w ^ (ones * '.'), at = w ^ (ones * '@');
-        /* a zero byte in one of them; a borrow can only flag bytes above the
-         * first real match, so the lowest flag is exact */
-        const uint64_t found = (((colon - ones) & ~colon) | ((dot - ones) & ~dot) |
-                                ((at - ones) & ~at)) & high;
+    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
+        const text_block b = text_block_load(s + i);
+        const unsigned found =
+            text_block_eq(b, ':') | text_block_eq(b, '.') | text_block_eq(b, '@');
         if (found)
-            return i + (size_t)__builtin_ctzll(found) / 8;
+            return i + text_mask_first(found);
     }
-#endif
     while (i < len && !link_mark[(unsigned char)s[i]])
         i++;
     return i;

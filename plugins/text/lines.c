@@ -3,6 +3,7 @@
  * later stage uses on one line.
  */
 #include "text_internal.h"
+#include "bytes.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,15 +14,6 @@
 #endif
 
 #define MAX_INDENT 0xFFFF
-
-size_t text_space_len(const char *s, size_t len)
-{
-    if (len >= 1 && s[0] == ' ')
-        return 1;
-    if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
-        return 2;
-    return 0;
-}
 
 /* Trailing white space, including the form feeds decode.c isolates. */
 static size_t trailing_space_len(const char *s, size_t len)
@@ -67,51 +59,73 @@ int text_has_double_space(const char *s, size_t len)
     return 0;
 }
 
-/* Display columns of a line, and whether two spaces follow each other in
- * it (*spaces), in one pass. ASCII (the usual case) is one column a byte;
- * only other text needs the Unicode width tables. */
-static size_t measure_line(const char *s, size_t len, int *spaces)
+static oct_status grow_lines(text_source *src, size_t *cap)
 {
-    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-    uint64_t carry = 0; /* 0x80 when the byte before the word is a space */
-    size_t i = 0;
-    *spaces = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (w & high)
-            goto beyond_ascii;
-        /* exact per-byte "is a space" bits; byte k+1 sits 8 bits above byte k */
-        const uint64_t t = w ^ (ones * ' ');
-        const uint64_t sp = ~(((t & ~high) + ~high) | t) & high;
-        if (sp & ((sp << 8) | carry))
-            *spaces = 1;
-        carry = sp >> 56;
-    }
-    for (; i < len; i++) {
-        if ((unsigned char)s[i] >= 0x80)
-            goto beyond_ascii;
-        if (s[i] == ' ' && i > 0 && s[i - 1] == ' ')
-            *spaces = 1;
-    }
-    return len;
-beyond_ascii:
-    *spaces = text_has_double_space(s, len);
-    return i + oct_utf8_display_width(s + i, len - i);
+    const size_t ncap = *cap ? *cap * 2 : 256;
+    text_line *grown = realloc(src->lines, ncap * sizeof *grown);
+    if (!grown)
+        return OCT_ERR_NOMEM;
+    src->lines = grown;
+    *cap = ncap;
+    return OCT_OK;
 }
 
-static oct_status push_line(text_source *src, size_t *cap, const text_line *line)
+#define NOT_SEEN SIZE_MAX
+
+/* Where a line ends, and the first space, byte above ASCII and pair of
+ * spaces from its content on, found in one pass over the line. They may lie
+ * beyond the content (in the trailing white space, even on a later line):
+ * the caller compares them with where the content ends. */
+typedef struct line_scan {
+    size_t end; /* the '\n' or the end of the text */
+    size_t first_space, first_high, first_pair;
+} line_scan;
+
+static void scan_line(const char *text, size_t text_len, size_t from, line_scan *ls)
 {
-    if (src->n_lines == *cap) {
-        const size_t ncap = *cap ? *cap * 2 : 256;
-        text_line *grown = realloc(src->lines, ncap * sizeof *grown);
-        if (!grown)
-            return OCT_ERR_NOMEM;
-        src->lines = grown;
-        *cap = ncap;
+    ls->first_space = ls->first_high = ls->first_pair = NOT_SEEN;
+    size_t q = from;
+    unsigned carry = 0;        /* 1: the byte before the block is a space */
+    unsigned want_space = ~0u; /* 0 once the first space is found */
+    for (; q + TEXT_BLOCK <= text_len; q += TEXT_BLOCK) {
+        const text_block b = text_block_load(text + q);
+        const unsigned spaces = text_block_eq(b, ' '), rare = text_block_high_or_eq(b, '\n');
+        /* a space that follows a space: the second of a pair */
+        const unsigned pair_ends = spaces & ((spaces << 1) | carry);
+        carry = spaces >> (TEXT_BLOCK - 1);
+        /* plain prose: one test a block */
+        if (!(rare | pair_ends | (spaces & want_space)))
+            continue;
+        const unsigned nl = rare ? text_block_eq(b, '\n') : 0, high = rare & ~nl;
+        if (spaces & want_space) {
+            ls->first_space = q + text_mask_first(spaces);
+            want_space = 0;
+        }
+        if (high && ls->first_high == NOT_SEEN)
+            ls->first_high = q + text_mask_first(high);
+        if (pair_ends && ls->first_pair == NOT_SEEN)
+            ls->first_pair = q + text_mask_first(pair_ends) - 1;
+        if (nl) {
+            ls->end = q + text_mask_first(nl);
+            return;
+        }
     }
-    src->lines[src->n_lines++] = *line;
-    return OCT_OK;
+    for (; q < text_len && text[q] != '\n'; q++) {
+        if (text[q] == ' ') {
+            if (ls->first_space == NOT_SEEN)
+                ls->first_space = q;
+            if (ls->first_pair == NOT_SEEN && q > from && text[q - 1] == ' ')
+                ls->first_pair = q - 1;
+        } else if ((unsigned char)text[q] >= 0x80 && ls->first_high == NOT_SEEN) {
+            ls->first_high = q;
+        }
+    }
+    ls->end = q;
+}
+
+static uint32_t clamp32(size_t n)
+{
+    return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
 oct_status text_lines_split(const text_decoded *d, text_source *src)
@@ -124,43 +138,77 @@ oct_status text_lines_split(const text_decoded *d, text_source *src)
     int form_feed = 0;
     size_t pos = 0;
     while (pos < d->len) {
-        const char *nl = memchr(d->data + pos, '\n', d->len - pos);
-        const size_t end = nl ? (size_t)(nl - d->data) : d->len;
         if (number < UINT32_MAX)
             number++;
-        const char *s = d->data + pos;
-        size_t len = end - pos;
+        if (d->data[pos] == '\n') {
+            /* empty lines: nothing to keep, only to count, a block at a time
+             * in a long run of them */
+            pos++;
+            while (pos + TEXT_BLOCK <= d->len &&
+                   text_block_eq(text_block_load(d->data + pos), '\n') == 0xFFFFu) {
+                number = number > UINT32_MAX - TEXT_BLOCK ? UINT32_MAX : number + TEXT_BLOCK;
+                pos += TEXT_BLOCK;
+            }
+            continue;
+        }
+        /* the indent: a line end is not white space, so it stops this too */
         size_t indent = 0, lead = 0, sp;
-        while ((sp = text_space_len(s + lead, len - lead)) > 0) {
+        while ((sp = text_space_len(d->data + pos + lead, d->len - pos - lead)) > 0) {
+            if (sp == 1 && pos + lead + TEXT_BLOCK <= d->len) {
+                /* code and tables are indented deep: their spaces a block at a time */
+                const unsigned others =
+                    ~text_block_eq(text_block_load(d->data + pos + lead), ' ') & 0xFFFFu;
+                const size_t run = others ? text_mask_first(others) : TEXT_BLOCK;
+                lead += run;
+                indent += run;
+                continue;
+            }
             lead += sp;
             indent++;
         }
-        len -= lead;
-        s += lead;
+        const size_t c = pos + lead;
+        line_scan ls;
+        scan_line(d->data, d->len, c, &ls);
+        const char *s = d->data + c;
+        size_t len = ls.end > c ? ls.end - c : 0;
         len -= trailing_space_len(s, len);
         if (len == 0) {
-            if (memchr(d->data + pos, '\f', end - pos))
+            if (memchr(d->data + pos, '\f', ls.end - pos))
                 form_feed = 1;
         } else {
-            text_line line = {0};
-            const uint64_t start = (uint64_t)(s - d->data);
-            if (start > TEXT_MAX_OFFSET)
+            if ((uint64_t)c > TEXT_MAX_OFFSET)
                 return OCT_ERR_LIMIT;
-            line.start_low = (uint32_t)start;
-            line.start_high = (uint8_t)(start >> 32);
-            line.len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-            int spaces;
-            const size_t w = measure_line(s, line.len, &spaces);
-            line.width = w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
-            line.number = number;
-            line.indent = (uint16_t)(indent > MAX_INDENT ? MAX_INDENT : indent);
-            line.flags = (uint8_t)((form_feed ? LINE_FORM_FEED : 0) | (spaces ? LINE_SPACES : 0) |
-                                   (s[line.len - 1] == '-' ? LINE_HYPHEN_END : 0));
-            form_feed = 0;
-            if (push_line(src, &cap, &line) != OCT_OK)
+            if (src->n_lines == cap && grow_lines(src, &cap) != OCT_OK)
                 return OCT_ERR_NOMEM;
+            /* every field written in place */
+            text_line *line = &src->lines[src->n_lines++];
+            line->start_low = (uint32_t)c;
+            line->start_high = (uint8_t)((uint64_t)c >> 32);
+            line->len = clamp32(len);
+            const size_t content_end = c + line->len;
+            /* ASCII (the usual case) is a column a byte */
+            if (ls.first_high >= content_end)
+                line->width = line->len;
+            else
+                line->width = clamp32(ls.first_high - c + oct_utf8_display_width(
+                                                              d->data + ls.first_high,
+                                                              content_end - ls.first_high));
+            const size_t word_end =
+                ls.first_space < content_end ? ls.first_space : content_end;
+            if (ls.first_high >= word_end)
+                line->first_width = clamp32(word_end - c);
+            else
+                line->first_width =
+                    clamp32(oct_utf8_display_width(s, text_first_word_len(s, line->len)));
+            line->number = number;
+            line->indent = (uint16_t)(indent > MAX_INDENT ? MAX_INDENT : indent);
+            const int spaces = ls.first_pair != NOT_SEEN && ls.first_pair + 1 < content_end;
+            line->flags =
+                (uint8_t)((form_feed ? LINE_FORM_FEED : 0) | (spaces ? LINE_SPACES : 0) |
+                          (s[line->len - 1] == '-' ? LINE_HYPHEN_END : 0));
+            form_feed = 0;
         }
-        pos = end + 1;
+        pos = ls.end + 1;
     }
     return OCT_OK;
 }
@@ -268,16 +316,8 @@ int text_is_lower_start(const char *s, size_t len)
            (cp >= 0x3B1 && cp <= 0x3C9) || (cp >= 0x430 && cp <= 0x45F);
 }
 
-static char fold_ascii(char c)
+size_t text_has_prefix_rest(const char *s, size_t len, const char *prefix)
 {
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-size_t text_has_prefix(const char *s, size_t len, const char *prefix)
-{
-    /* asked of most lines for many prefixes: the first letter settles most */
-    if (len == 0 || prefix[0] == '\0' || fold_ascii(s[0]) != fold_ascii(prefix[0]))
-        return 0;
     const size_t n = strlen(prefix);
     if (len < n)
         return 0;

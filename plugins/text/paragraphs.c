@@ -36,18 +36,11 @@ static size_t next_in_run(const text_source *src, size_t i)
     return i + 1 < src->n_lines && !text_gap_before(src, i + 1) ? i + 1 : src->n_lines;
 }
 
-static unsigned first_word_width(const text_source *src, size_t b)
-{
-    const char *s = text_line_str(src, b);
-    const size_t w = text_first_word_len(s, src->lines[b].len);
-    return (unsigned)oct_utf8_display_width(s, w);
-}
-
 int text_break_is_deliberate(const text_source *src, const text_layout *lay, size_t a, size_t b)
 {
     if (lay->wrap_width == 0)
         return 1;
-    return (size_t)src->lines[a].width + 1 + first_word_width(src, b) <= lay->wrap_width;
+    return (size_t)src->lines[a].width + 1 + src->lines[b].first_width <= lay->wrap_width;
 }
 
 void text_layout_detect(oct_context *ctx, const text_source *src, text_para_mode forced,
@@ -160,13 +153,33 @@ size_t text_block_end(const text_source *src, const text_layout *lay, size_t i)
     return j;
 }
 
+/* A space when space is set, then s: oct_buf_append without the call while
+ * there is room (the same checks), as paragraphs are joined a line at a
+ * time. */
+static void buf_add(oct_buf *b, int space, const char *s, size_t n)
+{
+    const size_t need = n + (space ? 1 : 0);
+    if (b->status == OCT_OK && need < b->cap - b->len && need <= b->max - b->len) {
+        char *to = b->data + b->len;
+        if (space)
+            *to++ = ' ';
+        memcpy(to, s, n);
+        b->len += need;
+        b->data[b->len] = '\0';
+        return;
+    }
+    if (space)
+        oct_buf_append(b, " ", 1);
+    oct_buf_append(b, s, n);
+}
+
 /* Appends s with runs of spaces collapsed to one; a line without such a
  * run (the usual case, known from its LINE_SPACES flag) is appended in one
  * piece. */
 static void append_collapsed(oct_buf *buf, const char *s, size_t len, int maybe_spaces)
 {
     if (!maybe_spaces || !text_has_double_space(s, len)) {
-        oct_buf_append(buf, s, len);
+        buf_add(buf, 0, s, len);
         return;
     }
     size_t from = 0;
@@ -204,11 +217,22 @@ oct_status text_join_lines(const text_source *src, const text_hyphens *h, size_t
             s += skip_first < len ? skip_first : len;
             len -= skip_first < len ? skip_first : len;
         }
+        int space = 0;
         if (prev < src->n_lines && buf->len > 0) {
             const char *p = text_line_str(src, prev);
             const size_t plen = src->lines[prev].len;
-            if (plen >= 2 && p[plen - 1] == '-' && p[plen - 2] != '-' &&
-                text_trailing_word_start(p, plen - 1) < plen - 1) {
+            const char last = p[plen - 1];
+            const unsigned pflags = src->lines[prev].flags;
+            if (last != '-' && last != '/' && last != (char)0x93 && last != (char)0x94) {
+                space = 1; /* most lines: no split word, dash or URL scheme at the end */
+            } else if (prev + 1 == i && !text_gap_before(src, i) && (pflags & LINE_SPLIT_WORD)) {
+                /* hyphens.c has read this split already (the same test as below) */
+                if ((pflags & LINE_SPLIT_ATTESTED) && buf->data[buf->len - 1] == '-') {
+                    buf->len--;
+                    buf->data[buf->len] = '\0';
+                }
+            } else if (plen >= 2 && last == '-' && p[plen - 2] != '-' &&
+                       text_trailing_word_start(p, plen - 1) < plen - 1) {
                 /* a split word: drop the hyphen only if the whole word is attested */
                 const size_t ls = text_trailing_word_start(p, plen - 1);
                 const size_t rl = text_leading_word_len(s, len);
@@ -221,10 +245,16 @@ oct_status text_join_lines(const text_source *src, const text_hyphens *h, size_t
             } else if (!ends_with_dash(p, plen) &&
                        !(plen >= 3 && memcmp(p + plen - 3, "://", 3) == 0)) {
                 /* a URL broken after its scheme is rejoined too */
-                oct_buf_putc(buf, ' ');
+                space = 1;
             }
         }
-        append_collapsed(buf, s, len, src->lines[i].flags & LINE_SPACES);
+        if (src->lines[i].flags & LINE_SPACES) {
+            if (space)
+                buf_add(buf, 0, " ", 1);
+            append_collapsed(buf, s, len, 1);
+        } else {
+            buf_add(buf, space, s, len);
+        }
         prev = i;
     }
     return buf->status;

@@ -391,11 +391,8 @@ static int wrapped_within(const build *bs, size_t first, size_t end)
         if (bs->src->lines[i].width > widest)
             widest = bs->src->lines[i].width;
     size_t forced = 0;
-    for (size_t i = first; i + 1 < end; i++) {
-        const char *s = text_line_str(bs->src, i + 1);
-        const size_t w = text_first_word_len(s, bs->src->lines[i + 1].len);
-        forced += bs->src->lines[i].width + 1 + oct_utf8_display_width(s, w) > widest;
-    }
+    for (size_t i = first; i + 1 < end; i++)
+        forced += (size_t)bs->src->lines[i].width + 1 + bs->src->lines[i + 1].first_width > widest;
     return forced * 2 >= end - first - 1;
 }
 

@@ -11,6 +11,7 @@
  *   classify.c     what one line looks like (chapter line, list marker, code...)
  *   structure.c    headings, lists, quotes, breaks, code -> oct_builder
  *   inline.c       paragraph text with URLs and e-mail addresses as links
+ *   bytes.h        sixteen bytes at a time, for the loops that read every byte
  *
  * Blank lines are never stored: a line knows its input line number, so a gap
  * in the numbers is a blank line. That keeps a million blank lines free.
@@ -45,11 +46,15 @@ enum {
     /* noted while the line is split, so later stages need not read the
      * text of every line again: */
     LINE_SPACES = 1u << 3,     /* two spaces in a row somewhere */
-    LINE_HYPHEN_END = 1u << 4  /* the content ends with '-' */
+    LINE_HYPHEN_END = 1u << 4, /* the content ends with '-' */
+    /* set by text_hyphens_new(): */
+    LINE_SPLIT_WORD = 1u << 5,    /* ends in a word fragment and '-' */
+    LINE_SPLIT_ATTESTED = 1u << 6 /* ...which the next line completes into an
+                                     attested word: joined without the '-' */
 };
 
-/* Twenty bytes a line: a book has hundreds of thousands, all kept until the
- * document is built. */
+/* Twenty-four bytes a line: a book has hundreds of thousands, all kept until
+ * the document is built. */
 typedef struct text_line {
     uint32_t start_low; /* byte offset of the first character after the indent: */
     uint8_t start_high; /* start_low + start_high * 2^32 */
@@ -57,6 +62,9 @@ typedef struct text_line {
     uint16_t indent; /* columns of leading white space (capped) */
     uint32_t len;    /* content bytes, trailing white space trimmed */
     uint32_t width;  /* display columns of the content */
+    /* display columns of the first word: whether it would have fitted on the
+     * line before is asked of most lines, several times */
+    uint32_t first_width;
     uint32_t number; /* 1-based input line number */
 } text_line;
 
@@ -110,8 +118,16 @@ size_t text_next_present(const text_source *src, size_t i);
 /* --------------------------------------------------------- small scanners */
 
 /* White space for layout purposes: ASCII blanks and U+00A0 (lynx and web
- * copies indent with no-break spaces). Returns its byte length or 0. */
-size_t text_space_len(const char *s, size_t len);
+ * copies indent with no-break spaces). Returns its byte length or 0. Asked of
+ * nearly every byte some stages look at: inline. */
+static inline size_t text_space_len(const char *s, size_t len)
+{
+    if (len >= 1 && s[0] == ' ')
+        return 1;
+    if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+        return 2;
+    return 0;
+}
 /* Two spaces in a row anywhere in s (eight bytes at a time). */
 int text_has_double_space(const char *s, size_t len);
 /* Byte length of the first word (up to white space). */
@@ -119,8 +135,20 @@ size_t text_first_word_len(const char *s, size_t len);
 size_t text_count_words(const char *s, size_t len);
 int text_is_upper_start(const char *s, size_t len);
 int text_is_lower_start(const char *s, size_t len);
-/* Case-insensitive ASCII prefix test; returns the prefix length or 0. */
-size_t text_has_prefix(const char *s, size_t len, const char *prefix);
+/* Case-insensitive ASCII prefix test; returns the prefix length or 0. Asked
+ * of most lines for many prefixes: the first letter, tested inline, settles
+ * most. */
+size_t text_has_prefix_rest(const char *s, size_t len, const char *prefix);
+static inline char text_fold_ascii(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+static inline size_t text_has_prefix(const char *s, size_t len, const char *prefix)
+{
+    if (len == 0 || prefix[0] == '\0' || text_fold_ascii(s[0]) != text_fold_ascii(prefix[0]))
+        return 0;
+    return text_has_prefix_rest(s, len, prefix);
+}
 int text_ends_with_sentence_punct(const char *s, size_t len);
 /* "http://...", "www...." or "a@b.cd" spanning the whole string. */
 int text_is_bare_link(const char *s, size_t len);
@@ -211,8 +239,9 @@ int text_break_is_deliberate(const text_source *src, const text_layout *lay, siz
 typedef struct text_hyphens text_hyphens;
 
 /* Collects the words split by a hyphen at a line end and looks for each,
- * unsplit, elsewhere in the text. NULL only on allocation failure. */
-text_hyphens *text_hyphens_new(const text_source *src);
+ * unsplit, elsewhere in the text; marks the lines (LINE_SPLIT_WORD,
+ * LINE_SPLIT_ATTESTED). NULL only on allocation failure. */
+text_hyphens *text_hyphens_new(text_source *src);
 void text_hyphens_free(text_hyphens *h);
 /* Whether left+right (the two halves of a split word) is attested. */
 int text_hyphens_attested(const text_hyphens *h, const char *left, size_t llen, const char *right,

@@ -1,0 +1,143 @@
+/*
+ * bytes.h — the reader's hot loops look at sixteen bytes at a time.
+ *
+ * A block is loaded once and asked questions whose answers are bit masks:
+ * bit k stands for byte k of the block. SSE2 does it in a few instructions on
+ * every x86-64; elsewhere plain loops give the same masks.
+ */
+#ifndef OCTAVO_TEXT_BYTES_H
+#define OCTAVO_TEXT_BYTES_H
+
+#include <stddef.h>
+
+#define TEXT_BLOCK 16
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+typedef __m128i text_block;
+
+static inline text_block text_block_load(const char *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* Bytes equal to c. */
+static inline unsigned text_block_eq(text_block b, char c)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8(c)));
+}
+
+/* Bytes of 0x80 and above: the bytes of UTF-8 sequences. */
+static inline unsigned text_block_high(text_block b)
+{
+    return (unsigned)_mm_movemask_epi8(b);
+}
+
+/* Bytes below c (c at most 0x80), the high bytes included. */
+static inline unsigned text_block_below(text_block b, char c)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(b, _mm_set1_epi8(c)));
+}
+
+/* Bytes of 0x80 and above, and bytes equal to c: the rare bytes of a line
+ * found with one test. */
+static inline unsigned text_block_high_or_eq(text_block b, char c)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(b, _mm_cmpeq_epi8(b, _mm_set1_epi8(c))));
+}
+
+/* Bytes other than printable ASCII and LF: controls, DEL, UTF-8 sequences. */
+static inline unsigned text_block_not_plain(text_block b)
+{
+    const __m128i control = _mm_cmplt_epi8(b, _mm_set1_epi8(0x20)); /* the high bytes too */
+    const __m128i lf = _mm_cmpeq_epi8(b, _mm_set1_epi8('\n'));
+    const __m128i del = _mm_cmpeq_epi8(b, _mm_set1_epi8(0x7F));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_andnot_si128(lf, control), del));
+}
+
+/* ASCII letters, either case. */
+static inline unsigned text_block_letters(text_block b)
+{
+    /* folded to lower case, then 'a'..'z' moved to 0..25, an unsigned range */
+    const __m128i x = _mm_sub_epi8(_mm_or_si128(b, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(25)), x));
+}
+
+#else
+
+typedef struct text_block {
+    unsigned char b[TEXT_BLOCK];
+} text_block;
+
+static inline text_block text_block_load(const char *p)
+{
+    text_block b;
+    for (size_t k = 0; k < TEXT_BLOCK; k++)
+        b.b[k] = (unsigned char)p[k];
+    return b;
+}
+
+static inline unsigned text_block_eq(text_block b, char c)
+{
+    unsigned m = 0;
+    for (unsigned k = 0; k < TEXT_BLOCK; k++)
+        m |= (unsigned)(b.b[k] == (unsigned char)c) << k;
+    return m;
+}
+
+static inline unsigned text_block_high(text_block b)
+{
+    unsigned m = 0;
+    for (unsigned k = 0; k < TEXT_BLOCK; k++)
+        m |= (unsigned)(b.b[k] >= 0x80) << k;
+    return m;
+}
+
+static inline unsigned text_block_below(text_block b, char c)
+{
+    unsigned m = 0;
+    for (unsigned k = 0; k < TEXT_BLOCK; k++)
+        m |= (unsigned)(b.b[k] < (unsigned char)c || b.b[k] >= 0x80) << k;
+    return m;
+}
+
+static inline unsigned text_block_high_or_eq(text_block b, char c)
+{
+    return text_block_high(b) | text_block_eq(b, c);
+}
+
+static inline unsigned text_block_not_plain(text_block b)
+{
+    unsigned m = 0;
+    for (unsigned k = 0; k < TEXT_BLOCK; k++)
+        m |= (unsigned)((b.b[k] < 0x20 && b.b[k] != '\n') || b.b[k] >= 0x7F) << k;
+    return m;
+}
+
+static inline unsigned text_block_letters(text_block b)
+{
+    unsigned m = 0;
+    for (unsigned k = 0; k < TEXT_BLOCK; k++)
+        m |= (unsigned)((unsigned)((b.b[k] | 0x20) - 'a') < 26u) << k;
+    return m;
+}
+
+#endif
+
+/* Index of the lowest set bit of a non-zero mask. */
+static inline unsigned text_mask_first(unsigned m)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctz(m);
+#else
+    unsigned k = 0;
+    while (!(m & 1u)) {
+        m >>= 1;
+        k++;
+    }
+    return k;
+#endif
+}
+
+#endif
