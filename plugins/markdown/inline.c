@@ -33,7 +33,8 @@ enum cell_flag {
     F_NO_BREAK = 1u << 1,  /* never a wrap point */
     F_ENTITY = 1u << 2,    /* a space at a line edge: written as an entity */
     F_CLOSE = 1u << 3,     /* a closing delimiter */
-    F_BALANCED = 1u << 4   /* a bracket of a matched pair inside link text */
+    F_BALANCED = 1u << 4,  /* a bracket of a matched pair inside link text */
+    F_VERBATIM = 1u << 5   /* written as its character wherever it stands */
 };
 
 /* How a soft break is finally written. */
@@ -58,6 +59,36 @@ struct md_delim {
 enum cclass { CL_WS = 0, CL_PUNCT, CL_OTHER };
 
 #define MAX_CELLS ((size_t)1 << 28)
+
+/* What ASCII text characters are to the passes below: runs that may pair
+ * (R_RUN), spaces (R_SPACE), controls written as entities (R_CONTROL) and
+ * the other characters escaping may ever act on (R_ESCAPABLE: digits only
+ * at a line start, the rest by what surrounds them). Anything else is
+ * written as it is, wherever it stands. */
+enum char_role { R_VERBATIM = 0, R_RUN, R_SPACE, R_CONTROL, R_ESCAPABLE };
+static const unsigned char char_role[128] = {
+    ['*'] = R_RUN,        ['_'] = R_RUN,        ['~'] = R_RUN,
+    [' '] = R_SPACE,      ['\t'] = R_SPACE,     ['\r'] = R_CONTROL,
+    ['\f'] = R_CONTROL,   ['\v'] = R_CONTROL,   ['!'] = R_ESCAPABLE,
+    ['#'] = R_ESCAPABLE,  ['&'] = R_ESCAPABLE,  ['('] = R_ESCAPABLE,
+    ['+'] = R_ESCAPABLE,  ['-'] = R_ESCAPABLE,  ['.'] = R_ESCAPABLE,
+    ['0'] = R_ESCAPABLE,  ['1'] = R_ESCAPABLE,  ['2'] = R_ESCAPABLE,
+    ['3'] = R_ESCAPABLE,  ['4'] = R_ESCAPABLE,  ['5'] = R_ESCAPABLE,
+    ['6'] = R_ESCAPABLE,  ['7'] = R_ESCAPABLE,  ['8'] = R_ESCAPABLE,
+    ['9'] = R_ESCAPABLE,  [':'] = R_ESCAPABLE,  ['<'] = R_ESCAPABLE,
+    ['='] = R_ESCAPABLE,  ['>'] = R_ESCAPABLE,  ['['] = R_ESCAPABLE,
+    ['\\'] = R_ESCAPABLE, [']'] = R_ESCAPABLE,  ['`'] = R_ESCAPABLE,
+    ['|'] = R_ESCAPABLE};
+
+/* F_VERBATIM for a cell that is written as its character wherever it
+ * stands: known when the cell is made, so that the passes over all cells
+ * can step over most of them at the cost of one test. */
+static unsigned verbatim_flag(int kind, uint32_t cp)
+{
+    if (kind == C_TEXT)
+        return cp >= 0x80 || char_role[cp] == R_VERBATIM ? F_VERBATIM : 0;
+    return kind == C_MARK && cp != '\n' ? F_VERBATIM : 0;
+}
 
 /* ------------------------------------------------------------ cell array */
 
@@ -89,10 +120,20 @@ static void add_cell(md_writer *w, uint32_t cp, int kind, unsigned flags, uint32
     md_cell *c = &w->cells[w->n_cells++];
     c->cp = cp;
     c->kind = (uint8_t)kind;
-    c->flags = (uint8_t)flags;
+    c->flags = (uint8_t)(flags | verbatim_flag(kind, cp));
     c->soft = SOFT_NEWLINE;
     c->pad = 0;
     c->aux = aux;
+}
+
+static void set_ascii_cell(md_cell *c, unsigned char b, uint8_t kind, uint8_t flags)
+{
+    c->cp = b;
+    c->kind = kind;
+    c->flags = flags;
+    c->soft = SOFT_NEWLINE;
+    c->pad = 0;
+    c->aux = 0;
 }
 
 static void add_utf8(md_writer *w, const char *s, size_t len, int kind, unsigned flags)
@@ -103,19 +144,25 @@ static void add_utf8(md_writer *w, const char *s, size_t len, int kind, unsigned
     const int reserved =
         w->status == OCT_OK &&
         grow((void **)&w->cells, &w->cap_cells, w->n_cells + len, sizeof *w->cells);
-    const md_cell ascii = {0, (uint8_t)kind, (uint8_t)flags, SOFT_NEWLINE, 0, 0};
-    const unsigned char newline = kind == C_TEXT ? '\n' : 0x80; /* 0x80: none */
+    const uint8_t kind8 = (uint8_t)kind, plain = (uint8_t)flags;
+    const uint8_t verbatim = (uint8_t)(flags | F_VERBATIM);
     size_t i = 0;
     while (i < len) {
         if (reserved) {
             md_cell *out = w->cells + w->n_cells, *const first = out;
-            for (; i < len; i++) {
-                const unsigned char b = (unsigned char)s[i];
-                if (b >= 0x80 || b == newline)
-                    break;
-                *out = ascii;
-                out->cp = b;
-                out++;
+            /* text breaks at a newline (a soft break); markup keeps it */
+            if (kind == C_TEXT) {
+                for (; i < len; i++, out++) {
+                    const unsigned char b = (unsigned char)s[i];
+                    if (b >= 0x80 || b == '\n')
+                        break;
+                    set_ascii_cell(out, b, kind8, char_role[b] == R_VERBATIM ? verbatim : plain);
+                }
+            } else {
+                for (; i < len && (unsigned char)s[i] < 0x80; i++, out++) {
+                    const unsigned char b = (unsigned char)s[i];
+                    set_ascii_cell(out, b, kind8, b != '\n' ? verbatim : plain);
+                }
             }
             w->n_cells += (size_t)(out - first);
             if (i == len)
@@ -137,18 +184,22 @@ static void add_utf8(md_writer *w, const char *s, size_t len, int kind, unsigned
 static void mark_balanced(md_writer *w)
 {
     size_t depth = 0, open_at[64];
-    for (size_t i = 0; i < w->n_cells; i++) {
-        md_cell *c = &w->cells[i];
+    const size_t n = w->n_cells;
+    md_cell *const cells = w->cells;
+    for (size_t i = 0; i < n; i++) {
+        md_cell *c = &cells[i];
+        if (depth == 0 && c->cp != '[')
+            continue; /* nothing open: only a '[' can matter */
         if (c->kind == C_MARK || (c->kind == C_TEXT && !(c->flags & F_LINK_TEXT))) {
             depth = 0;
             continue;
         }
         if (c->kind != C_TEXT)
             continue;
-        uint32_t next = i + 1 < w->n_cells ? w->cells[i + 1].cp : 0;
+        uint32_t next = i + 1 < n ? cells[i + 1].cp : 0;
         if (c->cp == '[') {
             /* escaped anyway after "[^1]"-like markup or before '^' */
-            int after_mark = i > 0 && w->cells[i - 1].kind == C_MARK && w->cells[i - 1].cp == ']';
+            int after_mark = i > 0 && cells[i - 1].kind == C_MARK && cells[i - 1].cp == ']';
             if (depth == 64 || next == '^' || after_mark)
                 depth = 0;
             else
@@ -157,7 +208,7 @@ static void mark_balanced(md_writer *w)
             size_t o = open_at[--depth];
             if (next == '(' || next == '[' || next == ':')
                 continue;
-            w->cells[o].flags |= F_BALANCED;
+            cells[o].flags |= F_BALANCED;
             c->flags |= F_BALANCED;
         }
     }
@@ -420,13 +471,15 @@ static void add_code_span(md_writer *w, const oct_node *n, md_inline_place place
         return;
     }
     size_t longest = 0, run = 0;
-    int all_space = 1;
+    int all_space = 1, as_is = 1; /* as_is: no byte the loop below changes */
     for (size_t i = 0; i < len; i++) {
         run = s[i] == '`' ? run + 1 : 0;
         if (run > longest)
             longest = run;
         if (s[i] != ' ' && s[i] != '\n')
             all_space = 0;
+        if (s[i] == '\n' || s[i] == '\r' || (s[i] == '|' && place == MD_PLACE_TABLE_CELL))
+            as_is = 0;
     }
     /* Two code spans side by side would fuse into one backtick run; and in
      * link text "]:" would end a paragraph-initial "[" as a definition
@@ -447,7 +500,9 @@ static void add_code_span(md_writer *w, const oct_node *n, md_inline_place place
         add_cell(w, '`', C_MARK, flags | F_NO_BREAK, 0);
     if (pad)
         add_cell(w, ' ', C_MARK, flags | F_NO_BREAK, 0);
-    size_t i = 0;
+    size_t i = as_is ? len : 0;
+    if (as_is)
+        add_utf8(w, s, len, C_MARK, flags | F_NO_BREAK);
     while (i < len) {
         uint32_t cp;
         i += oct_utf8_decode(s + i, len - i, &cp);
@@ -672,21 +727,58 @@ enum cells_seen {
     SEEN_RUNS = 1u << 1       /* emphasis, or text '*' '_' '~' */
 };
 
+/* A text space or tab: a parser strips it at a line's start or end. */
+static int is_text_space(const md_cell *c)
+{
+    return c->kind == C_TEXT && is_space_cp(c->cp);
+}
+
 static unsigned decide_breaks(md_writer *w, md_inline_place place)
 {
-    unsigned seen = 0;
+    unsigned seen = 0, text_flags = 0;
     size_t n = w->n_cells;
-    /* Breaks at the edges of a block cannot be written; neither can a second
-     * line end in a row (it would be a blank line, ending the paragraph). */
+    md_cell *const cells = w->cells;
+    /* One pass over the cells, since they are many: breaks are decided in
+     * order, and spaces at line edges (which a parser would strip) are
+     * marked as soon as their line edge is known. */
     size_t p = SIZE_MAX; /* the last cell not dropped: no walking back */
     for (size_t i = 0; i < n; i++) {
-        md_cell *c = &w->cells[i];
-        if (c->kind != C_SOFT && c->kind != C_HARD) {
+        md_cell *c = &cells[i];
+        if (c->flags & F_VERBATIM) {
             p = i;
             continue;
         }
+        if (c->kind == C_TEXT) {
+            /* link text matters for its brackets, which are not verbatim */
+            text_flags |= c->flags;
+            switch (c->cp < 0x80 ? char_role[c->cp] : R_VERBATIM) {
+            case R_RUN:
+                seen |= SEEN_RUNS;
+                break;
+            case R_SPACE:
+                if (p == SIZE_MAX || is_line_end(&cells[p]))
+                    c->flags |= F_ENTITY;
+                break;
+            case R_CONTROL:
+                c->flags |= F_ENTITY;
+                break;
+            default:
+                break;
+            }
+            p = i;
+            continue;
+        }
+        if (c->kind != C_SOFT && c->kind != C_HARD) {
+            if (c->kind == C_DELIM)
+                seen |= SEEN_RUNS;
+            p = i;
+            continue;
+        }
+        /* Breaks at the edges of a block cannot be written; neither can a
+         * second line end in a row (it would be a blank line, ending the
+         * paragraph). */
         if (p == SIZE_MAX ||
-            (c->kind == C_SOFT && (w->cells[p].kind == C_SOFT || is_line_end(&w->cells[p])))) {
+            (c->kind == C_SOFT && (cells[p].kind == C_SOFT || is_line_end(&cells[p])))) {
             c->soft = SOFT_DROP;
             continue;
         }
@@ -699,53 +791,27 @@ static unsigned decide_breaks(md_writer *w, md_inline_place place)
         } else {
             /* Re-wrapped: a space, unless a neighbour is a space too (which
              * a parser would then keep doubled); a line end keeps those. */
-            int spaced = cell_is_space(&w->cells[p]) ||
-                         (i + 1 < n && cell_is_space(&w->cells[i + 1]));
+            int spaced = cell_is_space(&cells[p]) || (i + 1 < n && cell_is_space(&cells[i + 1]));
             c->soft = spaced ? SOFT_NEWLINE
                              : w->opt.wrap == MD_WRAP_AUTO ? SOFT_BREAK_SPACE : SOFT_SPACE;
         }
+        if (is_line_end(c) && is_text_space(&cells[p]))
+            cells[p].flags |= F_ENTITY;
         p = i;
     }
-    /* Trailing line ends. */
+    /* Trailing line ends: the run's last live cell ends it. */
     for (size_t i = n; i-- > 0;) {
-        md_cell *c = &w->cells[i];
+        md_cell *c = &cells[i];
         if (c->kind == C_SOFT || c->kind == C_HARD)
             c->soft = SOFT_DROP;
         else
             break;
     }
-    /* Spaces a parser strips: the first at a line start, the last at an end. */
-    for (size_t i = 0; i < n; i++) {
-        md_cell *c = &w->cells[i];
-        if (c->kind != C_TEXT) {
-            if (c->kind == C_DELIM)
-                seen |= SEEN_RUNS;
-            continue;
-        }
-        if (c->flags & F_LINK_TEXT)
-            seen |= SEEN_LINK_TEXT;
-        /* one look-up for the few characters this loop is about */
-        static const unsigned char role[128] = {['*'] = 1, ['_'] = 1, ['~'] = 1, [' '] = 2,
-                                                ['\t'] = 2, ['\r'] = 3, ['\f'] = 3, ['\v'] = 3};
-        switch (c->cp < 0x80 ? role[c->cp] : 0) {
-        case 1:
-            seen |= SEEN_RUNS;
-            break;
-        case 2: {
-            if (at_line_start(w, i))
-                c->flags |= F_ENTITY;
-            size_t j = next_live(w, i + 1);
-            if (j >= n || is_line_end(&w->cells[j]))
-                c->flags |= F_ENTITY;
-            break;
-        }
-        case 3:
-            c->flags |= F_ENTITY;
-            break;
-        default:
-            break;
-        }
-    }
+    size_t last = prev_live(w, n);
+    if (last != SIZE_MAX && is_text_space(&cells[last]))
+        cells[last].flags |= F_ENTITY;
+    if (text_flags & F_LINK_TEXT)
+        seen |= SEEN_LINK_TEXT;
     return seen;
 }
 
@@ -1054,17 +1120,73 @@ static int ref_def_possible(const md_writer *w)
     return 0;
 }
 
-static void out_cp(md_render *r, uint32_t cp)
+/* Text bound for the renderer, gathered first: it would take one call per
+ * character of markup and escapes. Handing it over in pieces or at once
+ * writes the same bytes, since text is never broken, so it only has to be
+ * flushed before a break space or a line end. */
+typedef struct text_out {
+    md_render *r;
+    size_t len;
+    int non_ascii; /* else the text is a column a byte: no need to measure it */
+    char buf[1024];
+} text_out;
+
+static void out_flush(text_out *o)
 {
-    char b[4];
-    size_t n = oct_utf8_encode(cp, b);
-    md_render_text(r, b, n);
+    if (o->len > 0) {
+        if (o->non_ascii)
+            md_render_text(o->r, o->buf, o->len);
+        else
+            md_render_text_columns(o->r, o->buf, o->len, o->len);
+    }
+    o->len = 0;
+    o->non_ascii = 0;
 }
 
-static void out_escaped(md_render *r, uint32_t cp)
+static void out_bytes(text_out *o, const char *s, size_t n)
 {
-    md_render_text(r, "\\", 1);
-    out_cp(r, cp);
+    if (n > sizeof o->buf - o->len) {
+        out_flush(o);
+        if (n > sizeof o->buf) {
+            md_render_text(o->r, s, n);
+            return;
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        if ((unsigned char)s[k] >= 0x80)
+            o->non_ascii = 1;
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+}
+
+static void out_cp(text_out *o, uint32_t cp)
+{
+    if (sizeof o->buf - o->len < 4)
+        out_flush(o);
+    if (cp < 0x80) {
+        o->buf[o->len++] = (char)cp;
+    } else {
+        o->len += oct_utf8_encode(cp, o->buf + o->len);
+        o->non_ascii = 1;
+    }
+}
+
+static void out_escaped(text_out *o, uint32_t cp)
+{
+    out_cp(o, '\\');
+    out_cp(o, cp);
+}
+
+static void out_break_space(text_out *o)
+{
+    out_flush(o);
+    md_render_break_space(o->r);
+}
+
+static void out_newline(text_out *o)
+{
+    out_flush(o);
+    md_render_newline(o->r);
 }
 
 /* Is a break allowed at the space cell i (writing the next word on a new
@@ -1080,7 +1202,7 @@ static int breakable_at(const md_writer *w, size_t i, md_inline_place place)
     const md_cell *p = &w->cells[i - 1], *nx = &w->cells[i + 1];
     if (cell_is_space(p) || cell_is_space(nx) || p->kind == C_HARD || nx->kind == C_HARD)
         return 0;
-    if (last_out(w, i - 1) == '\\' && p->kind != C_TEXT)
+    if (p->kind != C_TEXT && last_out(w, i - 1) == '\\')
         return 0;
     if (p->kind == C_TEXT && p->cp == '\\')
         return 0;
@@ -1129,39 +1251,40 @@ static run_state decide_run(const md_writer *w, size_t i, md_inline_place place,
     return rs;
 }
 
-/* ASCII characters the escaping below may ever act on (digits, only at a
- * line start; space, where a line may wrap). Everything else is written
- * as it is, wherever it stands. */
-static const unsigned char may_need_escape[128] = {
-    [' '] = 1, ['!'] = 1, ['#'] = 1, ['&'] = 1, ['('] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1,
-    ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
-    ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1, ['['] = 1,
-    ['\\'] = 1, [']'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1};
-
-static int is_plain_text(const md_cell *c)
+/* A cell written exactly as its character, whatever surrounds it: text
+ * that escaping never acts on (most of it), and markup but line ends. */
+static int is_verbatim(const md_cell *c)
 {
-    return c->kind == C_TEXT && !(c->flags & F_ENTITY) &&
-           (c->cp >= 0x80 || !may_need_escape[c->cp]);
+    return (c->flags & F_VERBATIM) != 0;
 }
 
-/* Writes the run of plain text cells from i (stopping before stop) in bulk,
+/* Writes the run of verbatim cells from i (stopping before stop) in bulk,
  * as out_cp() would one by one; returns the first cell not written. */
-static size_t emit_plain_run(const md_writer *w, md_render *r, size_t i, size_t stop)
+static size_t emit_verbatim_run(const md_writer *w, text_out *o, size_t i, size_t stop)
 {
-    char chunk[512];
     const size_t end = stop > i && stop < w->n_cells ? stop : w->n_cells;
     const md_cell *cells = w->cells;
+    char *const buf = o->buf;
     for (;;) {
-        size_t used = 0;
-        while (i < end && used <= sizeof chunk - 4 && is_plain_text(&cells[i])) {
-            const uint32_t cp = cells[i++].cp;
-            if (cp < 0x80)
-                chunk[used++] = (char)cp;
-            else
-                used += oct_utf8_encode(cp, chunk + used);
+        /* as many cells as surely fit (4 bytes each at most) */
+        const size_t room = (sizeof o->buf - o->len) / 4;
+        if (room == 0) {
+            out_flush(o);
+            continue;
         }
-        md_render_text(r, chunk, used);
-        if (used <= sizeof chunk - 4)
+        const size_t limit = end - i > room ? i + room : end;
+        size_t used = o->len;
+        for (; i < limit && is_verbatim(&cells[i]); i++) {
+            const uint32_t cp = cells[i].cp;
+            if (cp < 0x80) {
+                buf[used++] = (char)cp;
+            } else {
+                used += oct_utf8_encode(cp, buf + used);
+                o->non_ascii = 1;
+            }
+        }
+        o->len = used;
+        if (i == end || !is_verbatim(&cells[i]))
             return i;
     }
 }
@@ -1173,45 +1296,50 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
     run_state run = {0, 0};
     size_t escape_at = SIZE_MAX; /* a '.' or ')' after line-start digits */
     int gfm = w->opt.flavour == MD_GFM;
+    text_out out_store, *const o = &out_store;
+    o->r = r;
+    o->len = 0;
+    o->non_ascii = 0;
     for (size_t i = 0; i < n && w->status == OCT_OK; i++) {
         const md_cell *c = &w->cells[i];
+        if (i != escape_at && is_verbatim(c)) {
+            i = emit_verbatim_run(w, o, i, escape_at) - 1;
+            continue;
+        }
         switch (c->kind) {
-        case C_MARK:
-            if (c->cp == '\n')
-                md_render_newline(r);
-            else
-                out_cp(r, c->cp);
+        case C_MARK: /* a line end: the rest are verbatim */
+            out_newline(o);
             continue;
         case C_DELIM: {
             const char *s = delim_string(w, c);
-            md_render_text(r, s, strlen(s));
+            out_bytes(o, s, strlen(s));
             continue;
         }
         case C_HARD:
             if (c->soft == SOFT_DROP)
                 continue;
             if (c->soft == SOFT_SPACE) {
-                md_render_text(r, " ", 1);
+                out_cp(o, ' ');
                 continue;
             }
-            md_render_text(r, "\\", 1);
-            md_render_newline(r);
+            out_cp(o, '\\');
+            out_newline(o);
             continue;
         case C_SOFT:
             switch (c->soft) {
             case SOFT_DROP:
                 break;
             case SOFT_SPACE:
-                md_render_text(r, " ", 1);
+                out_cp(o, ' ');
                 break;
             case SOFT_BREAK_SPACE:
                 if (i + 1 < n && !starts_block(w, i + 1) && !(i > 0 && raw_at(w, i - 1) == '\\'))
-                    md_render_break_space(r);
+                    out_break_space(o);
                 else
-                    md_render_text(r, " ", 1);
+                    out_cp(o, ' ');
                 break;
             default:
-                md_render_newline(r);
+                out_newline(o);
                 break;
             }
             continue;
@@ -1219,31 +1347,27 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
             break;
         }
 
-        /* C_TEXT */
-        if (i != escape_at && is_plain_text(c)) {
-            i = emit_plain_run(w, r, i, escape_at) - 1;
-            continue;
-        }
+        /* C_TEXT that may need a backslash or an entity */
         uint32_t cp = c->cp;
-        int line_start = at_line_start(w, i);
-        int block_rules = line_start && place == MD_PLACE_PARAGRAPH;
         if (c->flags & F_ENTITY) {
             char ent[16];
             snprintf(ent, sizeof ent, "&#%u;", (unsigned)cp);
-            md_render_text(r, ent, strlen(ent));
+            out_bytes(o, ent, strlen(ent));
             continue;
         }
         if (cp == ' ') {
             if (breakable_at(w, i, place))
-                md_render_break_space(r);
+                out_break_space(o);
             else
-                md_render_text(r, " ", 1);
+                out_cp(o, ' ');
             continue;
         }
         if (i == escape_at) {
-            out_escaped(r, cp);
+            out_escaped(o, cp);
             continue;
         }
+        int line_start = at_line_start(w, i);
+        int block_rules = line_start && place == MD_PLACE_PARAGRAPH;
         if (cp == '*' || cp == '_' || cp == '~') {
             if (i >= run.end)
                 run = decide_run(w, i, place, line_start, opener_before, closer_after);
@@ -1252,9 +1376,9 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
                 run.escape = 1; /* all of the run: a part left could pair */
             int esc = run.escape;
             if (esc)
-                out_escaped(r, cp);
+                out_escaped(o, cp);
             else
-                out_cp(r, cp);
+                out_cp(o, cp);
             continue;
         }
         int esc = 0;
@@ -1345,10 +1469,11 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
             break;
         }
         if (esc)
-            out_escaped(r, cp);
+            out_escaped(o, cp);
         else
-            out_cp(r, cp);
+            out_cp(o, cp);
     }
+    out_flush(o);
 }
 
 /* A paragraph whose first line is one HTML tag and nothing else would be

@@ -31,10 +31,27 @@ static void put_backslash(oct_buf *b, char next)
     oct_buf_puts(b, md_is_ascii_punct((unsigned char)next) ? "\\\\" : "&#92;");
 }
 
+/* Bytes not always written as they are, by where they matter: anywhere
+ * (with the end of the string), between pointy brackets, in a title. */
+enum { CARE_ALWAYS = 1, CARE_POINTY = 2, CARE_TITLE = 4 };
+static const unsigned char care[256] = {
+    ['\0'] = CARE_ALWAYS, ['\n'] = CARE_ALWAYS, ['\r'] = CARE_ALWAYS, ['&'] = CARE_ALWAYS,
+    ['\\'] = CARE_ALWAYS, ['<'] = CARE_POINTY,  ['>'] = CARE_POINTY,  ['"'] = CARE_TITLE};
+
+/* The first byte from s on that one of the care bits in mask flags. */
+static const char *skip_plain(const char *s, unsigned mask)
+{
+    while (!(care[(unsigned char)*s] & mask))
+        s++;
+    return s;
+}
+
 void md_append_destination(oct_buf *b, const char *url)
 {
     int depth = 0, pointy = 0;
     for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+        if (*p > ')' && *p != '<' && *p != 0x7f)
+            continue; /* the usual byte: none of the tests below */
         if (*p <= 0x20 || *p == 0x7f || *p == '<')
             pointy = 1;
         else if (*p == '(')
@@ -47,6 +64,13 @@ void md_append_destination(oct_buf *b, const char *url)
     if (pointy)
         oct_buf_putc(b, '<');
     for (const char *p = url; *p; p++) {
+        /* a URL is mostly bytes written as they are: append those at once */
+        const char *run = p;
+        p = skip_plain(p, CARE_ALWAYS | (pointy ? CARE_POINTY : 0));
+        if (p > run)
+            oct_buf_append(b, run, (size_t)(p - run));
+        if (!*p)
+            break;
         char c = *p;
         if (c == '\n' || c == '\r') {
             oct_buf_puts(b, c == '\n' ? "&#10;" : "&#13;");
@@ -74,6 +98,12 @@ void md_append_title(oct_buf *b, const char *title)
 {
     oct_buf_putc(b, '"');
     for (const char *p = title; *p; p++) {
+        const char *run = p;
+        p = skip_plain(p, CARE_ALWAYS | CARE_TITLE);
+        if (p > run)
+            oct_buf_append(b, run, (size_t)(p - run));
+        if (!*p)
+            break;
         char c = *p;
         if (c == '\n' || c == '\r') {
             /* a blank line would end the paragraph; an entity cannot */

@@ -205,28 +205,33 @@ static void write_heading(walker *k, const oct_node *n)
     md_write_inlines(k->w, r, n, MD_PLACE_HEADING);
 }
 
+/* Code blocks are long and their fence characters rare: memchr() finds
+ * each run, and each line end below. */
 static size_t longest_run(const char *s, size_t len, char c)
 {
-    size_t best = 0, run = 0;
-    for (size_t i = 0; i < len; i++) {
-        run = s[i] == c ? run + 1 : 0;
-        if (run > best)
-            best = run;
+    size_t best = 0;
+    const char *const end = s + len;
+    for (const char *p = s; p < end && (p = memchr(p, c, (size_t)(end - p))) != NULL;) {
+        const char *q = p;
+        while (q < end && *q == c)
+            q++;
+        if ((size_t)(q - p) > best)
+            best = (size_t)(q - p);
+        p = q;
     }
     return best;
 }
 
 static void write_lines(md_render *r, const char *s, size_t len)
 {
-    size_t start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i == len || s[i] == '\n') {
-            if (i == len && start == len)
-                break; /* nothing after the last line end */
-            md_render_text(r, s + start, i - start);
-            md_render_newline(r);
-            start = i + 1;
-        }
+    const char *const end = s + len;
+    for (const char *p = s; p < end;) { /* nothing after the last line end */
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        md_render_text(r, p, (size_t)((nl ? nl : end) - p));
+        md_render_newline(r);
+        if (!nl)
+            break;
+        p = nl + 1;
     }
 }
 

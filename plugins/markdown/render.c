@@ -29,6 +29,22 @@ void md_render_free(md_render *r)
     oct_buf_free(&r->scratch);
 }
 
+void md_render_clear(md_render *r)
+{
+    md_render kept = *r;
+    memset(r, 0, sizeof *r);
+    r->sink = kept.sink;
+    r->width = kept.width;
+    r->break_at = NO_BREAK;
+    r->begin_line = 1;
+    r->out = kept.out;
+    r->prefix = kept.prefix;
+    r->scratch = kept.scratch;
+    oct_buf_reset(&r->out);
+    oct_buf_reset(&r->prefix);
+    oct_buf_reset(&r->scratch);
+}
+
 size_t md_render_push_prefix(md_render *r, const char *s)
 {
     size_t saved = r->prefix.len;
@@ -42,6 +58,43 @@ void md_render_pop_prefix(md_render *r, size_t saved_len)
         r->prefix.len = saved_len;
         r->prefix.data[saved_len] = '\0';
     }
+}
+
+/* The renderer appends a word at a time, a million times a book: when the
+ * room is there, copy without the library call (oct_buf_append would do the
+ * same, keeping the NUL after the data and the cap). */
+static void out_append(md_render *r, const char *s, size_t len)
+{
+    oct_buf *b = &r->out;
+    if (b->status == OCT_OK && len < b->cap - b->len && len <= b->max - b->len) {
+        memcpy(b->data + b->len, s, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+    } else {
+        oct_buf_append(b, s, len);
+    }
+}
+
+static void out_putc(md_render *r, char c)
+{
+    out_append(r, &c, 1);
+}
+
+/* Display columns of s: a column a byte when it is all ASCII, as most
+ * words are, which a look at the high bits tells cheaply. */
+static size_t text_width(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (v & UINT64_C(0x8080808080808080))
+            return oct_utf8_display_width(s, len);
+    }
+    for (; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return oct_utf8_display_width(s, len);
+    return len;
 }
 
 static void truncate_out(md_render *r, size_t len)
@@ -75,7 +128,7 @@ static void end_line(md_render *r)
 {
     if (r->after_lead || (!r->begin_line && r->out.len == r->content_start))
         trim_bare_line(r);
-    oct_buf_putc(&r->out, '\n');
+    out_putc(r, '\n');
     r->line_start = r->out.len;
     r->content_start = r->out.len;
     r->column = 0;
@@ -87,8 +140,8 @@ static void end_line(md_render *r)
 
 static void write_prefix(md_render *r)
 {
-    oct_buf_append(&r->out, r->prefix.data ? r->prefix.data : "", r->prefix.len);
-    r->column = oct_utf8_display_width(r->prefix.data ? r->prefix.data : "", r->prefix.len);
+    out_append(r, r->prefix.data ? r->prefix.data : "", r->prefix.len);
+    r->column = text_width(r->prefix.data ? r->prefix.data : "", r->prefix.len);
     r->content_start = r->out.len;
     r->begin_line = 0;
 }
@@ -131,8 +184,8 @@ void md_render_lead(md_render *r, const char *s)
         r->pending = 1;
     start_content(r);
     size_t len = strlen(s);
-    oct_buf_append(&r->out, s, len);
-    r->column += oct_utf8_display_width(s, len);
+    out_append(r, s, len);
+    r->column += text_width(s, len);
     r->after_lead = 1;
 }
 
@@ -151,19 +204,24 @@ static void wrap_line(md_render *r)
     r->after_lead = 0;
     end_line(r);
     write_prefix(r);
-    oct_buf_append(&r->out, r->scratch.data ? r->scratch.data : "", r->scratch.len);
-    r->column += oct_utf8_display_width(r->scratch.data ? r->scratch.data : "", r->scratch.len);
+    out_append(r, r->scratch.data ? r->scratch.data : "", r->scratch.len);
+    r->column += text_width(r->scratch.data ? r->scratch.data : "", r->scratch.len);
 }
 
-void md_render_text(md_render *r, const char *s, size_t len)
+void md_render_text_columns(md_render *r, const char *s, size_t len, size_t columns)
 {
     if (len == 0)
         return;
     start_content(r);
-    oct_buf_append(&r->out, s, len);
-    r->column += oct_utf8_display_width(s, len);
+    out_append(r, s, len);
+    r->column += columns;
     if (r->width > 0 && r->column > r->width && r->break_at != NO_BREAK)
         wrap_line(r);
+}
+
+void md_render_text(md_render *r, const char *s, size_t len)
+{
+    md_render_text_columns(r, s, len, text_width(s, len));
 }
 
 void md_render_break_space(md_render *r)
@@ -176,7 +234,7 @@ void md_render_break_space(md_render *r)
     }
     if (r->width > 0)
         r->break_at = r->out.len;
-    oct_buf_putc(&r->out, ' ');
+    out_putc(r, ' ');
     r->column += 1;
 }
 

@@ -31,6 +31,8 @@ typedef struct md_render {
 
 void md_render_init(md_render *r, oct_sink *sink, size_t width, size_t max_bytes);
 void md_render_free(md_render *r);
+/* Makes r as md_render_init() left it, keeping its buffers for reuse. */
+void md_render_clear(md_render *r);
 
 /* Block structure. push returns the previous prefix length for pop. */
 size_t md_render_push_prefix(md_render *r, const char *s);
@@ -46,6 +48,8 @@ void md_render_leave(md_render *r);
 
 /* Content. text never contains a newline; it is never broken. */
 void md_render_text(md_render *r, const char *s, size_t len);
+/* The same, for text whose display width the caller knows already. */
+void md_render_text_columns(md_render *r, const char *s, size_t len, size_t columns);
 /* A space the renderer may turn into a line break when the line is full. */
 void md_render_break_space(md_render *r);
 /* Ends the current line inside the block (the prefix repeats). */

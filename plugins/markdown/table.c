@@ -59,16 +59,40 @@ typedef struct pipe_cell {
     size_t off, len, width;
 } pipe_cell;
 
+/* n copies of c, in pieces (text is never broken: pieces or one string
+ * render the same). */
+static void write_repeated(md_render *r, char c, size_t n)
+{
+    char run[MAX_PAD_WIDTH + 4];
+    memset(run, c, sizeof run);
+    for (size_t k; n > 0; n -= k) {
+        k = n < sizeof run ? n : sizeof run;
+        md_render_text_columns(r, run, k, k);
+    }
+}
+
 static void write_padded(md_render *r, const char *s, size_t len, size_t width, size_t target,
                          oct_align align)
 {
     size_t gap = target > width ? target - width : 0;
     size_t left = align == OCT_ALIGN_RIGHT ? gap : align == OCT_ALIGN_CENTER ? gap / 2 : 0;
-    for (size_t i = 0; i < left; i++)
-        md_render_text(r, " ", 1);
-    md_render_text(r, s, len);
-    for (size_t i = left; i < gap; i++)
-        md_render_text(r, " ", 1);
+    write_repeated(r, ' ', left);
+    md_render_text_columns(r, s, len, width);
+    write_repeated(r, ' ', gap - left);
+}
+
+/* Appends s to b with its line ends (raw HTML may hold some) as spaces. */
+static void append_one_line(oct_buf *b, const char *s, size_t len)
+{
+    for (const char *end = s + len; s < end;) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t run = nl ? (size_t)(nl - s) : (size_t)(end - s);
+        oct_buf_append(b, s, run);
+        if (!nl)
+            break;
+        oct_buf_putc(b, ' ');
+        s = nl + 1;
+    }
 }
 
 static void write_pipe_table(md_writer *w, const oct_node *table)
@@ -91,6 +115,8 @@ static void write_pipe_table(md_writer *w, const oct_node *table)
     oct_align *aligns = calloc(n_cols, sizeof *aligns);
     oct_buf text;
     oct_buf_init(&text, 0);
+    md_render tmp; /* each cell's own rendering, one after the other */
+    md_render_init(&tmp, NULL, 0, 0);
     if (!cells || !widths || !aligns) {
         w->status = OCT_ERR_NOMEM;
         goto done;
@@ -108,16 +134,13 @@ static void write_pipe_table(md_writer *w, const oct_node *table)
             pc->off = text.len;
             const oct_node *para = oct_node_first_child(c);
             if (para) {
-                md_render tmp;
-                md_render_init(&tmp, NULL, 0, 0);
+                md_render_clear(&tmp);
                 md_write_inlines(w, &tmp, para, MD_PLACE_TABLE_CELL);
                 md_render_finish(&tmp);
                 size_t len = tmp.out.len;
                 while (len > 0 && tmp.out.data[len - 1] == '\n')
                     len--;
-                for (size_t i = 0; i < len; i++) /* raw HTML may hold line ends */
-                    oct_buf_putc(&text, tmp.out.data[i] == '\n' ? ' ' : tmp.out.data[i]);
-                md_render_free(&tmp);
+                append_one_line(&text, tmp.out.data, len);
             }
             pc->len = text.len - pc->off;
             pc->width = oct_utf8_display_width(text.data ? text.data + pc->off : "", pc->len);
@@ -153,8 +176,7 @@ static void write_pipe_table(md_writer *w, const oct_node *table)
                 md_render_text(r, ci == 0 ? "|" : "|", 1);
                 md_render_text(r, aligns[ci] == OCT_ALIGN_LEFT || aligns[ci] == OCT_ALIGN_CENTER
                                       ? ":" : "-", 1);
-                for (size_t d = 0; d < dashes; d++)
-                    md_render_text(r, "-", 1);
+                write_repeated(r, '-', dashes);
                 md_render_text(r, aligns[ci] == OCT_ALIGN_RIGHT || aligns[ci] == OCT_ALIGN_CENTER
                                       ? ":" : "-", 1);
             }
@@ -169,6 +191,7 @@ static void write_pipe_table(md_writer *w, const oct_node *table)
         }
     }
 done:
+    md_render_free(&tmp);
     oct_buf_free(&text);
     free(cells);
     free(widths);
@@ -177,9 +200,28 @@ done:
 
 /* ---------------------------------------------------------- HTML tables */
 
-static const char *section_tag(oct_row_section s)
+static const char *section_open(oct_row_section s)
 {
-    return s == OCT_ROW_HEAD ? "thead" : s == OCT_ROW_FOOT ? "tfoot" : "tbody";
+    return s == OCT_ROW_HEAD ? "<thead>" : s == OCT_ROW_FOOT ? "<tfoot>" : "<tbody>";
+}
+
+static const char *section_close(oct_row_section s)
+{
+    return s == OCT_ROW_HEAD ? "</thead>" : s == OCT_ROW_FOOT ? "</tfoot>" : "</tbody>";
+}
+
+/* Appends s to the tag in buf (NUL-terminated, cut at cap); the new length. */
+static size_t put_str(char *buf, size_t cap, size_t len, const char *s)
+{
+    if (len > cap - 1)
+        len = cap - 1;
+    size_t n = strlen(s);
+    if (n > cap - 1 - len)
+        n = cap - 1 - len;
+    memcpy(buf + len, s, n);
+    len += n;
+    buf[len] = '\0';
+    return len;
 }
 
 static void tag_line(md_writer *w, const char *tag)
@@ -198,23 +240,23 @@ static const oct_node *prev_row(const oct_node *row)
 
 static void open_cell(md_writer *w, const oct_node *cell, int empty)
 {
+    /* Tables of thousands of cells: only spans need numbers formatted. */
+    static const char *const align_attrs[] = {"", " align=\"left\"", " align=\"center\"",
+                                              " align=\"right\""};
+    const int header = oct_node_cell_is_header(cell);
     char tag[128];
-    const char *name = oct_node_cell_is_header(cell) ? "th" : "td";
-    size_t len = (size_t)snprintf(tag, sizeof tag, "<%s", name);
-    static const char *const align_names[] = {NULL, "left", "center", "right"};
+    size_t len = 0;
+    len = put_str(tag, sizeof tag, len, header ? "<th" : "<td");
     oct_align a = oct_node_cell_align(cell);
     if (a > OCT_ALIGN_NONE && a <= OCT_ALIGN_RIGHT)
-        len += (size_t)snprintf(tag + len, sizeof tag - len, " align=\"%s\"", align_names[a]);
+        len = put_str(tag, sizeof tag, len, align_attrs[a]);
     if (oct_node_cell_colspan(cell) > 1)
         len += (size_t)snprintf(tag + len, sizeof tag - len, " colspan=\"%d\"",
                                 oct_node_cell_colspan(cell));
     if (oct_node_cell_rowspan(cell) > 1)
         len += (size_t)snprintf(tag + len, sizeof tag - len, " rowspan=\"%d\"",
                                 oct_node_cell_rowspan(cell));
-    if (empty)
-        snprintf(tag + len, sizeof tag - len, "></%s>", name);
-    else
-        snprintf(tag + len, sizeof tag - len, ">");
+    put_str(tag, sizeof tag, len, empty ? (header ? "></th>" : "></td>") : ">");
     tag_line(w, tag);
 }
 
@@ -232,13 +274,9 @@ int md_table_enter(md_writer *w, const oct_node *n)
         const oct_node *p = prev_row(n);
         oct_row_section s = oct_node_row_section(n);
         if (!p || oct_node_row_section(p) != s) {
-            char tag[16];
-            if (p) {
-                snprintf(tag, sizeof tag, "</%s>", section_tag(oct_node_row_section(p)));
-                tag_line(w, tag);
-            }
-            snprintf(tag, sizeof tag, "<%s>", section_tag(s));
-            tag_line(w, tag);
+            if (p)
+                tag_line(w, section_close(oct_node_row_section(p)));
+            tag_line(w, section_open(s));
         }
         tag_line(w, "<tr>");
         return 0;
@@ -259,7 +297,6 @@ int md_table_enter(md_writer *w, const oct_node *n)
 
 void md_table_exit(md_writer *w, const oct_node *n)
 {
-    char tag[16];
     switch (oct_node_get_type(n)) {
     case OCT_NODE_TABLE: {
         if (is_pipe_table(w, n))
@@ -268,10 +305,8 @@ void md_table_exit(md_writer *w, const oct_node *n)
         for (const oct_node *c = oct_node_last_child(n); c && !last; c = oct_node_prev(c))
             if (oct_node_get_type(c) == OCT_NODE_TABLE_ROW)
                 last = c;
-        if (last) {
-            snprintf(tag, sizeof tag, "</%s>", section_tag(oct_node_row_section(last)));
-            tag_line(w, tag);
-        }
+        if (last)
+            tag_line(w, section_close(oct_node_row_section(last)));
         tag_line(w, "</table>");
         break;
     }
@@ -282,8 +317,7 @@ void md_table_exit(md_writer *w, const oct_node *n)
         if (!oct_node_first_child(n))
             return;
         md_render_blank_line(&w->r);
-        snprintf(tag, sizeof tag, "</%s>", oct_node_cell_is_header(n) ? "th" : "td");
-        tag_line(w, tag);
+        tag_line(w, oct_node_cell_is_header(n) ? "</th>" : "</td>");
         break;
     default:
         break;
