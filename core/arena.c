@@ -1,4 +1,5 @@
 #include "arena.h"
+#include "hugepages.h"
 
 #include <stdalign.h>
 #include <stdint.h>
@@ -11,10 +12,10 @@ struct oct_arena_block {
     alignas(max_align_t) unsigned char mem[];
 };
 
-/* Blocks grow geometrically up to 1 MiB so small documents stay small and
- * large ones make few mallocs. */
+/* Blocks grow geometrically up to 8 MiB so small documents stay small and
+ * large ones make few mallocs; blocks from 4 MiB on sit on huge pages. */
 #define ARENA_MIN_BLOCK ((size_t)4096)
-#define ARENA_MAX_BLOCK ((size_t)1 << 20)
+#define ARENA_MAX_BLOCK ((size_t)8 << 20)
 
 void oct_arena_init(oct_arena *a) { a->head = NULL; a->total = 0; }
 
@@ -24,7 +25,7 @@ static oct_arena_block *new_block(oct_arena *a, size_t need)
     if (size > ARENA_MAX_BLOCK) size = ARENA_MAX_BLOCK;
     if (size < need) size = need;
     if (size > SIZE_MAX - sizeof(oct_arena_block)) return NULL;
-    oct_arena_block *b = malloc(sizeof *b + size);
+    oct_arena_block *b = oct_alloc_huge(sizeof *b + size);
     if (!b) return NULL;
     b->size = size;
     b->used = 0;

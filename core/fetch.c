@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include "curl_load.h"
+#include "hugepages.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -35,13 +36,35 @@ static oct_status read_fd(int fd, const char *name, uint64_t max, size_t size_hi
     oct_buf b;
     oct_buf_init(&b, (size_t)(max < (uint64_t)SIZE_MAX / 2 ? max + 1 : SIZE_MAX / 2));
     /* A regular file's size is known: one allocation of the right size
-     * instead of doublings that can leave a third of it unused. */
-    if (size_hint && size_hint < b.max && (b.data = malloc(size_hint + 1)) != NULL) {
+     * instead of doublings that can leave a third of it unused, read into
+     * directly. */
+    if (size_hint && size_hint < b.max && (b.data = oct_alloc_huge(size_hint + 1)) != NULL) {
         b.cap = size_hint + 1;
         b.data[0] = '\0';
     }
     char chunk[65536];
     for (;;) {
+        /* Straight into the buffer while it has room (the last byte stays
+         * for the terminator); a file that grew goes through chunk. */
+        if (b.data && b.cap - b.len > 1) {
+            ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
+            if (n > 0) {
+                b.len += (size_t)n;
+                b.data[b.len] = '\0';
+                if (b.len > max) {
+                    oct_buf_free(&b);
+                    return oct_error_set(err, OCT_ERR_LIMIT, name, 0,
+                                         "input is larger than %llu bytes (raise with --max-input-size)",
+                                         (unsigned long long)max);
+                }
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n == 0) break;
+            int e = errno;
+            oct_buf_free(&b);
+            return oct_error_set(err, OCT_ERR_IO, name, 0, "cannot read: %s", strerror(e));
+        }
         ssize_t n = read(fd, chunk, sizeof chunk);
         if (n < 0) {
             if (errno == EINTR) continue;
