@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* 1 for the bytes the dump escapes: controls, DEL, quote and backslash. */
@@ -20,12 +21,31 @@ static const unsigned char escaped[256] = {
     /* 0x80-0xFF: UTF-8 sequences, copied as they are */
 };
 
+#define ONES ((uint64_t)0x0101010101010101u)
+#define HIGHS ((uint64_t)0x8080808080808080u)
+
+/* Whether any of 8 bytes may need escaping: a byte below 0x20, a quote, a
+ * backslash or DEL (bytes from 0x80 can raise false alarms, which the byte
+ * test below sorts out). Text is mostly plain, and skipped 8 bytes a step. */
+static int word_may_escape(uint64_t w)
+{
+    const uint64_t quote = w ^ (ONES * '"'), slash = w ^ (ONES * '\\'), del = w ^ (ONES * 0x7f);
+    return (((w - ONES * 0x20) | (quote - ONES) | (slash - ONES) | (del - ONES)) & HIGHS) != 0;
+}
+
 static void put_quoted(oct_sink *s, const char *str, size_t len)
 {
     static const char digits[] = "0123456789abcdef";
     oct_sink_write(s, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < len; i++) {
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, str + i, 8);
+            if (word_may_escape(w)) break;
+            i += 8;
+        }
+        if (i >= len) break;
         unsigned char c = (unsigned char)str[i];
         if (!escaped[c]) continue; /* the rest is copied in runs */
         char esc[5] = {'\\', 0, 0, 0, 0};

@@ -346,6 +346,10 @@ static oct_status fix_footnotes(oct_doc *doc)
 {
     strset defs = {0}, referenced = {0};
     oct_status st = OCT_OK;
+    /* nothing to number or move: no need to visit every top-level block */
+    if (!oct_doc_may_hold(doc, OCT_NODE_FOOTNOTE_DEF) &&
+        !oct_doc_may_hold(doc, OCT_NODE_FOOTNOTE_REF))
+        return OCT_OK;
     /* Unique labels: a repeated label is renamed (its references already
      * point at the first definition, which is what a reader would see). */
     for (oct_node *n = doc->root->first_child; n && !st; n = n->next) {

@@ -479,9 +479,62 @@ static void test_validate_accepts_valid_tree(void **state)
     assert_true(oct_doc_node_count(doc) >= 30);
 }
 
+/* The reference for the dump's quoting: every byte looked at alone. */
+static void quote_slowly(const char *in, size_t len, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    char *o = out;
+    *o++ = '"';
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c == '"' || c == '\\') *o++ = '\\', *o++ = (char)c;
+        else if (c == '\n') *o++ = '\\', *o++ = 'n';
+        else if (c == '\t') *o++ = '\\', *o++ = 't';
+        else if (c == '\r') *o++ = '\\', *o++ = 'r';
+        else if (c < 0x20 || c == 0x7f)
+            *o++ = '\\', *o++ = 'x', *o++ = digits[c >> 4], *o++ = digits[c & 15];
+        else *o++ = (char)c;
+    }
+    *o++ = '"';
+    *o = '\0';
+}
+
+/* The dump skips plain text eight bytes at a time: every byte it must
+ * escape is caught at every offset, next to UTF-8 and ASCII neighbours. */
+static void test_dump_quotes_at_every_offset(void **state)
+{
+    (void)state;
+    static const char special[] = {'"', '\\', '\n', '\t', '\r', 0x01, 0x1f, 0x7f, ' ', '!', '~'};
+    for (size_t k = 0; k < sizeof special; k++) {
+        for (size_t at = 0; at < 20; at++) {
+            char text[40], want[200];
+            memset(text, 'a', sizeof text);
+            memcpy(text + 24, "\xC3\xA9\xE2\x82\xAC", 5); /* é, € */
+            text[at] = special[k];
+            oct_doc *doc = oct_doc_new();
+            oct_node *p = oct_node_new(doc, OCT_NODE_PARAGRAPH);
+            oct_node *t = oct_node_new(doc, OCT_NODE_TEXT);
+            assert_int_equal(oct_node_append_child(oct_doc_root(doc), p), OCT_OK);
+            assert_int_equal(oct_node_append_child(p, t), OCT_OK);
+            assert_int_equal(oct_node_set_literal(t, text, sizeof text), OCT_OK);
+            oct_sink *sink = oct_sink_new_memory(0);
+            assert_int_equal(oct_doc_dump(doc, sink), OCT_OK);
+            size_t len;
+            const char *dump = (const char *)oct_sink_memory_data(sink, &len);
+            quote_slowly(text, sizeof text, want);
+            char *line = strstr(dump, "text \"");
+            assert_non_null(line);
+            assert_memory_equal(line + 5, want, strlen(want));
+            oct_sink_close(sink);
+            oct_doc_free(doc);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dump_quotes_at_every_offset),
         cmocka_unit_test(test_type_classes),
         cmocka_unit_test(test_type_names_distinct),
         cmocka_unit_test(test_containment_table),
