@@ -5,11 +5,6 @@
 
 #include "html.h"
 
-int html_is_space(int c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 const char *html_trim(const char *s, size_t *len)
 {
     size_t n = strlen(s);
@@ -21,11 +16,6 @@ const char *html_trim(const char *s, size_t *len)
         n--;
     *len = n;
     return s;
-}
-
-int html_is(const xmlNode *n, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && n->name && strcmp((const char *)n->name, name) == 0;
 }
 
 const char *html_attr(const xmlNode *n, const char *name)
@@ -41,13 +31,18 @@ const char *html_attr(const xmlNode *n, const char *name)
         if (!a->name || (a->name[0] != first && a->name[0] != other) ||
             strcasecmp((const char *)a->name, name) != 0)
             continue;
-        /* The HTML parser stores a value as one text child (none for a bare
-         * attribute such as <details open>). */
-        if (a->children && a->children->type == XML_TEXT_NODE && a->children->content)
-            return (const char *)a->children->content;
-        return "";
+        return html_attr_text(a);
     }
     return NULL;
+}
+
+const char *html_attr_text(const xmlAttr *a)
+{
+    /* The HTML parser stores a value as one text child (none for a bare
+     * attribute such as <details open>). */
+    if (a->children && a->children->type == XML_TEXT_NODE && a->children->content)
+        return (const char *)a->children->content;
+    return "";
 }
 
 static int has_token(const char *list, const char *token, int nocase)
@@ -105,14 +100,6 @@ static int style_says(const char *flat, const char *want)
     return 0;
 }
 
-static const char *attr_value(const xmlAttr *a)
-{
-    /* as html_attr: one text child, none for a bare attribute */
-    if (a->children && a->children->type == XML_TEXT_NODE && a->children->content)
-        return (const char *)a->children->content;
-    return "";
-}
-
 /* One pass over the attributes (this runs for every element): hidden,
  * aria-hidden="true", or an inline style hiding the element. As with
  * html_attr, the first attribute of a name is the one that counts. */
@@ -142,12 +129,12 @@ int html_is_hidden(const xmlNode *n)
             break;
         }
     }
-    if (aria && strcasecmp(attr_value(aria), "true") == 0)
+    if (aria && strcasecmp(html_attr_text(aria), "true") == 0)
         return 1;
     if (!style)
         return 0;
     char flat[256];
-    flatten_style(attr_value(style), flat);
+    flatten_style(html_attr_text(style), flat);
     return style_says(flat, "display:none") || style_says(flat, "visibility:hidden");
 }
 

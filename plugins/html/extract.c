@@ -122,9 +122,11 @@ int oct_html_extract(xmlDocPtr doc, oct_context *ctx, oct_extract_result *out)
     ex_read_metadata(&ex, root);
     ex_prep_document(&ex, page);
     ex_empty_trash(&ex);
-    ex_info_reset(&ex);
     if (ex.nomem)
         goto done;
+    /* The records made so far hold only what the first attempt would put
+     * in fresh ones (tags, kept current by ex_set_tag, and attributes the
+     * preparation does not touch): they are kept rather than made again. */
     /* Copying the page for each attempt costs about as much as the search
      * itself; working on the page and undoing a failed attempt gives the
      * same articles, when every edit can be undone. The page proper has no
@@ -133,7 +135,6 @@ int oct_html_extract(xmlDocPtr doc, oct_context *ctx, oct_extract_result *out)
     const int in_place = above != NULL && above->type == XML_ELEMENT_NODE &&
                          (above->parent == NULL || above->parent->type != XML_ELEMENT_NODE) &&
                          !ex_may_fix_lazy_images(&ex, page);
-    ex_info_reset(&ex);
 
     while (n < MAX_ATTEMPTS) {
         flags_of[n] = ex.flags;
@@ -207,6 +208,7 @@ done:
     ex_clear_private(root);
     ex_vec_free(&ex.trash);
     ex_info_free(&ex);
+    ex_hint_memo_free(&ex);
     free(ex.title);
     return status;
 }

@@ -15,36 +15,37 @@
 
 /* ------------------------------------------------------------ data tables */
 
+/* Whether the table holds data (rather than positioning content). */
+static int is_data_table(xmlNodePtr table, const ex_stats *st)
+{
+    char buf[64];
+    const char *v;
+    if ((v = ex_attr(table, "role", buf, sizeof buf)) != NULL && strcmp(v, "presentation") == 0)
+        return 0;
+    if ((v = ex_attr(table, "datatable", buf, sizeof buf)) != NULL && strcmp(v, "0") == 0)
+        return 0;
+    if ((v = ex_attr(table, "summary", buf, sizeof buf)) != NULL && *v != '\0')
+        return 1;
+    if (st->has_caption || st->has_datay)
+        return 1;
+    if (st->has_table)
+        return 0;
+    if (st->max_cols == 1 || st->rows == 1)
+        return 0;
+    if (st->rows >= 10 || st->max_cols > 4)
+        return 1;
+    return (uint64_t)st->rows * st->max_cols > 10;
+}
+
 static void mark_table(ex_ctx *ex, xmlNodePtr table)
 {
     ex_info *info = ex_info_of(ex, table);
-    const ex_stats *st = &info->st;
-    char buf[64];
-    const char *v;
-    info->data_table = 0;
-    if ((v = ex_attr(table, "role", buf, sizeof buf)) != NULL && strcmp(v, "presentation") == 0)
-        return;
-    if ((v = ex_attr(table, "datatable", buf, sizeof buf)) != NULL && strcmp(v, "0") == 0)
-        return;
-    if ((v = ex_attr(table, "summary", buf, sizeof buf)) != NULL && *v != '\0') {
-        info->data_table = 1;
-        return;
-    }
-    if (st->has_caption || st->has_datay) {
-        info->data_table = 1;
-        return;
-    }
-    if (st->has_table)
-        return;
-    if (st->max_cols == 1 || st->rows == 1)
-        return;
-    if (st->rows >= 10 || st->max_cols > 4) {
-        info->data_table = 1;
-        return;
-    }
-    info->data_table = (uint64_t)st->rows * st->max_cols > 10;
+    const uint8_t was = info->data_table;
+    info->data_table = (uint8_t)is_data_table(table, &info->st);
+    /* the tables above count the data tables below them */
+    if (info->data_table != was)
+        ex_mark_stale(ex, table);
 }
-
 
 /* ------------------------------------------------------------ lazy images */
 
@@ -128,6 +129,7 @@ static void fix_lazy_image(ex_ctx *ex, xmlNodePtr elem, const ex_info *info)
         ex->edits++; /* the new source may name a video host */
         if (info->tag == EX_TAG_IMG || info->tag == EX_TAG_OTHER /* picture */) {
             xmlSetProp(elem, BAD_CAST copy_to, a->children->content);
+            ex_mark_stale(ex, elem); /* the new source may name a video host */
         } else if (info->tag == EX_TAG_FIGURE && info->st.n_img == 0) {
             xmlNodePtr img = ex_new_element(ex, "img");
             if (img == NULL)
@@ -213,7 +215,7 @@ static void clean_tags(ex_ctx *ex, xmlNodePtr article, const ex_tag *tags, size_
 {
     tag_set set = {tags, n};
     if (walk_needed(ex, &set))
-        ex_stats_walk(ex, article, drop_tagged, &set);
+        ex_stats_revisit(ex, article, drop_tagged, &set);
 }
 
 /* Elements named like share bars with little text, below each top-level
@@ -223,14 +225,13 @@ static void clean_tags(ex_ctx *ex, xmlNodePtr article, const ex_tag *tags, size_
  * ancestors' figures stale, which are not read again. */
 static void clean_share_bars(ex_ctx *ex, xmlNodePtr article)
 {
-    char match[1024];
     for (xmlNodePtr top = article->children; top != NULL; top = top->next) {
         if (top->type != XML_ELEMENT_NODE)
             continue;
         xmlNodePtr node = ex_next_element(top, 0, top);
         while (node != NULL) {
-            ex_match_string(node, match, sizeof match);
-            if (ex_hint_share(match) && ex_info_of(ex, node)->st.raw_len < 500) {
+            if ((ex_node_hints(ex, node) & EX_HINT_SHARE) &&
+                ex_info_of(ex, node)->st.raw_len < 500) {
                 xmlNodePtr next = ex_next_element(node, 1, top);
                 ex_remove(ex, node);
                 node = next;
@@ -400,7 +401,7 @@ static void clean_conditionally(ex_ctx *ex, xmlNodePtr article, ex_tag tag)
         return;
     if (ex_figures_exact(ex) && !any_clutter(ex, article, tag))
         return;
-    ex_stats_walk(ex, article, drop_if_clutter, &tag);
+    ex_stats_revisit(ex, article, drop_if_clutter, &tag);
 }
 
 /* ------------------------------------------------------------ final touches */
@@ -423,23 +424,29 @@ static int final_touches(ex_ctx *ex, xmlNodePtr node, void *arg)
     return is_empty_paragraph(info);
 }
 
-/* The last walk, or when the figures are exact and no paragraph is empty
- * (nothing to remove, so nothing to recompute), only the renaming. */
+/* The last walk. When the figures are exact it is not needed: what it
+ * removes (paragraphs without text or media) leaves every paragraph above
+ * as empty or not as it was, so one pass finds them all, and only the
+ * figures on the way up from them are counted again (the article's length
+ * decides between attempts). */
 static void finish_article(ex_ctx *ex, xmlNodePtr article)
 {
-    if (ex_figures_exact(ex)) {
-        int empty = 0;
-        for (xmlNodePtr node = ex_next_element(article, 0, article); node != NULL && !empty;
-             node = ex_next_element(node, 0, article))
-            empty = is_empty_paragraph(ex_info_of(ex, node));
-        if (!empty) {
-            for (xmlNodePtr node = ex_next_element(article, 0, article); node != NULL;
-                 node = ex_next_element(node, 0, article))
-                final_touches(ex, node, NULL);
-            return;
-        }
+    if (!ex_figures_exact(ex)) {
+        ex_stats_revisit(ex, article, final_touches, NULL);
+        return;
     }
-    ex_stats_walk(ex, article, final_touches, NULL);
+    xmlNodePtr node = ex_next_element(article, 0, article);
+    while (node != NULL) {
+        if (is_empty_paragraph(ex_info_of(ex, node))) {
+            xmlNodePtr next = ex_next_element(node, 1, article);
+            ex_remove(ex, node);
+            node = next;
+            continue;
+        }
+        final_touches(ex, node, NULL);
+        node = ex_next_element(node, 0, article);
+    }
+    ex_stats_update(ex, article);
 }
 
 /* A layout table of one cell becomes that cell, as a <p> or a <div>. */
@@ -481,14 +488,14 @@ void ex_prep_article(ex_ctx *ex, xmlNodePtr article)
     static const ex_tag headings[] = {EX_TAG_H1, EX_TAG_H2};
     const tag_set heading_set = {headings, 2};
 
-    ex_stats_walk(ex, article, mark_tables_fix_images, NULL);
+    ex_stats_revisit(ex, article, mark_tables_fix_images, NULL);
     clean_conditionally(ex, article, EX_TAG_FORM);
     clean_conditionally(ex, article, EX_TAG_FIELDSET);
     clean_tags(ex, article, first, sizeof first / sizeof first[0]);
     clean_share_bars(ex, article);
     if (walk_needed(ex, &controls) ||
         (walk_needed(ex, &heading_set) && has_negative_heading(ex, article)))
-        ex_stats_walk(ex, article, drop_controls_and_bad_headings, &controls);
+        ex_stats_revisit(ex, article, drop_controls_and_bad_headings, &controls);
     clean_conditionally(ex, article, EX_TAG_TABLE);
     clean_conditionally(ex, article, EX_TAG_UL);
     clean_conditionally(ex, article, EX_TAG_DIV);

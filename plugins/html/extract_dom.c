@@ -4,6 +4,7 @@
  * than with xmlAddChild & co., which merge adjacent text nodes and free one
  * of them behind our back.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,39 +19,58 @@ static const char *const tag_names[] = {
 
 #define N_TAGS (sizeof tag_names / sizeof tag_names[0])
 
+static const unsigned char tag_lengths[] = {
+#define EX_X_LEN(id, name) sizeof name - 1,
+    EX_TAG_LIST(EX_X_LEN)
+#undef EX_X_LEN
+};
+
 #define LONGEST_TAG 16 /* longer than any name in the list */
+#define TAG_SLOTS 256  /* a power of two, over three times the names */
+
+/* Open addressing on a hash of the lowercased name, built once: one probe
+ * or two per element instead of a binary search over the names. A slot
+ * holds the tag's index in tag_names plus one. */
+static unsigned char tag_slots[TAG_SLOTS];
+static pthread_once_t tag_slots_once = PTHREAD_ONCE_INIT;
+
+static unsigned lower_hash_step(unsigned h, unsigned char c)
+{
+    return h * 31u + c;
+}
+
+static void fill_tag_slots(void)
+{
+    for (size_t t = 0; t < N_TAGS; t++) {
+        unsigned h = 0;
+        for (const char *c = tag_names[t]; *c != '\0'; c++)
+            h = lower_hash_step(h, (unsigned char)*c);
+        unsigned slot = h % TAG_SLOTS;
+        while (tag_slots[slot] != 0)
+            slot = (slot + 1) % TAG_SLOTS;
+        tag_slots[slot] = (unsigned char)(t + 1);
+    }
+}
 
 ex_tag ex_tag_lookup(const xmlChar *name)
 {
     if (name == NULL)
         return EX_TAG_OTHER;
-    /* Lowercased once, then compared with strcmp: the same order and the
-     * same matches as strcasecmp against the lowercase list, for less. */
-    char lower[LONGEST_TAG + 1];
+    pthread_once(&tag_slots_once, fill_tag_slots);
+    unsigned char lower[LONGEST_TAG];
+    unsigned h = 0;
     size_t n = 0;
     for (; name[n] != '\0'; n++) {
         if (n == LONGEST_TAG)
             return EX_TAG_OTHER;
         const unsigned char c = name[n];
-        lower[n] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        lower[n] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        h = lower_hash_step(h, lower[n]);
     }
-    lower[n] = '\0';
-    size_t lo = 0, hi = N_TAGS;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const unsigned char *a = (const unsigned char *)lower;
-        const unsigned char *b = (const unsigned char *)tag_names[mid];
-        while (*a != '\0' && *a == *b) { /* names are short: no call to strcmp */
-            a++;
-            b++;
-        }
-        int c = (int)*a - (int)*b;
-        if (c == 0)
-            return (ex_tag)(EX_TAG_OTHER + 1 + mid);
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
+    for (unsigned slot = h % TAG_SLOTS; tag_slots[slot] != 0; slot = (slot + 1) % TAG_SLOTS) {
+        const size_t t = tag_slots[slot] - 1u;
+        if (tag_lengths[t] == n && memcmp(lower, tag_names[t], n) == 0)
+            return (ex_tag)(EX_TAG_OTHER + 1 + t);
     }
     return EX_TAG_OTHER;
 }
@@ -296,9 +316,29 @@ void ex_undo_forget(ex_ctx *ex)
 
 /* ------------------------------------------------------------ surgery */
 
+/* Marks the element node (or a text's parent) stale, and its ancestors up
+ * to the first one already marked: every ancestor of a stale element is
+ * stale too, so a count from the top finds them all. */
+void ex_mark_stale(ex_ctx *ex, xmlNodePtr node)
+{
+    xmlNodePtr n = node;
+    if (n != NULL && n->type != XML_ELEMENT_NODE)
+        n = n->parent;
+    if (n == NULL || n->type != XML_ELEMENT_NODE)
+        return;
+    ex_info_of(ex, n)->stale = 1;
+    for (n = n->parent; n != NULL && n->type == XML_ELEMENT_NODE; n = n->parent) {
+        ex_info *info = ex_info_of(ex, n);
+        if (info->stale)
+            return;
+        info->stale = 1;
+    }
+}
+
 void ex_unlink(ex_ctx *ex, xmlNodePtr node)
 {
     log_position(ex, node);
+    ex_mark_stale(ex, node->parent);
     xmlUnlinkNode(node);
 }
 
@@ -336,6 +376,7 @@ void ex_append_child(ex_ctx *ex, xmlNodePtr parent, xmlNodePtr child)
     else
         parent->children = child;
     parent->last = child;
+    ex_mark_stale(ex, child);
 }
 
 void ex_insert_before(ex_ctx *ex, xmlNodePtr ref, xmlNodePtr node)
@@ -350,6 +391,7 @@ void ex_insert_before(ex_ctx *ex, xmlNodePtr ref, xmlNodePtr node)
     else if (parent != NULL)
         parent->children = node;
     ref->prev = node;
+    ex_mark_stale(ex, node);
 }
 
 void ex_set_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag, const char *name)
@@ -365,6 +407,7 @@ void ex_set_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag, const char *name)
     xmlNodeSetName(node, BAD_CAST name);
     ex_info_of(ex, node)->tag = tag;
     ex_mark_present(ex, tag);
+    ex_mark_stale(ex, node);
 }
 
 xmlNodePtr ex_new_element(ex_ctx *ex, const char *name)
@@ -465,15 +508,24 @@ int ex_has_ancestor(ex_ctx *ex, xmlNodePtr node, ex_tag tag, int max_depth)
     return 0;
 }
 
+/* Stops at the first non-space, without measuring the text first: most
+ * texts asked about start with a word. */
 static int text_is_blank(const xmlChar *s)
 {
     if (s == NULL)
         return 1;
-    size_t len = strlen((const char *)s);
     size_t i = 0;
-    while (i < len) {
+    while (s[i] != '\0') {
+        const unsigned char c = s[i];
+        if (c < 0x80) {
+            if (c != ' ' && (c < 0x09 || c > 0x0D))
+                return 0;
+            i++;
+            continue;
+        }
+        /* a sequence is at most 4 bytes: the rest of the text need not be measured */
         uint32_t cp;
-        i += ex_utf8_next((const unsigned char *)s + i, len - i, &cp);
+        i += ex_utf8_next(s + i, strnlen((const char *)s + i, 4), &cp);
         if (!ex_is_js_space(cp))
             return 0;
     }
@@ -590,6 +642,22 @@ const char *ex_attr(xmlNodePtr node, const char *name, char *buf, size_t cap)
         return buf;
     }
     return NULL;
+}
+
+uint32_t ex_attr_initials(xmlNodePtr node)
+{
+    uint32_t bits = 0;
+    if (node->type != XML_ELEMENT_NODE)
+        return 0;
+    for (xmlAttrPtr a = node->properties; a != NULL; a = a->next) {
+        if (a->name == NULL)
+            continue;
+        /* ASCII letters only: other bytes fall outside a..z */
+        const unsigned letter = (unsigned)(a->name[0] | 0x20) - 'a';
+        if (letter < 26)
+            bits |= (uint32_t)1 << letter;
+    }
+    return bits;
 }
 
 /* Ends with a non-whitespace character (Readability's /\S$/). */

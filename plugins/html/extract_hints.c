@@ -3,7 +3,9 @@
  * a node. The word lists are Readability's; its regular expressions are
  * plain alternations of substrings, matched here case-insensitively.
  */
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -34,65 +36,106 @@ static unsigned bigram(unsigned char a, unsigned char b)
     return ((unsigned)a * 33u + b) % BIGRAM_BITS;
 }
 
-/* Every word is looked for in one lowercased copy of s, and only when the
- * copy holds the word's first two letters side by side: most class names
- * share no pair with most words, so most words cost a bit test. Strings
- * longer than the copy take the plain search. */
-static int contains_any(const char *s, const char *const *words)
+/* A word list with the set of its words' first two letters, made once:
+ * a position of the string whose two letters are in no word's start can
+ * begin no word, and that is nearly every position. */
+typedef struct word_list {
+    const char *const *words;
+    uint64_t starts[BIGRAM_BITS / 64];
+} word_list;
+
+static const char *const unlikely_words[] = {
+    "-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community",
+    "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu",
+    "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social",
+    "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
+    "yom-remote", NULL};
+static const char *const maybe_words[] = {"and", "article", "body", "column", "content",
+                                          "mathjax", "main", "shadow", NULL};
+static const char *const positive_words[] = {"article", "body", "content", "entry", "hentry",
+                                             "h-entry", "main", "page", "pagination", "post",
+                                             "text", "blog", "story", NULL};
+static const char *const negative_words[] = {
+    "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr",
+    "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share",
+    "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget", NULL};
+static const char *const byline_words[] = {"byline", "author", "dateline", "writtenby",
+                                           "p-author", NULL};
+
+static word_list unlikely = {unlikely_words, {0}}, maybe = {maybe_words, {0}},
+                 positive = {positive_words, {0}}, negative = {negative_words, {0}},
+                 byline = {byline_words, {0}};
+static pthread_once_t lists_once = PTHREAD_ONCE_INIT;
+
+static void index_list(word_list *list)
+{
+    for (size_t i = 0; list->words[i] != NULL; i++) {
+        const unsigned char *w = (const unsigned char *)list->words[i];
+        unsigned k = bigram(w[0], w[1]); /* every word has two letters or more */
+        list->starts[k / 64] |= (uint64_t)1 << (k % 64);
+    }
+}
+
+static void index_lists(void)
+{
+    index_list(&unlikely);
+    index_list(&maybe);
+    index_list(&positive);
+    index_list(&negative);
+    index_list(&byline);
+}
+
+/* Whether some word of the list occurs in s, case-insensitively. Strings
+ * longer than the lowercased copy take the plain search. */
+static int contains_any(const char *s, const word_list *list)
 {
     if (s == NULL || *s == '\0')
         return 0;
+    pthread_once(&lists_once, index_lists);
     char low[LOWERED_MAX];
-    uint64_t pairs[BIGRAM_BITS / 64] = {0};
     size_t n = 0;
     for (; s[n] != '\0' && n < sizeof low - 1; n++) {
         unsigned char c = (unsigned char)s[n];
         low[n] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        if (n > 0) {
-            unsigned k = bigram((unsigned char)low[n - 1], (unsigned char)low[n]);
-            pairs[k / 64] |= (uint64_t)1 << (k % 64);
-        }
     }
     if (s[n] != '\0') {
-        for (size_t i = 0; words[i] != NULL; i++)
-            if (find_ci(s, words[i]) != NULL)
+        for (size_t i = 0; list->words[i] != NULL; i++)
+            if (find_ci(s, list->words[i]) != NULL)
                 return 1;
         return 0;
     }
     low[n] = '\0';
-    for (size_t i = 0; words[i] != NULL; i++) {
-        const unsigned char *w = (const unsigned char *)words[i];
-        unsigned k = bigram(w[0], w[1]); /* every word has two letters or more */
-        if (((pairs[k / 64] >> (k % 64)) & 1) && strstr(low, words[i]) != NULL)
-            return 1;
+    for (size_t at = 0; at + 1 < n; at++) {
+        unsigned k = bigram((unsigned char)low[at], (unsigned char)low[at + 1]);
+        if (!((list->starts[k / 64] >> (k % 64)) & 1))
+            continue;
+        for (size_t i = 0; list->words[i] != NULL; i++) {
+            const char *w = list->words[i];
+            if (w[0] != low[at] || w[1] != low[at + 1])
+                continue;
+            size_t j = 2;
+            while (w[j] != '\0' && w[j] == low[at + j])
+                j++;
+            if (w[j] == '\0')
+                return 1;
+        }
     }
     return 0;
 }
 
 int ex_hint_unlikely(const char *match)
 {
-    static const char *const words[] = {
-        "-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community",
-        "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu",
-        "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social",
-        "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
-        "yom-remote", NULL};
-    return contains_any(match, words);
+    return contains_any(match, &unlikely);
 }
 
 int ex_hint_maybe(const char *match)
 {
-    static const char *const words[] = {"and", "article", "body", "column", "content", "mathjax",
-                                        "main", "shadow", NULL};
-    return contains_any(match, words);
+    return contains_any(match, &maybe);
 }
 
 int ex_hint_positive(const char *s)
 {
-    static const char *const words[] = {"article", "body", "content", "entry", "hentry",
-                                        "h-entry", "main", "page", "pagination", "post",
-                                        "text", "blog", "story", NULL};
-    return contains_any(s, words);
+    return contains_any(s, &positive);
 }
 
 /* "hid" as a whole space-separated word. */
@@ -109,20 +152,14 @@ static int has_hid_word(const char *s)
 
 int ex_hint_negative(const char *s)
 {
-    static const char *const words[] = {
-        "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr",
-        "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share",
-        "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget", NULL};
     if (s == NULL || *s == '\0')
         return 0;
-    return contains_any(s, words) || has_hid_word(s);
+    return contains_any(s, &negative) || has_hid_word(s);
 }
 
 int ex_hint_byline(const char *match)
 {
-    static const char *const words[] = {"byline", "author", "dateline", "writtenby",
-                                        "p-author", NULL};
-    return contains_any(match, words);
+    return contains_any(match, &byline);
 }
 
 static int is_word_char(char c)
@@ -194,6 +231,81 @@ int ex_class_weight(ex_ctx *ex, xmlNodePtr node)
     return weight;
 }
 
+/* Open addressing on the string's hash; strings too long for a slot are
+ * answered without being remembered, and a full table stops growing. */
+#define MEMO_SLOTS 1024 /* a power of two */
+#define MEMO_KEY 64
+
+typedef struct memo_slot {
+    char key[MEMO_KEY]; /* NUL-ended; "" marks a free slot (a match string is never empty) */
+    unsigned char hints;
+} memo_slot;
+
+struct ex_hint_memo {
+    memo_slot slots[MEMO_SLOTS];
+    size_t used;
+};
+
+static unsigned compute_hints(const char *match)
+{
+    return (ex_hint_unlikely(match) ? EX_HINT_UNLIKELY : 0u) |
+           (ex_hint_maybe(match) ? EX_HINT_MAYBE : 0u) |
+           (ex_hint_byline(match) ? EX_HINT_BYLINE : 0u) |
+           (ex_hint_share(match) ? EX_HINT_SHARE : 0u);
+}
+
+unsigned ex_match_hints(ex_ctx *ex, const char *match)
+{
+    size_t len = 0;
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; match[len] != '\0'; len++) {
+        if (len + 1 == MEMO_KEY)
+            return compute_hints(match);
+        h = (h ^ (unsigned char)match[len]) * 16777619u;
+    }
+    if (ex->hint_memo == NULL) {
+        ex->hint_memo = calloc(1, sizeof *ex->hint_memo);
+        if (ex->hint_memo == NULL)
+            return compute_hints(match); /* remembering is only a saving */
+    }
+    struct ex_hint_memo *memo = ex->hint_memo;
+    for (uint32_t slot = h % MEMO_SLOTS;; slot = (slot + 1) % MEMO_SLOTS) {
+        memo_slot *m = &memo->slots[slot];
+        if (m->key[0] == '\0') {
+            const unsigned hints = compute_hints(match);
+            if (len > 0 && memo->used < MEMO_SLOTS / 2) {
+                memcpy(m->key, match, len + 1);
+                m->hints = (unsigned char)hints;
+                memo->used++;
+            }
+            return hints;
+        }
+        if (memcmp(m->key, match, len + 1) == 0)
+            return m->hints;
+    }
+}
+
+unsigned ex_node_hints(ex_ctx *ex, xmlNodePtr node)
+{
+    ex_info *info = ex_info_of(ex, node);
+    if (!(info->hints & EX_HINT_KNOWN)) {
+        unsigned hints = 0;
+        /* without class or id the match string is " ", which says nothing */
+        if (ex_attr_initials(node) & (EX_INITIAL('c') | EX_INITIAL('i'))) {
+            char match[1024];
+            hints = ex_match_hints(ex, ex_match_string(node, match, sizeof match));
+        }
+        info->hints = (uint8_t)(hints | EX_HINT_KNOWN);
+    }
+    return info->hints & ~(unsigned)EX_HINT_KNOWN;
+}
+
+void ex_hint_memo_free(ex_ctx *ex)
+{
+    free(ex->hint_memo);
+    ex->hint_memo = NULL;
+}
+
 const char *ex_match_string(xmlNodePtr node, char *buf, size_t cap)
 {
     char part[512];
@@ -252,15 +364,28 @@ static int style_says(const char *style, const char *property, const char *value
     return 0;
 }
 
-int ex_is_visible(xmlNodePtr node)
+/* An attribute named exactly name. (xmlHasProp would also look for a
+ * default in the DTD, which an HTML document never declares.) */
+static int has_attribute(xmlNodePtr node, const char *name)
+{
+    for (xmlAttrPtr a = node->properties; a != NULL; a = a->next)
+        if (a->name != NULL && strcmp((const char *)a->name, name) == 0)
+            return 1;
+    return 0;
+}
+
+int ex_is_visible(xmlNodePtr node, uint32_t initials)
 {
     char buf[1024];
-    const char *style = ex_attr(node, "style", buf, sizeof buf);
+    const char *style =
+        initials & EX_INITIAL('s') ? ex_attr(node, "style", buf, sizeof buf) : NULL;
     if (style != NULL && (style_says(style, "display", "none") ||
                           style_says(style, "visibility", "hidden")))
         return 0;
-    if (xmlHasProp(node, BAD_CAST "hidden") != NULL)
+    if ((initials & EX_INITIAL('h')) && has_attribute(node, "hidden"))
         return 0;
+    if (!(initials & EX_INITIAL('a')))
+        return 1;
     const char *aria = ex_attr(node, "aria-hidden", buf, sizeof buf);
     if (aria != NULL && strcmp(aria, "true") == 0) {
         char cls[512];

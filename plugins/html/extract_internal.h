@@ -79,25 +79,30 @@ typedef struct ex_shape {
 } ex_shape;
 
 /* Subtree figures, recomputed bottom-up by every ex_stats_walk. */
+/* The fields from raw_len to td_cols, and from video to has_caption, are
+ * plain sums (ORs) of the children's: kept side by side, so that adding a
+ * child's figures compiles to a few vector instructions. */
 typedef struct ex_stats {
     ex_shape shape;
     uint32_t raw_len;      /* textContent length, untrimmed */
     uint32_t commas;       /* all comma variants */
     uint32_t ascii_commas; /* ',' only */
-    double link_len;       /* sum of (inner text of <a>) * (0.3 for #links) */
     uint32_t heading_len;  /* sum of inner text of h1..h6 descendants */
     uint32_t textish_len;  /* sum of inner text of "textish" descendants */
     uint32_t list_len;     /* sum of inner text of ul/ol descendants */
-    uint32_t n_p, n_img, n_li, n_input, n_embed, n_media, n_br_hr, n_elem_children;
-    uint32_t rows, max_cols, td_cols; /* table size as Readability counts it */
+    uint32_t n_p, n_img, n_li, n_input, n_embed, n_media, n_br_hr;
+    uint32_t rows, td_cols; /* table size as Readability counts it */
+    uint32_t max_cols;
+    uint32_t n_elem_children;
+    double link_len;        /* sum of (inner text of <a>) * (0.3 for #links) */
     uint8_t video;          /* a descendant object/embed/iframe is an allowed video */
-    uint8_t self_video;     /* this node is an object/embed/iframe showing a video */
     uint8_t video_attr;     /* some attribute in the subtree names a video host */
     uint8_t has_block;      /* a descendant is a block (EX_TC_BLOCK) */
     uint8_t has_data_table; /* a descendant is a table marked as data table */
     uint8_t has_datay;      /* a descendant is col/colgroup/tfoot/thead/th */
     uint8_t has_table;      /* a descendant is a table */
     uint8_t has_caption;    /* a descendant is a non-empty caption */
+    uint8_t self_video;     /* this node is an object/embed/iframe showing a video */
 } ex_stats;
 
 typedef struct ex_info {
@@ -112,6 +117,8 @@ typedef struct ex_info {
     uint8_t alt_hits;      /* how many close runner-up candidates sit below */
     uint8_t measured;      /* text node: st already holds its figures */
     uint8_t fragment_link; /* <a href="#x">: its text weighs 0.3 as link text */
+    uint8_t stale;         /* edited in or below since its figures were counted */
+    uint8_t hints;         /* ex_node_hints, with EX_HINT_KNOWN once looked up */
 } ex_info;
 
 typedef struct ex_vec {
@@ -154,6 +161,7 @@ typedef struct ex_ctx {
     int byline_found;
     int nomem;
     ex_info scratch;      /* handed out when the table cannot grow */
+    struct ex_hint_memo *hint_memo; /* what match strings said (extract_hints.c) */
     /* Walk skipping: a cleaning walk whose tags are absent from the article
      * would only recompute the figures, so it is skipped while they are
      * exact (no edit since the last walk). present[] holds the tags met in
@@ -223,6 +231,9 @@ void ex_undo_all(ex_ctx *ex);
 /* Keeps the logged edits. */
 void ex_undo_forget(ex_ctx *ex);
 void ex_set_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag, const char *name);
+/* node's figures (and so its ancestors') need counting again: for edits
+ * made other than through these helpers (an attribute set). */
+void ex_mark_stale(ex_ctx *ex, xmlNodePtr node);
 xmlNodePtr ex_new_element(ex_ctx *ex, const char *name);
 xmlNodePtr ex_copy_tree(ex_ctx *ex, xmlNodePtr src);
 xmlNodePtr ex_next_element(xmlNodePtr node, int skip_children, xmlNodePtr root);
@@ -241,24 +252,28 @@ xmlNodePtr ex_single_child_with_tag(ex_ctx *ex, xmlNodePtr node, ex_tag tag);
  * each asking for its text) from adding up to quadratic work. */
 int ex_gather_text(xmlNodePtr node, char *buf, size_t cap, int max_nodes);
 const char *ex_attr(xmlNodePtr node, const char *name, char *buf, size_t cap);
+/* The first letters of node's attribute names, lowercased, as bits
+ * (EX_INITIAL('c') for class...): an attribute whose letter is missing
+ * need not be looked for. */
+uint32_t ex_attr_initials(xmlNodePtr node);
+#define EX_INITIAL(c) ((uint32_t)1 << ((c) - 'a'))
 
 /* ---- extract_text.c: whitespace, lengths, tokens */
 size_t ex_utf8_next(const unsigned char *s, size_t len, uint32_t *cp);
 int ex_is_js_space(uint32_t cp);
-/* Inline: the figures walk combines every child's shape. */
-static inline ex_shape ex_shape_concat(ex_shape a, ex_shape b)
+/* a followed by b, into a: the shape of two texts one after the other.
+ * Inline: the figures walk does it for every node. */
+static inline void ex_shape_append(ex_shape *a, const ex_shape *b)
 {
-    if (!a.any)
-        return b;
-    if (!b.any)
-        return a;
-    ex_shape r;
-    r.nonws = a.nonws + b.nonws;
-    r.runs = a.runs + b.runs - (a.trail_ws && b.lead_ws ? 1 : 0);
-    r.lead_ws = a.lead_ws;
-    r.trail_ws = b.trail_ws;
-    r.any = 1;
-    return r;
+    if (!b->any)
+        return;
+    if (!a->any) {
+        *a = *b;
+        return;
+    }
+    a->nonws += b->nonws;
+    a->runs += b->runs - (a->trail_ws && b->lead_ws ? 1 : 0);
+    a->trail_ws = b->trail_ws;
 }
 
 /* Length after trim() and collapsing runs of two or more spaces to one: a
@@ -283,7 +298,17 @@ int ex_hint_byline(const char *match);
 int ex_hint_share(const char *match);
 int ex_hint_video(const char *s);
 int ex_class_weight(ex_ctx *ex, xmlNodePtr node);
-int ex_is_visible(xmlNodePtr node);
+/* The hints of a match string ("class id") as EX_HINT_* bits, each as the
+ * ex_hint_* function of its name gives it. Pages repeat a few class names
+ * on thousands of elements: the answers are remembered per string. */
+enum { EX_HINT_UNLIKELY = 1, EX_HINT_MAYBE = 2, EX_HINT_BYLINE = 4, EX_HINT_SHARE = 8,
+       EX_HINT_KNOWN = 0x80 };
+unsigned ex_match_hints(ex_ctx *ex, const char *match);
+/* The hints of node's match string, looked up once an attempt (the
+ * extractor never edits class or id). */
+unsigned ex_node_hints(ex_ctx *ex, xmlNodePtr node);
+void ex_hint_memo_free(ex_ctx *ex);
+int ex_is_visible(xmlNodePtr node, uint32_t initials); /* initials: ex_attr_initials(node) */
 /* "class id" into buf. */
 const char *ex_match_string(xmlNodePtr node, char *buf, size_t cap);
 
@@ -291,6 +316,13 @@ const char *ex_match_string(xmlNodePtr node, char *buf, size_t cap);
 /* Returns 1 to have the node removed (it is never root). */
 typedef int (*ex_exit_fn)(ex_ctx *ex, xmlNodePtr node, void *arg);
 void ex_stats_walk(ex_ctx *ex, xmlNodePtr root, ex_exit_fn on_exit, void *arg);
+/* The figures a walk without callback would leave, recounting only the
+ * elements edited in or below since a walk over root counted them all (the
+ * tree helpers of extract_dom.c mark them stale). */
+void ex_stats_update(ex_ctx *ex, xmlNodePtr root);
+/* ex_stats_walk, the callback called on every element, for figures that
+ * are all current but for the stale ones (and their ancestors). */
+void ex_stats_revisit(ex_ctx *ex, xmlNodePtr root, ex_exit_fn on_exit, void *arg);
 uint32_t ex_len(ex_ctx *ex, xmlNodePtr node); /* inner text length, from the last walk */
 double ex_link_density(ex_ctx *ex, xmlNodePtr node);
 /* Whether every figure is what a new walk would compute: the last walk's

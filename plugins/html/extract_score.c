@@ -37,19 +37,21 @@ static int is_modal_dialog(xmlNodePtr node)
            strcmp(role, "dialog") == 0;
 }
 
-static int is_byline(ex_ctx *ex, xmlNodePtr node, const char *match)
+/* initials: ex_attr_initials of node; hints: ex_match_hints of its match
+ * string. */
+static int is_byline(ex_ctx *ex, xmlNodePtr node, uint32_t initials, unsigned hints)
 {
     if (ex->byline_found || ex->has_meta_byline)
         return 0;
     char buf[256];
-    const char *rel = ex_attr(node, "rel", buf, sizeof buf);
+    const char *rel = initials & EX_INITIAL('r') ? ex_attr(node, "rel", buf, sizeof buf) : NULL;
     int hinted = rel != NULL && strcmp(rel, "author") == 0;
-    if (!hinted) {
+    if (!hinted && (initials & EX_INITIAL('i'))) {
         const char *itemprop = ex_attr(node, "itemprop", buf, sizeof buf);
         hinted = itemprop != NULL && strstr(itemprop, "author") != NULL;
     }
     if (!hinted)
-        hinted = ex_hint_byline(match);
+        hinted = (hints & EX_HINT_BYLINE) != 0;
     if (!hinted)
         return 0;
     uint32_t len = ex_len(ex, node);
@@ -115,7 +117,6 @@ static void prep_nodes(ex_ctx *ex, xmlNodePtr page, ex_vec *to_score)
 {
     int strip = (ex->flags & EX_FLAG_STRIP_UNLIKELYS) != 0;
     int title_heading_pending = 1;
-    char match[1024];
 
     /* Subtree figures are read on entry to a node, before anything below it
      * has changed, so one walk up front serves the whole pass. */
@@ -124,18 +125,24 @@ static void prep_nodes(ex_ctx *ex, xmlNodePtr page, ex_vec *to_score)
     xmlNodePtr node = ex_next_element(page, 0, page);
     while (node != NULL && !ex->nomem) {
         ex_tag tag = ex_tag_of(ex, node);
-        ex_match_string(node, match, sizeof match);
-        int drop = !ex_is_visible(node) || is_modal_dialog(node) || is_byline(ex, node, match);
+        /* Most elements have few attributes: the tests that need an
+         * attribute the node lacks are skipped. */
+        const uint32_t initials = ex_attr_initials(node);
+        const unsigned hints = ex_node_hints(ex, node);
+        int drop = !ex_is_visible(node, initials) ||
+                   ((initials & EX_INITIAL('a')) && (initials & EX_INITIAL('r')) &&
+                    is_modal_dialog(node)) ||
+                   is_byline(ex, node, initials, hints);
         if (!drop && title_heading_pending && heading_repeats_title(ex, node, tag)) {
             title_heading_pending = 0;
             drop = 1;
         }
         if (!drop && strip) {
-            drop = ex_hint_unlikely(match) && !ex_hint_maybe(match) &&
+            drop = (hints & EX_HINT_UNLIKELY) && !(hints & EX_HINT_MAYBE) &&
                    !ex_has_ancestor(ex, node, EX_TAG_TABLE, 3) &&
                    !ex_has_ancestor(ex, node, EX_TAG_CODE, 3) && tag != EX_TAG_BODY &&
                    tag != EX_TAG_A;
-            drop = drop || is_unlikely_role(node);
+            drop = drop || ((initials & EX_INITIAL('r')) && is_unlikely_role(node));
         }
         if (!drop && (tag == EX_TAG_DIV || tag == EX_TAG_SECTION || tag == EX_TAG_HEADER ||
                       (ex_tag_class(tag) & EX_TC_HEADING)))
@@ -437,7 +444,7 @@ xmlNodePtr ex_grab_article(ex_ctx *ex, xmlNodePtr page)
     prep_nodes(ex, page, &to_score);
     if (ex->nomem)
         goto done;
-    ex_stats_walk(ex, page, NULL, NULL);
+    ex_stats_update(ex, page);
     score_paragraphs(ex, &to_score, &candidates);
     if (ex->nomem)
         goto done;

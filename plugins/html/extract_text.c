@@ -69,6 +69,43 @@ static int is_comma(uint32_t cp)
     }
 }
 
+#define BYTES_01 0x0101010101010101ULL
+#define BYTES_7F 0x7F7F7F7F7F7F7F7FULL
+#define BYTES_80 0x8080808080808080ULL
+
+/* For eight ASCII bytes: the high bit of each byte equal to c. (Below 0x80
+ * the byte-wise sum cannot carry into the next byte.) */
+static inline uint64_t bytes_equal(uint64_t v, unsigned char c)
+{
+    return ~((v ^ (BYTES_01 * c)) + BYTES_7F) & BYTES_80;
+}
+
+/* The high bit of each of eight ASCII bytes that JavaScript's \s takes for
+ * a space: ' ' and tab to CR. */
+static inline uint64_t space_bytes(uint64_t v)
+{
+    const uint64_t from_tab = (v + BYTES_01 * (0x80 - 0x09)) & BYTES_80;
+    const uint64_t from_so = (v + BYTES_01 * (0x80 - 0x0E)) & BYTES_80;
+    return bytes_equal(v, ' ') | (from_tab & ~from_so);
+}
+
+/* How many bytes have their high bit set. */
+static inline uint32_t count_marked(uint64_t marks)
+{
+    return (uint32_t)(((marks >> 7) * BYTES_01) >> 56);
+}
+
+/* A white-space character: leading if nothing came before, and the start
+ * of a run unless one is open. */
+static inline void shape_space(ex_shape *sh, int *in_ws)
+{
+    if (!sh->any)
+        sh->lead_ws = 1;
+    if (!*in_ws)
+        sh->runs++;
+    *in_ws = 1;
+}
+
 void ex_text_measure(const char *text, size_t len, ex_stats *st)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -77,16 +114,57 @@ void ex_text_measure(const char *text, size_t len, ex_stats *st)
     int in_ws = 0;
     size_t i = 0;
     while (i < len) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* Eight ASCII bytes at a time: the spaces, the runs they start and
+         * the commas counted from masks rather than byte by byte (byte k of
+         * the text is byte k of v from the low end). */
+        while (len - i >= 8) {
+            uint64_t v;
+            memcpy(&v, s + i, sizeof v);
+            if (v & BYTES_80)
+                break;
+            const uint64_t ws = space_bytes(v);
+            const uint64_t run_starts = ws & ~((ws << 8) | (in_ws ? 0x80u : 0u));
+            const uint32_t n_ws = count_marked(ws);
+            const uint32_t n_commas = count_marked(bytes_equal(v, ','));
+            if (!sh.any && (ws & 0x80u))
+                sh.lead_ws = 1;
+            sh.runs += count_marked(run_starts);
+            sh.nonws += 8 - n_ws;
+            commas += n_commas;
+            ascii_commas += n_commas;
+            raw += 8;
+            in_ws = (int)(ws >> 63);
+            sh.any = 1;
+            i += 8;
+        }
+        if (i == len)
+            break;
+#endif
+        const unsigned char c = s[i];
+        if (c < 0x80) {
+            /* ASCII, most of any text: \s is tab to CR and space */
+            i++;
+            raw++;
+            if (c == ' ' || (c >= 0x09 && c <= 0x0D)) {
+                shape_space(&sh, &in_ws);
+            } else {
+                sh.nonws++;
+                in_ws = 0;
+                if (c == ',') {
+                    commas++;
+                    ascii_commas++;
+                }
+            }
+            sh.any = 1;
+            continue;
+        }
         uint32_t cp;
         i += ex_utf8_next(s + i, len - i, &cp);
         uint32_t units = cp > 0xFFFF ? 2 : 1;
         raw += units;
         if (ex_is_js_space(cp)) {
-            if (!sh.any)
-                sh.lead_ws = 1;
-            if (!in_ws)
-                sh.runs++;
-            in_ws = 1;
+            shape_space(&sh, &in_ws);
         } else {
             sh.nonws += units;
             in_ws = 0;

@@ -10,6 +10,8 @@
 #ifndef OCTAVO_HTML_H
 #define OCTAVO_HTML_H
 
+#include <string.h>
+
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
@@ -51,11 +53,19 @@ oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct
 
 /* -------------------------------------------------------------------- dom */
 
-/* Element name equals name (libxml2 lowercases HTML names). */
-int html_is(const xmlNode *n, const char *name);
+/* Element name equals name (libxml2 lowercases HTML names). Inline, with
+ * the first letters compared before strcmp: the walk and the metadata
+ * pass ask it of nearly every element, mostly with a "no". */
+static inline int html_is(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->name && n->name[0] == (xmlChar)name[0] &&
+           strcmp((const char *)n->name, name) == 0;
+}
 /* Value of an attribute (name compared case-insensitively), or NULL. The
  * pointer stays valid while the tree lives. */
 const char *html_attr(const xmlNode *n, const char *name);
+/* An attribute's value as html_attr gives it ("" for a bare attribute). */
+const char *html_attr_text(const xmlAttr *a);
 /* The class attribute contains token (whitespace-separated, exact). */
 int html_has_class(const xmlNode *n, const char *token);
 /* A space-separated attribute (class, rel, epub:type) contains token,
@@ -71,8 +81,12 @@ xmlNode *html_next(const xmlNode *root, const xmlNode *n, int skip_children);
 xmlNode *html_find_descendant(const xmlNode *root, const char *name, size_t max_nodes);
 /* The <body> (or the root element when there is none). */
 xmlNode *html_body(xmlDocPtr doc);
-/* ASCII whitespace as HTML defines it. */
-int html_is_space(int c);
+/* ASCII whitespace as HTML defines it (inline: asked of every byte of
+ * text the walk reads). */
+static inline int html_is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
 /* Trims ASCII whitespace from both ends: returns the start, sets *len. */
 const char *html_trim(const char *s, size_t *len);
 

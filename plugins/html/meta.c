@@ -158,8 +158,21 @@ static int class_mentions(const xmlNode *n, const char *word)
     return cls && strstr(cls, word) != NULL;
 }
 
+/* Some attribute's name starts with one of the letters (lowercase) given:
+ * most elements have none of the three a byline is told by. */
+static int has_attribute_starting(const xmlNode *n, const char *letters)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (a->name && a->name[0] && strchr(letters, a->name[0] | 0x20))
+            return 1;
+    return 0;
+}
+
 static void byline_candidate(found *f, xmlNode *n)
 {
+    if ((f->itemprop_author && f->rel_author && f->byline_class) ||
+        !has_attribute_starting(n, "irc"))
+        return;
     if (!f->itemprop_author && html_attr_has_token(n, "itemprop", "author"))
         f->itemprop_author = n;
     if (!f->rel_author && html_attr_has_token(n, "rel", "author"))

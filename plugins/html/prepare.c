@@ -10,6 +10,7 @@
  * HTML_MAX_ATTRIBUTES on one tag dropped. The pass tokenises just enough
  * (tags, attribute values, comments, script/style) to know its context.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,42 +155,97 @@ static size_t reference(const char *s, size_t len, int in_attribute, oct_buf *ou
     return 0;
 }
 
+/* The pass copies by not copying: input bytes that go out unchanged are
+ * only counted (s[emitted..i) is pending) and written in one append when
+ * something else must be written or skipped. Most of a page goes out as
+ * it came, in a handful of appends. */
 typedef struct pass {
     const char *s;
     size_t len;
-    size_t i;
+    size_t i;       /* next input byte to look at */
+    size_t emitted; /* input before this is written out (or dropped) */
     oct_buf *out;
 } pass;
 
+static void flush(pass *p)
+{
+    if (p->i > p->emitted)
+        oct_buf_append(p->out, p->s + p->emitted, p->i - p->emitted);
+    p->emitted = p->i;
+}
+
+/* Moves on to j, writing nothing of what lies between. */
+static void drop_to(pass *p, size_t j)
+{
+    flush(p);
+    p->i = j;
+    p->emitted = j;
+}
+
+/* Bytes copy_text stops at: CR, NUL, and (bit 2) '&' when decoding. */
+static const unsigned char text_stop[256] = {['\0'] = 1, ['\r'] = 1, ['&'] = 2};
+
+#define BYTES_01 0x0101010101010101ULL
+#define BYTES_80 0x8080808080808080ULL
+
+/* Non-zero when some byte of v is zero. */
+static inline uint64_t has_zero_byte(uint64_t v)
+{
+    return (v - BYTES_01) & ~v & BYTES_80;
+}
+
+/* The first byte of s[from..end) that copy_text stops at (stop: the
+ * text_stop bits that count), or end. Eight bytes at a time while none is
+ * one: most text has none at all. */
+static size_t scan_text(const char *s, size_t from, size_t end, unsigned char stop)
+{
+    size_t i = from;
+    const uint64_t amp = (stop & 2) ? BYTES_01 * '&' : 0; /* 0: '\0' already looked for */
+    while (end - i >= 8) {
+        uint64_t v;
+        memcpy(&v, s + i, sizeof v);
+        if (has_zero_byte(v) | has_zero_byte(v ^ (BYTES_01 * '\r')) | has_zero_byte(v ^ amp))
+            break;
+        i += 8;
+    }
+    while (i < end && !(text_stop[(unsigned char)s[i]] & stop))
+        i++;
+    return i;
+}
+
 /* Copies s[i..end) with CR/CRLF -> LF and NUL dropped; decodes references
- * when decode is set. */
+ * when decode is set. Without keep, nothing is written. */
 static void copy_text(pass *p, size_t end, int decode, int in_attribute, int keep)
 {
+    if (!keep) {
+        drop_to(p, end);
+        return;
+    }
+    const unsigned char stop = decode ? 3 : 1;
     while (p->i < end) {
-        size_t run = p->i;
-        while (run < end && p->s[run] != '\r' && p->s[run] != '\0' && !(decode && keep && p->s[run] == '&'))
-            run++;
-        if (keep)
-            oct_buf_append(p->out, p->s + p->i, run - p->i);
+        const size_t run = scan_text(p->s, p->i, end, stop);
         p->i = run;
         if (run >= end)
             return;
         const char c = p->s[run];
         if (c == '\r') {
-            if (keep)
-                oct_buf_putc(p->out, '\n');
+            flush(p);
+            oct_buf_putc(p->out, '\n');
             p->i++;
             if (p->i < end && p->s[p->i] == '\n')
                 p->i++;
+            p->emitted = p->i;
         } else if (c == '\0') {
-            p->i++;
+            drop_to(p, p->i + 1);
         } else {
-            size_t used = reference(p->s + p->i, end - p->i, in_attribute, p->out);
+            flush(p);
+            const size_t used = reference(p->s + p->i, end - p->i, in_attribute, p->out);
             if (used == 0) {
-                oct_buf_putc(p->out, '&');
-                used = 1;
+                p->i++; /* the '&' stays as it is */
+            } else {
+                p->i += used;
+                p->emitted = p->i;
             }
-            p->i += used;
         }
     }
 }
@@ -218,14 +274,20 @@ static void copy_tag_rest(pass *p, int make_empty)
     while (p->i < p->len) {
         const char c = p->s[p->i];
         if (c == '>') {
-            if (make_empty && p->out->len && p->out->data[p->out->len - 1] != '/')
-                oct_buf_putc(p->out, '/');
-            oct_buf_putc(p->out, '>');
+            if (make_empty) {
+                flush(p);
+                if (p->out->len && p->out->data[p->out->len - 1] != '/')
+                    oct_buf_putc(p->out, '/');
+            }
             p->i++;
             return;
         }
-        if (is_space((unsigned char)c) || c == '/' || c == '\r' || c == '\0') {
+        if (c == '\r' || c == '\0') {
             copy_text(p, p->i + 1, 0, 0, 1);
+            continue;
+        }
+        if (is_space((unsigned char)c) || c == '/') {
+            p->i++;
             continue;
         }
         const int keep = ++count <= HTML_MAX_ATTRIBUTES;
@@ -260,8 +322,78 @@ static void copy_tag_rest(pass *p, int make_empty)
     }
 }
 
+/* Bytes that make a tag's text differ from what goes out. */
+static int changes_in_tag(char c)
+{
+    return c == '&' || c == '\r' || c == '\0';
+}
+
+/* Where the rest of a tag starting at s[i] ends (just past its '>'), when
+ * copy_tag_rest would copy all of it unchanged: no reference, CR or NUL
+ * anywhere, at most HTML_MAX_ATTRIBUTES attributes. 0 otherwise, and for a
+ * tag the text ends in. The same steps as copy_tag_rest, writing nothing. */
+static size_t verbatim_tag_end(const char *s, size_t i, size_t len)
+{
+    size_t count = 0;
+    while (i < len) {
+        const char c = s[i];
+        if (c == '>')
+            return i + 1;
+        if (changes_in_tag(c))
+            return 0;
+        if (is_space((unsigned char)c) || c == '/') {
+            i++;
+            continue;
+        }
+        if (++count > HTML_MAX_ATTRIBUTES)
+            return 0;
+        i++; /* a name may start with '=' */
+        while (i < len && !is_space((unsigned char)s[i]) && s[i] != '/' && s[i] != '>' &&
+               s[i] != '=') {
+            if (changes_in_tag(s[i]))
+                return 0;
+            i++;
+        }
+        size_t j = i;
+        while (j < len && is_space((unsigned char)s[j]))
+            j++;
+        if (j >= len || s[j] != '=')
+            continue;
+        for (; i < j; i++)
+            if (s[i] == '\r')
+                return 0;
+        i = j + 1;
+        while (i < len && is_space((unsigned char)s[i])) {
+            if (s[i] == '\r')
+                return 0;
+            i++;
+        }
+        if (i >= len)
+            return 0;
+        const char q = s[i];
+        if (q == '"' || q == '\'') {
+            const char *close = memchr(s + i + 1, q, len - i - 1);
+            if (close == NULL)
+                return 0;
+            for (i++; s + i < close; i++)
+                if (changes_in_tag(s[i]))
+                    return 0;
+            i++;
+        } else {
+            while (i < len && !is_space((unsigned char)s[i]) && s[i] != '>') {
+                if (changes_in_tag(s[i]))
+                    return 0;
+                i++;
+            }
+        }
+    }
+    return 0;
+}
+
 static int is_unknown_void(const char *name)
 {
+    if (name[0] != 'e' && name[0] != 's' && name[0] != 't' && name[0] != 'w' && name[0] != 'k')
+        return 0; /* most tags: one test rather than five comparisons */
     static const char *const voids[] = {"embed", "source", "track", "wbr", "keygen", NULL};
     for (size_t i = 0; voids[i]; i++)
         if (strcmp(name, voids[i]) == 0)
@@ -281,18 +413,19 @@ static void copy_raw_text(pass *p, const char *close)
         copy_text(p, stop, 0, 0, 1);
         if (stop >= end)
             break;
-        oct_buf_putc(p->out, '<');
-        p->i++;
+        p->i++; /* the '<' */
         if (p->i < end && p->s[p->i] == '/') {
+            flush(p);
             oct_buf_puts(p->out, "\\/");
             p->i++;
+            p->emitted = p->i;
         }
     }
 }
 
 oct_status html_prepare(const char *in, size_t len, oct_buf *out)
 {
-    pass p = {in, len, 0, out};
+    pass p = {in, len, 0, 0, out};
     while (p.i < p.len && out->status == OCT_OK) {
         const char *lt = memchr(p.s + p.i, '<', p.len - p.i);
         const size_t tag = lt ? (size_t)(lt - p.s) : p.len;
@@ -315,8 +448,7 @@ oct_status html_prepare(const char *in, size_t len, oct_buf *out)
         const int end_tag = left >= 2 && s[1] == '/';
         const size_t name_at = end_tag ? 2 : 1;
         if (name_at >= left || !is_alpha((unsigned char)s[name_at])) {
-            oct_buf_putc(out, '<');
-            p.i++;
+            p.i++; /* a '<' that starts no tag */
             continue;
         }
         size_t name_end = name_at;
@@ -332,9 +464,15 @@ oct_status html_prepare(const char *in, size_t len, oct_buf *out)
         else
             name[name_end - name_at] = '\0';
         copy_text(&p, p.i + name_end, 0, 0, 1);
-        copy_tag_rest(&p, !end_tag && is_unknown_void(name));
-        if (!end_tag && (strcmp(name, "script") == 0 || strcmp(name, "style") == 0))
+        const int make_empty = !end_tag && is_unknown_void(name);
+        const size_t verbatim_end = make_empty ? 0 : verbatim_tag_end(p.s, p.i, p.len);
+        if (verbatim_end != 0)
+            p.i = verbatim_end; /* pending, written with what follows */
+        else
+            copy_tag_rest(&p, make_empty);
+        if (!end_tag && name[0] == 's' && (strcmp(name, "script") == 0 || strcmp(name, "style") == 0))
             copy_raw_text(&p, strcmp(name, "script") == 0 ? "</script" : "</style");
     }
+    flush(&p);
     return out->status;
 }

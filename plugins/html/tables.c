@@ -19,7 +19,7 @@ static int is_block_element(const xmlNode *n)
     if (!n || n->type != XML_ELEMENT_NODE)
         return 0;
     for (size_t i = 0; blocks[i]; i++)
-        if (strcmp((const char *)n->name, blocks[i]) == 0)
+        if (n->name[0] == (xmlChar)blocks[i][0] && strcmp((const char *)n->name, blocks[i]) == 0)
             return 1;
     return 0;
 }

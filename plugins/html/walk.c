@@ -31,7 +31,7 @@ typedef struct element_kind {
     kind k;
 } element_kind;
 
-/* Sorted by name for bsearch. */
+/* Sorted by name (strcmp order) for the binary search in kind_of. */
 static const element_kind kinds[] = {
     {"a", K_A},           {"abbr", K_ABBR},         {"acronym", K_ABBR},
     {"address", K_BLOCK}, {"applet", K_DROP},       {"area", K_DROP},
@@ -77,16 +77,26 @@ static const element_kind kinds[] = {
     {"wbr", K_DROP},      {"xmp", K_PRE},
 };
 
-static int compare_kind(const void *name, const void *e)
-{
-    return strcmp(name, ((const element_kind *)e)->name);
-}
-
+/* A binary search comparing first letters before calling strcmp: it asks
+ * for every element, and most steps are decided by the first letter. */
 static kind kind_of(const xmlNode *n)
 {
-    const element_kind *e = bsearch(n->name, kinds, sizeof kinds / sizeof kinds[0],
-                                    sizeof kinds[0], compare_kind);
-    return e ? e->k : K_INLINE;
+    const char *name = (const char *)n->name;
+    size_t lo = 0, hi = sizeof kinds / sizeof kinds[0];
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        const char *k = kinds[mid].name;
+        int c = (unsigned char)name[0] - (unsigned char)k[0];
+        if (c == 0)
+            c = strcmp(name + 1, k + 1);
+        if (c == 0)
+            return kinds[mid].k;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return K_INLINE;
 }
 
 /* Context inherited by an element's descendants. */
@@ -227,22 +237,46 @@ static void paragraph_break(walker *w)
     }
 }
 
+/* The attributes asked of nearly every element, found in one pass over
+ * them (each as html_attr finds it: the first of its name, any case). */
+typedef struct common_attrs {
+    const char *lang, *xml_lang, *dir, *id;
+} common_attrs;
+
+static common_attrs read_common(const xmlNode *e)
+{
+    common_attrs c = {NULL, NULL, NULL, NULL};
+    for (const xmlAttr *a = e->properties; a; a = a->next) {
+        const char *name = (const char *)a->name;
+        if (!name)
+            continue;
+        const char **slot = NULL;
+        switch (name[0]) {
+        case 'l': case 'L': slot = strcasecmp(name, "lang") == 0 ? &c.lang : NULL; break;
+        case 'x': case 'X': slot = strcasecmp(name, "xml:lang") == 0 ? &c.xml_lang : NULL; break;
+        case 'd': case 'D': slot = strcasecmp(name, "dir") == 0 ? &c.dir : NULL; break;
+        case 'i': case 'I': slot = strcasecmp(name, "id") == 0 ? &c.id : NULL; break;
+        default: break;
+        }
+        if (slot && !*slot)
+            *slot = html_attr_text(a);
+    }
+    return c;
+}
+
 static void common_attributes(const xmlNode *e, oct_node *n)
 {
-    const char *lang = html_attr(e, "lang");
-    if (!lang)
-        lang = html_attr(e, "xml:lang");
+    const common_attrs c = read_common(e);
+    const char *lang = c.lang ? c.lang : c.xml_lang;
     if (lang && *lang)
         oct_node_set_lang(n, lang);
-    const char *dir = html_attr(e, "dir");
-    if (dir && strcasecmp(dir, "rtl") == 0)
+    if (c.dir && strcasecmp(c.dir, "rtl") == 0)
         oct_node_set_dir(n, OCT_DIR_RTL);
-    else if (dir && strcasecmp(dir, "ltr") == 0)
+    else if (c.dir && strcasecmp(c.dir, "ltr") == 0)
         oct_node_set_dir(n, OCT_DIR_LTR);
     if (oct_node_type_is_block(oct_node_get_type(n))) {
-        const char *id = html_attr(e, "id");
-        if (id && *id)
-            oct_node_set_id(n, id);
+        if (c.id && *c.id)
+            oct_node_set_id(n, c.id);
         oct_node_set_source_line(n, (long)e->line);
     }
 }
@@ -256,9 +290,9 @@ static int is_blank(const char *s)
 
 static int has_lang_or_dir(const xmlNode *e)
 {
-    const char *dir = html_attr(e, "dir");
-    return html_attr(e, "lang") || html_attr(e, "xml:lang") ||
-           (dir && (strcasecmp(dir, "rtl") == 0 || strcasecmp(dir, "ltr") == 0));
+    const common_attrs c = read_common(e);
+    return c.lang || c.xml_lang ||
+           (c.dir && (strcasecmp(c.dir, "rtl") == 0 || strcasecmp(c.dir, "ltr") == 0));
 }
 
 /* A new node of type t carrying e's lang, dir, id and line (NULL at the
@@ -1129,6 +1163,12 @@ static void text_node(walker *w, const xmlNode *t)
         code_text(w, s, len);
         return;
     }
+    /* Once the first word is in, the builder only appends to its text: the
+     * words that follow, each with the one space before it, are gathered
+     * and go out a buffer at a time rather than two calls a word. */
+    char run[1024];
+    size_t used = 0;
+    int started = 0;
     size_t i = 0;
     while (i < len) {
         if (html_is_space((unsigned char)s[i])) {
@@ -1141,11 +1181,32 @@ static void text_node(walker *w, const xmlNode *t)
         const size_t start = i;
         while (i < len && !html_is_space((unsigned char)s[i]))
             i++;
-        flush_space(w);
-        text_out(w, s + start, i - start);
-        w->has_content = 1;
-        w->block_started = 1;
+        const size_t n = i - start;
+        if (!started) {
+            flush_space(w);
+            text_out(w, s + start, n);
+            w->has_content = 1;
+            w->block_started = 1;
+            started = 1;
+            continue;
+        }
+        /* A space ran between this word and the last (which ended in none). */
+        w->pending_space = 0;
+        if (used + 1 + n > sizeof run && used > 0) {
+            text_out(w, run, used);
+            used = 0;
+        }
+        if (1 + n > sizeof run) {
+            text_out(w, " ", 1);
+            text_out(w, s + start, n);
+            continue;
+        }
+        run[used++] = ' ';
+        memcpy(run + used, s + start, n);
+        used += n;
     }
+    if (used > 0)
+        text_out(w, run, used);
 }
 
 /* Walks top and its subtree. */
