@@ -12,6 +12,8 @@ function(octavo_add_plugin name)
     LIBRARY_OUTPUT_DIRECTORY "${OCTAVO_PLUGIN_BUILD_DIR}"
     C_VISIBILITY_PRESET hidden)
   target_link_libraries(octavo_plugin_${name} PRIVATE octavo ${P_LIBRARIES})
+  # header-only helpers shared with liboctavo in this tree (bytewords.h)
+  target_include_directories(octavo_plugin_${name} PRIVATE "${PROJECT_SOURCE_DIR}/core/shared")
   # clang's sanitizer runtimes live in the executable: no --no-undefined there.
   if(NOT OCTAVO_FUZZ)
     target_link_options(octavo_plugin_${name} PRIVATE "LINKER:--no-undefined")

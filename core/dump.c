@@ -5,8 +5,9 @@
  */
 #include "internal.h"
 
-#include <stdint.h>
 #include <string.h>
+
+#include "bytewords.h"
 
 /* 1 for the bytes the dump escapes: controls, DEL, quote and backslash. */
 static const unsigned char escaped[256] = {
@@ -21,16 +22,12 @@ static const unsigned char escaped[256] = {
     /* 0x80-0xFF: UTF-8 sequences, copied as they are */
 };
 
-#define ONES ((uint64_t)0x0101010101010101u)
-#define HIGHS ((uint64_t)0x8080808080808080u)
-
-/* Whether any of 8 bytes may need escaping: a byte below 0x20, a quote, a
- * backslash or DEL (bytes from 0x80 can raise false alarms, which the byte
- * test below sorts out). Text is mostly plain, and skipped 8 bytes a step. */
-static int word_may_escape(uint64_t w)
+/* Whether any of 8 bytes needs escaping: a byte below 0x20, a quote, a
+ * backslash or DEL. Text is mostly plain, and skipped 8 bytes a step. */
+static int word_needs_escape(uint64_t w)
 {
-    const uint64_t quote = w ^ (ONES * '"'), slash = w ^ (ONES * '\\'), del = w ^ (ONES * 0x7f);
-    return (((w - ONES * 0x20) | (quote - ONES) | (slash - ONES) | (del - ONES)) & HIGHS) != 0;
+    return (oct_word_below(w, 0x20) | oct_word_eq(w, '"') | oct_word_eq(w, '\\') |
+            oct_word_eq(w, 0x7f)) != 0;
 }
 
 static void put_quoted(oct_sink *s, const char *str, size_t len)
@@ -40,9 +37,7 @@ static void put_quoted(oct_sink *s, const char *str, size_t len)
     size_t run = 0;
     for (size_t i = 0; i < len; i++) {
         while (len - i >= 8) {
-            uint64_t w;
-            memcpy(&w, str + i, 8);
-            if (word_may_escape(w)) break;
+            if (word_needs_escape(oct_word_load(str + i))) break;
             i += 8;
         }
         if (i >= len) break;

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "bytewords.h"
+
 size_t oct_utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -49,27 +51,17 @@ size_t oct_utf8_encode(uint32_t cp, char out[4])
 
 /* Eight bytes at a time while they are all ASCII: most text is, and a byte
  * loop costs several instructions per byte on every string the core checks. */
-#define HIGH_BITS 0x8080808080808080ULL
-#define LOW_BITS 0x0101010101010101ULL
-
-static uint64_t load8(const char *s)
-{
-    uint64_t w;
-    memcpy(&w, s, sizeof w);
-    return w;
-}
-
 /* Non-zero when some byte of w is 0x00 or has its high bit set. */
 static uint64_t zero_or_high(uint64_t w)
 {
-    return ((w - LOW_BITS) | w) & HIGH_BITS;
+    return oct_word_eq(w, 0) | oct_word_high(w);
 }
 
 int oct_utf8_is_valid(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        while (i + 8 <= len && !(load8(s + i) & HIGH_BITS)) i += 8;
+        while (i + 8 <= len && !oct_word_high(oct_word_load(s + i))) i += 8;
         if (i >= len) break;
         if ((unsigned char)s[i] < 0x80) { i++; continue; }
         uint32_t cp;
@@ -85,7 +77,7 @@ oct_status oct_utf8_append_repaired(oct_buf *b, const char *s, size_t len)
 {
     size_t i = 0, run = 0; /* run: start of the pending span of good bytes */
     while (i < len) {
-        while (i + 8 <= len && !zero_or_high(load8(s + i))) i += 8;
+        while (i + 8 <= len && !zero_or_high(oct_word_load(s + i))) i += 8;
         if (i >= len) break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c < 0x80) { i++; continue; }
@@ -170,14 +162,14 @@ size_t oct_utf8_display_width(const char *s, size_t len)
      * find out first, and cheaply, whether that is all there is. */
     size_t i = 0;
     for (; i + 8 <= len; i += 8)
-        if (load8(s + i) & HIGH_BITS) break;
+        if (oct_word_high(oct_word_load(s + i))) break;
     if (i + 8 > len) {
         while (i < len && (unsigned char)s[i] < 0x80) i++;
         if (i == len) return len;
     }
     size_t w = i;
     while (i < len) {
-        if (i + 8 <= len && !(load8(s + i) & HIGH_BITS)) { w += 8; i += 8; continue; }
+        if (i + 8 <= len && !oct_word_high(oct_word_load(s + i))) { w += 8; i += 8; continue; }
         if ((unsigned char)s[i] < 0x80) { w++; i++; continue; }
         uint32_t cp;
         i += oct_utf8_decode(s + i, len - i, &cp);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bytewords.h"
 #include "render.h"
 
 #define INDENT_STEP 720      /* twips per nesting level */
@@ -147,32 +148,7 @@ static void run_properties(render *r, const char *char_style)
 }
 
 /* Every byte of a book's text passes the two scans below, so they look at
- * eight bytes at a time; the masks are exact (no byte borrows from its
- * neighbour), whatever the byte order. */
-#define BYTES_LOW7 0x7F7F7F7F7F7F7F7FULL
-#define BYTES_HIGH 0x8080808080808080ULL
-#define BYTES_EACH(b) (0x0101010101010101ULL * (b))
-
-static uint64_t load_word(const char *s)
-{
-    uint64_t v;
-    memcpy(&v, s, sizeof v);
-    return v;
-}
-
-/* 0x80 in every byte of v below n (n <= 0x80), 0 elsewhere. */
-static uint64_t bytes_below(uint64_t v, unsigned n)
-{
-    return ~(((v & BYTES_LOW7) + BYTES_EACH(0x80 - n)) | v) & BYTES_HIGH;
-}
-
-/* 0x80 in every byte of v equal to c, 0 elsewhere. */
-static uint64_t bytes_equal(uint64_t v, unsigned char c)
-{
-    uint64_t x = v ^ BYTES_EACH(c);
-    return ~(((x & BYTES_LOW7) + BYTES_LOW7) | x | BYTES_LOW7);
-}
-
+ * eight bytes at a time (bytewords.h). */
 static int is_run_break(char c)
 {
     return c == '\t' || c == '\n' || c == '\r';
@@ -183,7 +159,7 @@ static size_t next_run_break(const char *s, size_t len, size_t i)
 {
     for (;;) {
         /* all three are below 14: skip words without such a byte */
-        while (len - i >= 8 && !bytes_below(load_word(s + i), 14))
+        while (len - i >= 8 && !oct_word_below(oct_word_load(s + i), 14))
             i += 8;
         size_t end = len - i >= 8 ? i + 8 : len;
         for (; i < end; i++) {
@@ -204,7 +180,7 @@ static int needs_preserve(const char *s, size_t len)
     size_t i = 0;
     for (; len - i >= 8; i += 8) {
         /* two spaces side by side, inside the word or across its start */
-        uint64_t spaces = bytes_equal(load_word(s + i), ' ');
+        uint64_t spaces = oct_word_eq(oct_word_load(s + i), ' ');
         if ((spaces & (spaces << 8)) || (i && s[i - 1] == ' ' && s[i] == ' '))
             return 1;
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bytewords.h"
 #include "extract_internal.h"
 
 /* One code point from s; malformed bytes decode as themselves, one at a time. */
@@ -69,30 +70,11 @@ static int is_comma(uint32_t cp)
     }
 }
 
-#define BYTES_01 0x0101010101010101ULL
-#define BYTES_7F 0x7F7F7F7F7F7F7F7FULL
-#define BYTES_80 0x8080808080808080ULL
-
-/* For eight ASCII bytes: the high bit of each byte equal to c. (Below 0x80
- * the byte-wise sum cannot carry into the next byte.) */
-static inline uint64_t bytes_equal(uint64_t v, unsigned char c)
-{
-    return ~((v ^ (BYTES_01 * c)) + BYTES_7F) & BYTES_80;
-}
-
-/* The high bit of each of eight ASCII bytes that JavaScript's \s takes for
- * a space: ' ' and tab to CR. */
+/* The high bit of each of eight bytes that JavaScript's \s takes for a
+ * space among ASCII: ' ' and tab to CR. */
 static inline uint64_t space_bytes(uint64_t v)
 {
-    const uint64_t from_tab = (v + BYTES_01 * (0x80 - 0x09)) & BYTES_80;
-    const uint64_t from_so = (v + BYTES_01 * (0x80 - 0x0E)) & BYTES_80;
-    return bytes_equal(v, ' ') | (from_tab & ~from_so);
-}
-
-/* How many bytes have their high bit set. */
-static inline uint32_t count_marked(uint64_t marks)
-{
-    return (uint32_t)(((marks >> 7) * BYTES_01) >> 56);
+    return oct_word_eq(v, ' ') | (oct_word_below(v, 0x0E) & ~oct_word_below(v, 0x09));
 }
 
 /* A white-space character: leading if nothing came before, and the start
@@ -119,17 +101,16 @@ void ex_text_measure(const char *text, size_t len, ex_stats *st)
          * the commas counted from masks rather than byte by byte (byte k of
          * the text is byte k of v from the low end). */
         while (len - i >= 8) {
-            uint64_t v;
-            memcpy(&v, s + i, sizeof v);
-            if (v & BYTES_80)
+            const uint64_t v = oct_word_load(s + i);
+            if (oct_word_high(v))
                 break;
             const uint64_t ws = space_bytes(v);
             const uint64_t run_starts = ws & ~((ws << 8) | (in_ws ? 0x80u : 0u));
-            const uint32_t n_ws = count_marked(ws);
-            const uint32_t n_commas = count_marked(bytes_equal(v, ','));
+            const uint32_t n_ws = oct_word_count(ws);
+            const uint32_t n_commas = oct_word_count(oct_word_eq(v, ','));
             if (!sh.any && (ws & 0x80u))
                 sh.lead_ws = 1;
-            sh.runs += count_marked(run_starts);
+            sh.runs += oct_word_count(run_starts);
             sh.nonws += 8 - n_ws;
             commas += n_commas;
             ascii_commas += n_commas;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytewords.h"
 #include "html.h"
 
 typedef struct entity {
@@ -185,26 +186,16 @@ static void drop_to(pass *p, size_t j)
 /* Bytes copy_text stops at: CR, NUL, and (bit 2) '&' when decoding. */
 static const unsigned char text_stop[256] = {['\0'] = 1, ['\r'] = 1, ['&'] = 2};
 
-#define BYTES_01 0x0101010101010101ULL
-#define BYTES_80 0x8080808080808080ULL
-
-/* Non-zero when some byte of v is zero. */
-static inline uint64_t has_zero_byte(uint64_t v)
-{
-    return (v - BYTES_01) & ~v & BYTES_80;
-}
-
 /* The first byte of s[from..end) that copy_text stops at (stop: the
  * text_stop bits that count), or end. Eight bytes at a time while none is
  * one: most text has none at all. */
 static size_t scan_text(const char *s, size_t from, size_t end, unsigned char stop)
 {
     size_t i = from;
-    const uint64_t amp = (stop & 2) ? BYTES_01 * '&' : 0; /* 0: '\0' already looked for */
+    const unsigned char amp = (stop & 2) ? '&' : '\0'; /* '\0': already looked for */
     while (end - i >= 8) {
-        uint64_t v;
-        memcpy(&v, s + i, sizeof v);
-        if (has_zero_byte(v) | has_zero_byte(v ^ (BYTES_01 * '\r')) | has_zero_byte(v ^ amp))
+        const uint64_t v = oct_word_load(s + i);
+        if (oct_word_eq(v, '\0') | oct_word_eq(v, '\r') | oct_word_eq(v, amp))
             break;
         i += 8;
     }

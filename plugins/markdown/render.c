@@ -3,6 +3,8 @@
  */
 #include "render.h"
 
+#include "bytewords.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -86,9 +88,7 @@ static size_t text_width(const char *s, size_t len)
 {
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
-        uint64_t v;
-        memcpy(&v, s + i, 8);
-        if (v & UINT64_C(0x8080808080808080))
+        if (oct_word_high(oct_word_load(s + i)))
             return oct_utf8_display_width(s, len);
     }
     for (; i < len; i++)

@@ -4,6 +4,7 @@
  */
 #include "text_internal.h"
 #include "bytes.h"
+#include "bytewords.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,15 +34,11 @@ static size_t trailing_space_len(const char *s, size_t len)
 
 int text_has_double_space(const char *s, size_t len)
 {
-    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
     size_t i = 0;
     int prev_space = 0;
     for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        /* exact per-byte "is a space" bits, then two in a row */
-        const uint64_t t = w ^ (ones * ' ');
-        const uint64_t spaces = ~(((t & ~high) + ~high) | t) & high;
+        /* the spaces' bits, then two in a row */
+        const uint64_t spaces = oct_word_eq(oct_word_load(s + i), ' ');
         if (!spaces) {
             prev_space = 0;
             continue;
@@ -263,12 +260,9 @@ size_t text_first_word_len(const char *s, size_t len)
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     /* eight bytes at a time to the first space or 0xC2 (which may begin
      * U+00A0): every line's first word is measured */
-    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
     for (; n + 8 <= len; n += 8) {
-        uint64_t w;
-        memcpy(&w, s + n, 8);
-        const uint64_t sp = w ^ (ones * ' '), c2 = w ^ (ones * 0xC2);
-        const uint64_t found = (((sp - ones) & ~sp) | ((c2 - ones) & ~c2)) & high;
+        const uint64_t w = oct_word_load(s + n);
+        const uint64_t found = oct_word_eq(w, ' ') | oct_word_eq(w, 0xC2);
         if (found) {
             n += (size_t)__builtin_ctzll(found) / 8;
             break;
