@@ -109,6 +109,16 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
     return 1;
 }
 
+static void set_cell(md_cell *c, uint32_t cp, uint8_t kind, uint8_t flags, uint32_t aux)
+{
+    c->cp = cp;
+    c->kind = kind;
+    c->flags = flags;
+    c->soft = SOFT_NEWLINE;
+    c->pad = 0;
+    c->aux = aux;
+}
+
 static void add_cell(md_writer *w, uint32_t cp, int kind, unsigned flags, uint32_t aux)
 {
     if (w->status != OCT_OK)
@@ -117,23 +127,8 @@ static void add_cell(md_writer *w, uint32_t cp, int kind, unsigned flags, uint32
         w->status = OCT_ERR_NOMEM;
         return;
     }
-    md_cell *c = &w->cells[w->n_cells++];
-    c->cp = cp;
-    c->kind = (uint8_t)kind;
-    c->flags = (uint8_t)(flags | verbatim_flag(kind, cp));
-    c->soft = SOFT_NEWLINE;
-    c->pad = 0;
-    c->aux = aux;
-}
-
-static void set_ascii_cell(md_cell *c, unsigned char b, uint8_t kind, uint8_t flags)
-{
-    c->cp = b;
-    c->kind = kind;
-    c->flags = flags;
-    c->soft = SOFT_NEWLINE;
-    c->pad = 0;
-    c->aux = 0;
+    set_cell(&w->cells[w->n_cells++], cp, (uint8_t)kind,
+             (uint8_t)(flags | verbatim_flag(kind, cp)), aux);
 }
 
 static void add_utf8(md_writer *w, const char *s, size_t len, int kind, unsigned flags)
@@ -156,12 +151,12 @@ static void add_utf8(md_writer *w, const char *s, size_t len, int kind, unsigned
                     const unsigned char b = (unsigned char)s[i];
                     if (b >= 0x80 || b == '\n')
                         break;
-                    set_ascii_cell(out, b, kind8, char_role[b] == R_VERBATIM ? verbatim : plain);
+                    set_cell(out, b, kind8, char_role[b] == R_VERBATIM ? verbatim : plain, 0);
                 }
             } else {
                 for (; i < len && (unsigned char)s[i] < 0x80; i++, out++) {
                     const unsigned char b = (unsigned char)s[i];
-                    set_ascii_cell(out, b, kind8, b != '\n' ? verbatim : plain);
+                    set_cell(out, b, kind8, b != '\n' ? verbatim : plain, 0);
                 }
             }
             w->n_cells += (size_t)(out - first);
