@@ -44,28 +44,12 @@ static oct_status read_fd(int fd, const char *name, uint64_t max, size_t size_hi
     }
     char chunk[65536];
     for (;;) {
-        /* Straight into the buffer while it has room (the last byte stays
-         * for the terminator); a file that grew goes through chunk. */
-        if (b.data && b.cap - b.len > 1) {
-            ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
-            if (n > 0) {
-                b.len += (size_t)n;
-                b.data[b.len] = '\0';
-                if (b.len > max) {
-                    oct_buf_free(&b);
-                    return oct_error_set(err, OCT_ERR_LIMIT, name, 0,
-                                         "input is larger than %llu bytes (raise with --max-input-size)",
-                                         (unsigned long long)max);
-                }
-                continue;
-            }
-            if (n < 0 && errno == EINTR) continue;
-            if (n == 0) break;
-            int e = errno;
-            oct_buf_free(&b);
-            return oct_error_set(err, OCT_ERR_IO, name, 0, "cannot read: %s", strerror(e));
-        }
-        ssize_t n = read(fd, chunk, sizeof chunk);
+        /* Straight into the buffer while it has room (its last byte stays
+         * for the terminator); a file that grew past its size goes through
+         * chunk. */
+        const int direct = b.data && b.cap - b.len > 1;
+        ssize_t n = direct ? read(fd, b.data + b.len, b.cap - b.len - 1)
+                           : read(fd, chunk, sizeof chunk);
         if (n < 0) {
             if (errno == EINTR) continue;
             int e = errno;
@@ -73,7 +57,11 @@ static oct_status read_fd(int fd, const char *name, uint64_t max, size_t size_hi
             return oct_error_set(err, OCT_ERR_IO, name, 0, "cannot read: %s", strerror(e));
         }
         if (n == 0) break;
-        if (oct_buf_append(&b, chunk, (size_t)n) || b.len > max) {
+        if (direct) {
+            b.len += (size_t)n;
+            b.data[b.len] = '\0';
+        }
+        if ((!direct && oct_buf_append(&b, chunk, (size_t)n)) || b.len > max) {
             oct_status st = b.status ? b.status : OCT_ERR_LIMIT;
             oct_buf_free(&b);
             if (st == OCT_ERR_NOMEM) return oct_error_set(err, st, name, 0, NULL);
