@@ -150,9 +150,6 @@ char *epub_plain_text(const oct_node *n);
 oct_status epub_write_content(epub_book *b, oct_zip *z);
 /* Starts an XHTML document with head (title, stylesheets) and opens <body>. */
 void epub_xhtml_begin(const epub_book *b, oct_xml *x, const char *title, const char *body_type);
-/* Writes href into x as an attribute when it is an absolute URL safe to
- * link to (percent-encoding what URLs cannot carry); returns 0 otherwise. */
-int epub_write_url_attr(oct_xml *x, const char *name, const char *url);
 
 /* nav.c */
 /* "Notes" in the book's language (for the notes file's heading). */

@@ -137,22 +137,31 @@ static uint32_t first_bit(unsigned char c)
 }
 
 /* Which first letters each list's words have: most words of a text start
- * with a letter no word of a given list does, and skip its search. */
-static void first_letters(uint32_t masks[N_LATIN])
+ * with a letter no word of a given list does, and skip its search. Returns
+ * the length of the longest word: longer words need no search at all. */
+static size_t first_letters(uint32_t masks[N_LATIN])
 {
+    size_t longest = 0;
+
     for (size_t i = 0; i < N_LATIN; i++) {
         masks[i] = 0;
         for (const char *p = latin_langs[i].words; *p; p++)
-            if (*p != ' ' && (p == latin_langs[i].words || p[-1] == ' '))
+            if (*p != ' ' && (p == latin_langs[i].words || p[-1] == ' ')) {
+                const size_t n = strcspn(p, " ");
                 masks[i] |= first_bit((unsigned char)*p);
+                if (n > longest)
+                    longest = n;
+            }
     }
+    return longest;
 }
 
-static void score_word(const char *w, size_t n, const uint32_t *masks, unsigned *scores)
+static void score_word(const char *w, size_t n, const uint32_t *masks, unsigned *scores,
+                       size_t longest)
 {
     char key[24];
 
-    if (n == 0 || n + 2 >= sizeof key)
+    if (n == 0 || n > longest || n + 2 >= sizeof key)
         return;
     const uint32_t bit = first_bit((unsigned char)w[0]);
     key[0] = ' ';
@@ -174,7 +183,7 @@ const char *epub_guess_lang(const oct_doc *doc)
     oct_event ev;
     int best = -1;
 
-    first_letters(masks);
+    const size_t longest = first_letters(masks);
     oct_iter_init(&it, oct_doc_root(doc));
     while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE && seen < GUESS_MAX_BYTES) {
         const oct_node *n = oct_iter_node(&it);
@@ -202,7 +211,7 @@ const char *epub_guess_lang(const oct_doc *doc)
                     wlen++;
                 } else {
                     if (wlen > 0 && wlen < sizeof wbuf)
-                        score_word(wbuf, wlen, masks, scores);
+                        score_word(wbuf, wlen, masks, scores, longest);
                     wlen = 0;
                 }
                 i++;
@@ -221,13 +230,13 @@ const char *epub_guess_lang(const oct_doc *doc)
                 wlen += k;
             } else {
                 if (wlen > 0 && wlen < sizeof wbuf)
-                    score_word(wbuf, wlen, masks, scores);
+                    score_word(wbuf, wlen, masks, scores, longest);
                 wlen = 0;
             }
             i += k;
         }
         if (wlen > 0 && wlen < sizeof wbuf)
-            score_word(wbuf, wlen, masks, scores);
+            score_word(wbuf, wlen, masks, scores, longest);
     }
     for (int sc = 0; sc < SC_COUNT; sc++)
         if (counts[sc] > 0 && (best < 0 || counts[sc] > counts[best]))
@@ -389,13 +398,41 @@ static char *first_heading_text(const oct_doc *doc)
 typedef struct content_digest {
     uint32_t crc, adler;
     uint64_t len;
+    /* Bytes gathered before they are summed: a node's type and text are a
+     * few bytes each, and two checksum calls per node cost more than the
+     * summing. Checksums of the concatenation do not depend on the pieces. */
+    size_t used;
+    unsigned char pending[4096];
 } content_digest;
+
+static void digest_flush(content_digest *d)
+{
+    d->crc = libdeflate_crc32(d->crc, d->pending, d->used);
+    d->adler = libdeflate_adler32(d->adler, d->pending, d->used);
+    d->len += d->used;
+    d->used = 0;
+}
 
 static void digest_add(content_digest *d, const void *p, size_t n)
 {
-    d->crc = libdeflate_crc32(d->crc, p, n);
-    d->adler = libdeflate_adler32(d->adler, p, n);
-    d->len += n;
+    if (n > sizeof d->pending - d->used) {
+        digest_flush(d);
+        if (n > sizeof d->pending) {
+            d->crc = libdeflate_crc32(d->crc, p, n);
+            d->adler = libdeflate_adler32(d->adler, p, n);
+            d->len += n;
+            return;
+        }
+    }
+    memcpy(d->pending + d->used, p, n);
+    d->used += n;
+}
+
+static void digest_add_byte(content_digest *d, unsigned char c)
+{
+    if (d->used == sizeof d->pending)
+        digest_flush(d);
+    d->pending[d->used++] = c;
 }
 
 /* Hashes what makes this document this document: its metadata and text. */
@@ -404,7 +441,7 @@ static void content_uuid(const oct_doc *doc, char out[37])
     oct_buf name;
     oct_iter it;
     oct_event ev;
-    content_digest d = {0, 1, 0};
+    content_digest d = {.crc = 0, .adler = 1};
     char tail[64];
     size_t n_meta = oct_meta_size(doc);
 
@@ -428,11 +465,12 @@ static void content_uuid(const oct_doc *doc, char out[37])
         if (ev != OCT_EVENT_ENTER)
             continue;
         type = (unsigned char)oct_node_get_type(n);
-        digest_add(&d, &type, 1);
+        digest_add_byte(&d, type);
         lit = oct_node_literal(n, &len);
         if (lit)
             digest_add(&d, lit, len);
     }
+    digest_flush(&d);
     snprintf(tail, sizeof tail, "content:%08" PRIx32 ":%08" PRIx32 ":%" PRIu64, d.crc, d.adler,
              d.len);
     oct_buf_puts(&name, tail);

@@ -7,8 +7,8 @@
  * of opening and closing the right number of elements: no recursion.
  */
 #include "epub.h"
+#include "markup.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +46,23 @@ static const nav_words *words_for(const char *lang)
 
 const char *epub_notes_word(const epub_book *b) { return words_for(b->lang)->notes; }
 
+/* "file#id" (or the file alone) into an entry's href, cut as snprintf
+ * would cut it; snprintf itself cost more than the rest of the list. */
+static void set_href(nav_entry *e, const char *file, const char *id)
+{
+    const char *const parts[3] = {file, id ? "#" : "", id ? id : ""};
+    size_t o = 0;
+
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(parts[i]);
+        if (n > sizeof e->href - 1 - o)
+            n = sizeof e->href - 1 - o;
+        memcpy(e->href + o, parts[i], n);
+        o += n;
+    }
+    e->href[o] = '\0';
+}
+
 /* The table of contents as a flat list; never empty. Caller frees. */
 static nav_entry *collect_entries(const epub_book *b, size_t *count)
 {
@@ -61,20 +78,17 @@ static nav_entry *collect_entries(const epub_book *b, size_t *count)
         e[n].label = t->label;
         e[n].depth = t->depth;
         /* A chapter's opening heading links to the file itself. */
-        if (id && b->chapters[t->chapter].opening != t->heading)
-            snprintf(e[n].href, sizeof e[n].href, "%s#%s", file, id);
-        else
-            snprintf(e[n].href, sizeof e[n].href, "%s", file);
+        set_href(&e[n], file, id && b->chapters[t->chapter].opening != t->heading ? id : NULL);
         n++;
     }
     if (n == 0) {
         e[n].label = b->title;
-        snprintf(e[n].href, sizeof e[n].href, "%s", b->chapters[0].file);
+        set_href(&e[n], b->chapters[0].file, NULL);
         n++;
     }
     if (b->has_notes_file) {
         e[n].label = words_for(b->lang)->notes;
-        snprintf(e[n].href, sizeof e[n].href, "%s", EPUB_NOTES);
+        set_href(&e[n], EPUB_NOTES, NULL);
         e[n].depth = 0;
         n++;
     }
@@ -82,68 +96,68 @@ static nav_entry *collect_entries(const epub_book *b, size_t *count)
     return e;
 }
 
-/* Writes the nested list. item is "li" (nav) or "navPoint" (NCX); list is
- * "ol" or NULL (navPoints nest directly). */
-static void write_tree(oct_xml *x, const nav_entry *e, size_t n, int ncx)
+/* Writes the nested list: <ol> of <li> (nav), or navPoints nested directly
+ * (NCX). */
+static void write_tree(markup *m, const nav_entry *e, size_t n, int ncx)
 {
     int prev = 0;
 
     if (!ncx)
-        oct_xml_start(x, "ol");
+        markup_start(m, "ol");
     for (size_t i = 0; i < n; i++) {
         if (i > 0) {
             if (e[i].depth > prev) {
                 if (!ncx)
-                    oct_xml_start(x, "ol");
+                    markup_start(m, "ol");
             } else {
-                oct_xml_end_element_full(x); /* the previous item */
+                markup_end(m); /* the previous item */
                 for (int k = e[i].depth; k < prev; k++) {
                     if (!ncx)
-                        oct_xml_end_element_full(x); /* ol */
-                    oct_xml_end_element_full(x);     /* its item */
+                        markup_end(m); /* ol */
+                    markup_end(m);     /* its item */
                 }
             }
         }
         prev = e[i].depth;
         if (ncx) {
-            oct_xml_start(x, "navPoint");
-            oct_xml_attrf(x, "id", "navpoint-%zu", i + 1);
-            oct_xml_attrf(x, "playOrder", "%zu", i + 1);
-            oct_xml_start(x, "navLabel");
-            oct_xml_element(x, "text", e[i].label);
-            oct_xml_end_element_full(x);
-            oct_xml_start(x, "content");
-            oct_xml_attr(x, "src", e[i].href);
-            oct_xml_end_element(x);
+            markup_start(m, "navPoint");
+            markup_attr_numbered(m, "id", "navpoint-", (long)(i + 1));
+            markup_attr_int(m, "playOrder", (long)(i + 1));
+            markup_start(m, "navLabel");
+            markup_element(m, "text", e[i].label);
+            markup_end(m);
+            markup_start(m, "content");
+            markup_attr(m, "src", e[i].href);
+            markup_end_empty(m);
         } else {
-            oct_xml_start(x, "li");
-            oct_xml_start(x, "a");
-            oct_xml_attr(x, "href", e[i].href);
-            oct_xml_text_cstr(x, e[i].label);
-            oct_xml_end_element_full(x);
+            markup_start(m, "li");
+            markup_start(m, "a");
+            markup_attr(m, "href", e[i].href);
+            markup_text_cstr(m, e[i].label);
+            markup_end(m);
         }
     }
     if (n > 0) {
-        oct_xml_end_element_full(x);
+        markup_end(m);
         for (int k = 0; k < prev; k++) {
             if (!ncx)
-                oct_xml_end_element_full(x);
-            oct_xml_end_element_full(x);
+                markup_end(m);
+            markup_end(m);
         }
     }
     if (!ncx)
-        oct_xml_end_element_full(x);
+        markup_end(m);
 }
 
-static void landmark(oct_xml *x, const char *type, const char *href, const char *label)
+static void landmark(markup *m, const char *type, const char *href, const char *label)
 {
-    oct_xml_start(x, "li");
-    oct_xml_start(x, "a");
-    oct_xml_attr(x, "epub:type", type);
-    oct_xml_attr(x, "href", href);
-    oct_xml_text_cstr(x, label);
-    oct_xml_end_element_full(x);
-    oct_xml_end_element_full(x);
+    markup_start(m, "li");
+    markup_start(m, "a");
+    markup_attr(m, "epub:type", type);
+    markup_attr(m, "href", href);
+    markup_text_cstr(m, label);
+    markup_end(m);
+    markup_end(m);
 }
 
 oct_status epub_write_nav(epub_book *b, oct_zip *z)
@@ -152,37 +166,41 @@ oct_status epub_write_nav(epub_book *b, oct_zip *z)
     size_t n;
     nav_entry *e = collect_entries(b, &n);
     oct_xml x;
+    markup m;
     oct_status st;
 
     if (!e)
         return oct_error_set(b->err, OCT_ERR_NOMEM, EPUB_NAV, 0, "out of memory");
     epub_xhtml_begin(b, &x, words->contents, b->epub2 ? NULL : "frontmatter");
-    oct_xml_start(&x, b->epub2 ? "div" : "nav");
-    oct_xml_attr(&x, "id", "toc");
-    oct_xml_attr(&x, "class", "toc");
+    markup_init(&m, &x);
+    markup_start(&m, b->epub2 ? "div" : "nav");
+    markup_attr(&m, "id", "toc");
+    markup_attr(&m, "class", "toc");
     if (!b->epub2) {
-        oct_xml_attr(&x, "epub:type", "toc");
-        oct_xml_attr(&x, "role", "doc-toc");
+        markup_attr(&m, "epub:type", "toc");
+        markup_attr(&m, "role", "doc-toc");
     }
-    oct_xml_element(&x, "h1", words->contents);
-    write_tree(&x, e, n, 0);
-    oct_xml_end_element_full(&x);
+    markup_element(&m, "h1", words->contents);
+    write_tree(&m, e, n, 0);
+    markup_end(&m);
     if (!b->epub2) {
-        oct_xml_start(&x, "nav");
-        oct_xml_attr(&x, "id", "landmarks");
-        oct_xml_attr(&x, "epub:type", "landmarks");
-        oct_xml_attr(&x, "hidden", "hidden");
-        oct_xml_element(&x, "h2", "Landmarks");
-        oct_xml_start(&x, "ol");
+        markup_start(&m, "nav");
+        markup_attr(&m, "id", "landmarks");
+        markup_attr(&m, "epub:type", "landmarks");
+        markup_attr(&m, "hidden", "hidden");
+        markup_element(&m, "h2", "Landmarks");
+        markup_start(&m, "ol");
         if (b->cover)
-            landmark(&x, "cover", EPUB_COVER, words->cover);
-        landmark(&x, "titlepage", EPUB_TITLE, words->title_page);
+            landmark(&m, "cover", EPUB_COVER, words->cover);
+        landmark(&m, "titlepage", EPUB_TITLE, words->title_page);
         if (b->nav_in_spine) /* landmarks may only point into the spine */
-            landmark(&x, "toc", EPUB_NAV "#toc", words->contents);
-        landmark(&x, "bodymatter", b->chapters[0].file, words->start);
-        oct_xml_end_element_full(&x);
-        oct_xml_end_element_full(&x);
+            landmark(&m, "toc", EPUB_NAV "#toc", words->contents);
+        landmark(&m, "bodymatter", b->chapters[0].file, words->start);
+        markup_end(&m);
+        markup_end(&m);
     }
+    markup_finish(&m);
+    markup_free(&m);
     st = epub_zip_xml(b, z, EPUB_NAV, &x);
     oct_xml_free(&x);
     free(e);
@@ -194,6 +212,7 @@ oct_status epub_write_ncx(epub_book *b, oct_zip *z)
     size_t n;
     nav_entry *e = collect_entries(b, &n);
     oct_xml x;
+    markup m;
     oct_status st;
     int depth = 1;
 
@@ -207,30 +226,33 @@ oct_status epub_write_ncx(epub_book *b, oct_zip *z)
     oct_xml_attr(&x, "xmlns", NS_NCX);
     oct_xml_attr(&x, "version", "2005-1");
     oct_xml_attr(&x, "xml:lang", b->lang);
-    oct_xml_start(&x, "head");
-    oct_xml_start(&x, "meta");
-    oct_xml_attr(&x, "name", "dtb:uid");
-    oct_xml_attr(&x, "content", b->identifier);
-    oct_xml_end_element(&x);
-    oct_xml_start(&x, "meta");
-    oct_xml_attr(&x, "name", "dtb:depth");
-    oct_xml_attrf(&x, "content", "%d", depth);
-    oct_xml_end_element(&x);
-    oct_xml_start(&x, "meta");
-    oct_xml_attr(&x, "name", "dtb:totalPageCount");
-    oct_xml_attr(&x, "content", "0");
-    oct_xml_end_element(&x);
-    oct_xml_start(&x, "meta");
-    oct_xml_attr(&x, "name", "dtb:maxPageNumber");
-    oct_xml_attr(&x, "content", "0");
-    oct_xml_end_element(&x);
-    oct_xml_end_element_full(&x);
-    oct_xml_start(&x, "docTitle");
-    oct_xml_element(&x, "text", b->title);
-    oct_xml_end_element_full(&x);
-    oct_xml_start(&x, "navMap");
-    write_tree(&x, e, n, 1);
-    oct_xml_end_element_full(&x);
+    markup_init(&m, &x);
+    markup_start(&m, "head");
+    markup_start(&m, "meta");
+    markup_attr(&m, "name", "dtb:uid");
+    markup_attr(&m, "content", b->identifier);
+    markup_end_empty(&m);
+    markup_start(&m, "meta");
+    markup_attr(&m, "name", "dtb:depth");
+    markup_attr_int(&m, "content", depth);
+    markup_end_empty(&m);
+    markup_start(&m, "meta");
+    markup_attr(&m, "name", "dtb:totalPageCount");
+    markup_attr(&m, "content", "0");
+    markup_end_empty(&m);
+    markup_start(&m, "meta");
+    markup_attr(&m, "name", "dtb:maxPageNumber");
+    markup_attr(&m, "content", "0");
+    markup_end_empty(&m);
+    markup_end(&m);
+    markup_start(&m, "docTitle");
+    markup_element(&m, "text", b->title);
+    markup_end(&m);
+    markup_start(&m, "navMap");
+    write_tree(&m, e, n, 1);
+    markup_end(&m);
+    markup_finish(&m);
+    markup_free(&m);
     st = epub_zip_xml(b, z, EPUB_NCX, &x);
     oct_xml_free(&x);
     free(e);

@@ -358,8 +358,13 @@ static int choose_split_level(const epub_book *b, int *top_level)
                     *top_level = level;
             }
         }
-        if (!is_wrapper(t))
+        if (!is_wrapper(t)) {
             non_wrapper_depth++;
+            /* Inside, only text counts, and only until the article is known
+             * to be long enough to split. */
+            if (b->split_level >= 0 || text_bytes >= SHORT_ARTICLE_BYTES)
+                oct_iter_skip_children(&it);
+        }
     }
     if (b->split_level >= 0)
         return b->split_level;

@@ -12,6 +12,7 @@
  * few HTML5 elements are swapped for classed <div>/<span>s there.
  */
 #include "epub.h"
+#include "markup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ typedef struct writer {
     epub_book *b;
     oct_zip *z;
     oct_xml x;
+    markup m;                     /* the body of x, batched */
     int open;                     /* a file is being written into x */
     int chapter;                  /* the chapter being written */
     int in_link;                  /* inside <a>: no nested links */
@@ -61,12 +63,21 @@ oct_status epub_zip_xml(epub_book *b, oct_zip *z, const char *name, oct_xml *x)
     return oct_zip_add(z, path, data, len, OCT_ZIP_DEFLATE, b->err);
 }
 
+/* RFC 3986 unreserved and reserved characters, minus the brackets, which
+ * are only legal around an IPv6 host: bit c of the ASCII set, in two words. */
+#define URL_BIT(c) ((uint64_t)1 << ((c) & 63))
+static const uint64_t url_chars[2] = {
+    URL_BIT('!') | URL_BIT('#') | URL_BIT('$') | URL_BIT('&') | URL_BIT('\'') | URL_BIT('(') |
+        URL_BIT(')') | URL_BIT('*') | URL_BIT('+') | URL_BIT(',') | URL_BIT('-') | URL_BIT('.') |
+        URL_BIT('/') | ((uint64_t)0x3FF << '0') | URL_BIT(':') | URL_BIT(';') | URL_BIT('=') |
+        URL_BIT('?'),
+    URL_BIT('@') | ((uint64_t)0x3FFFFFF << ('A' - 64)) | URL_BIT('_') |
+        ((uint64_t)0x3FFFFFF << ('a' - 64)) | URL_BIT('~'),
+};
+
 static int is_url_char(unsigned char c)
 {
-    /* RFC 3986 unreserved and reserved characters, minus the brackets, which
-     * are only legal around an IPv6 host. */
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           strchr("-._~:/?#@!$&'()*+,;=", c) != NULL;
+    return c < 128 && (url_chars[c >> 6] >> (c & 63)) & 1;
 }
 
 static int is_hex(int c)
@@ -90,7 +101,9 @@ static int host_is_valid(const char *h, size_t len)
     return alnum;
 }
 
-int epub_write_url_attr(oct_xml *x, const char *name, const char *url)
+/* Writes url as the attribute name when it is an absolute URL safe to link
+ * to (percent-encoding what URLs cannot carry); returns 0 otherwise. */
+static int url_attr(writer *w, const char *name, const char *url)
 {
     static const char *const schemes[] = {"http://", "https://", "mailto:", "ftp://", NULL};
     static const char hex[] = "0123456789ABCDEF";
@@ -101,7 +114,8 @@ int epub_write_url_attr(oct_xml *x, const char *name, const char *url)
     if (!url)
         return 0;
     for (size_t i = 0; schemes[i]; i++)
-        if (strncasecmp(url, schemes[i], strlen(schemes[i])) == 0)
+        if ((url[0] | 0x20) == schemes[i][0] &&
+            strncasecmp(url, schemes[i], strlen(schemes[i])) == 0)
             slen = strlen(schemes[i]);
     /* An absolute URL with something after the scheme, not too long. */
     if (!slen || !url[slen] || url[slen] == '/' || strlen(url) > HREF_MAX)
@@ -109,12 +123,19 @@ int epub_write_url_attr(oct_xml *x, const char *name, const char *url)
     if (url[slen - 1] == '/' && !host_is_valid(url + slen, strcspn(url + slen, "/?#")))
         return 0;
     for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+        /* Runs of characters that stay as they are are copied whole; '%',
+         * '#' and NUL end a run ('%' is not a URL character). */
+        const unsigned char *run = p;
+        while (is_url_char(*p) && *p != '#')
+            p++;
+        memcpy(out + o, run, (size_t)(p - run));
+        o += (size_t)(p - run);
+        if (!*p)
+            break;
         if (*p == '#' && hashes++ == 0) {
             out[o++] = '#';
         } else if (*p == '%' && is_hex(p[1]) && is_hex(p[2])) {
             out[o++] = '%';
-        } else if (is_url_char(*p) && *p != '#' && *p != '%') {
-            out[o++] = (char)*p;
         } else {
             out[o++] = '%';
             out[o++] = hex[*p >> 4];
@@ -122,7 +143,7 @@ int epub_write_url_attr(oct_xml *x, const char *name, const char *url)
         }
     }
     out[o] = '\0';
-    oct_xml_attr(x, name, out);
+    markup_attr(&w->m, name, out);
     return 1;
 }
 
@@ -133,12 +154,12 @@ static void write_lang_dir(writer *w, const oct_node *n)
 
     if (lang && epub_lang_is_valid(lang)) {
         if (!w->b->epub2)
-            oct_xml_attr(&w->x, "lang", lang);
-        oct_xml_attr(&w->x, "xml:lang", lang);
+            markup_attr(&w->m, "lang", lang);
+        markup_attr(&w->m, "xml:lang", lang);
     }
     switch (oct_node_dir(n)) {
-    case OCT_DIR_LTR: oct_xml_attr(&w->x, "dir", "ltr"); break;
-    case OCT_DIR_RTL: oct_xml_attr(&w->x, "dir", "rtl"); break;
+    case OCT_DIR_LTR: markup_attr(&w->m, "dir", "ltr"); break;
+    case OCT_DIR_RTL: markup_attr(&w->m, "dir", "rtl"); break;
     default: break;
     }
 }
@@ -149,16 +170,16 @@ static void open_el(writer *w, const char *name, const oct_node *n, const char *
     const char *id = n ? epub_anchor_id(w->b, n) : NULL;
 
     w->body_used = 1;
-    oct_xml_start(&w->x, name);
+    markup_start(&w->m, name);
     if (id)
-        oct_xml_attr(&w->x, "id", id);
+        markup_attr(&w->m, "id", id);
     if (cls)
-        oct_xml_attr(&w->x, "class", cls);
+        markup_attr(&w->m, "class", cls);
     if (n)
         write_lang_dir(w, n);
 }
 
-static void close_el(writer *w) { oct_xml_end_element_full(&w->x); }
+static void close_el(writer *w) { markup_end(&w->m); }
 
 /* An element that holds nothing but the node's id, so links to it land. */
 static void empty_anchor(writer *w, const oct_node *n, int block)
@@ -168,8 +189,8 @@ static void empty_anchor(writer *w, const oct_node *n, int block)
     if (!id)
         return;
     w->body_used = 1;
-    oct_xml_start(&w->x, block ? "div" : "span");
-    oct_xml_attr(&w->x, "id", id);
+    markup_start(&w->m, block ? "div" : "span");
+    markup_attr(&w->m, "id", id);
     close_el(w);
 }
 
@@ -224,11 +245,11 @@ static void write_backlink(writer *w, const epub_note *note)
 
     snprintf(num, sizeof num, "%d.", note->number);
     if (note->ref_chapter < 0) { /* nobody refers to it: a label, no link */
-        oct_xml_start(&w->x, "span");
-        oct_xml_attr(&w->x, "class", "note-label");
-        oct_xml_text_cstr(&w->x, num);
+        markup_start(&w->m, "span");
+        markup_attr(&w->m, "class", "note-label");
+        markup_text_cstr(&w->m, num);
         close_el(w);
-        oct_xml_text_cstr(&w->x, " ");
+        markup_text_cstr(&w->m, " ");
         return;
     }
     if (note->ref_chapter == w->chapter)
@@ -236,14 +257,14 @@ static void write_backlink(writer *w, const epub_note *note)
     else
         snprintf(href, sizeof href, "%s#noteref-%d", epub_chapter_file(w->b, note->ref_chapter),
                  note->number);
-    oct_xml_start(&w->x, "a");
-    oct_xml_attr(&w->x, "class", "note-backlink");
-    oct_xml_attr(&w->x, "href", href);
+    markup_start(&w->m, "a");
+    markup_attr(&w->m, "class", "note-backlink");
+    markup_attr(&w->m, "href", href);
     if (!w->b->epub2)
-        oct_xml_attr(&w->x, "role", "doc-backlink");
-    oct_xml_text_cstr(&w->x, num);
+        markup_attr(&w->m, "role", "doc-backlink");
+    markup_text_cstr(&w->m, num);
     close_el(w);
-    oct_xml_text_cstr(&w->x, " ");
+    markup_text_cstr(&w->m, " ");
 }
 
 static void write_noteref(writer *w, const oct_node *n)
@@ -269,23 +290,23 @@ static void write_noteref(writer *w, const oct_node *n)
                  note->id);
     empty_anchor(w, n, 0);
     if (w->in_link) {
-        oct_xml_start(&w->x, "sup");
-        oct_xml_attr(&w->x, "id", id);
-        oct_xml_attr(&w->x, "class", "noteref");
-        oct_xml_text_cstr(&w->x, num);
+        markup_start(&w->m, "sup");
+        markup_attr(&w->m, "id", id);
+        markup_attr(&w->m, "class", "noteref");
+        markup_text_cstr(&w->m, num);
         close_el(w);
         return;
     }
-    oct_xml_start(&w->x, "a");
-    oct_xml_attr(&w->x, "id", id);
-    oct_xml_attr(&w->x, "class", "noteref");
-    oct_xml_attr(&w->x, "href", href);
+    markup_start(&w->m, "a");
+    markup_attr(&w->m, "id", id);
+    markup_attr(&w->m, "class", "noteref");
+    markup_attr(&w->m, "href", href);
     if (!w->b->epub2) {
-        oct_xml_attr(&w->x, "epub:type", "noteref");
-        oct_xml_attr(&w->x, "role", "doc-noteref");
+        markup_attr(&w->m, "epub:type", "noteref");
+        markup_attr(&w->m, "role", "doc-noteref");
     }
-    oct_xml_start(&w->x, "sup");
-    oct_xml_text_cstr(&w->x, num);
+    markup_start(&w->m, "sup");
+    markup_text_cstr(&w->m, num);
     close_el(w);
     close_el(w);
 }
@@ -377,7 +398,7 @@ static void enter_row(writer *w, const oct_node *row)
     if (rank > *cur) {
         if (*cur >= 0)
             close_el(w);
-        oct_xml_start(&w->x, group_names[rank]);
+        markup_start(&w->m, group_names[rank]);
         *cur = rank;
     }
 }
@@ -392,7 +413,7 @@ static void write_image(writer *w, const oct_node *n)
         /* No resource (or a dropped one): the alt text stands in. */
         if (alt && *alt) {
             open_el(w, "span", n, "image-alt");
-            oct_xml_text_cstr(&w->x, alt);
+            markup_text_cstr(&w->m, alt);
             close_el(w);
         } else {
             empty_anchor(w, n, 0);
@@ -400,11 +421,11 @@ static void write_image(writer *w, const oct_node *n)
         return;
     }
     open_el(w, "img", n, NULL);
-    oct_xml_attr(&w->x, "src", img->href);
-    oct_xml_attr(&w->x, "alt", alt ? alt : "");
+    markup_attr(&w->m, "src", img->href);
+    markup_attr(&w->m, "alt", alt ? alt : "");
     if (title && *title)
-        oct_xml_attr(&w->x, "title", title);
-    oct_xml_end_element(&w->x);
+        markup_attr(&w->m, "title", title);
+    markup_end_empty(&w->m);
 }
 
 static void write_literal(writer *w, const oct_node *n)
@@ -412,7 +433,7 @@ static void write_literal(writer *w, const oct_node *n)
     size_t len = 0;
     const char *s = oct_node_literal(n, &len);
     if (s)
-        oct_xml_text(&w->x, s, len);
+        markup_text(&w->m, s, len);
 }
 
 static void enter_link(writer *w, const oct_node *n)
@@ -427,14 +448,14 @@ static void enter_link(writer *w, const oct_node *n)
     }
     if (epub_resolve_link(w->b, url, w->chapter, href, sizeof href)) {
         open_el(w, "a", n, NULL);
-        oct_xml_attr(&w->x, "href", href);
+        markup_attr(&w->m, "href", href);
     } else {
         open_el(w, "a", n, NULL);
-        if (!epub_write_url_attr(&w->x, "href", url))
-            oct_xml_attr(&w->x, "class", "link-unresolved");
+        if (!url_attr(w, "href", url))
+            markup_attr(&w->m, "class", "link-unresolved");
     }
     if (title && *title)
-        oct_xml_attr(&w->x, "title", title);
+        markup_attr(&w->m, "title", title);
 }
 
 /* Renders the start of n (and all of a leaf). Returns 0 when n's children
@@ -443,7 +464,7 @@ static int enter(writer *w, oct_iter *it, const oct_node *n)
 {
     epub_book *b = w->b;
     oct_node_type t = oct_node_get_type(n);
-    char name[8];
+    static const char *const heading_names[] = {"h1", "h2", "h3", "h4", "h5", "h6"};
 
     switch (t) {
     case OCT_NODE_DOCUMENT:
@@ -451,8 +472,7 @@ static int enter(writer *w, oct_iter *it, const oct_node *n)
         break;
     case OCT_NODE_HEADING: {
         int level = oct_node_heading_level(n);
-        snprintf(name, sizeof name, "h%d", level < 1 ? 1 : level > 6 ? 6 : level);
-        open_el(w, name, n, NULL);
+        open_el(w, heading_names[level < 1 ? 0 : level > 6 ? 5 : level - 1], n, NULL);
         break;
     }
     case OCT_NODE_PARAGRAPH:
@@ -468,7 +488,7 @@ static int enter(writer *w, oct_iter *it, const oct_node *n)
         break;
     case OCT_NODE_BLOCK_QUOTE:
         open_el(w, "blockquote", n, NULL);
-        epub_write_url_attr(&w->x, "cite", oct_node_cite(n));
+        url_attr(w, "cite", oct_node_cite(n));
         break;
     case OCT_NODE_LIST: {
         int ordered = oct_node_list_is_ordered(n);
@@ -476,31 +496,31 @@ static int enter(writer *w, oct_iter *it, const oct_node *n)
         open_el(w, ordered ? "ol" : "ul", n, b->epub2 ? list_class(style) : NULL);
         if (ordered && !b->epub2) {
             if (oct_node_list_start(n) != 1)
-                oct_xml_attrf(&w->x, "start", "%d", oct_node_list_start(n));
+                markup_attr_int(&w->m, "start", oct_node_list_start(n));
             if (list_type_attr(style))
-                oct_xml_attr(&w->x, "type", list_type_attr(style));
+                markup_attr(&w->m, "type", list_type_attr(style));
             if (oct_node_list_reversed(n))
-                oct_xml_attr(&w->x, "reversed", "reversed");
+                markup_attr(&w->m, "reversed", "reversed");
         }
         break;
     }
     case OCT_NODE_LIST_ITEM:
         open_el(w, "li", n, oct_node_item_task(n) != OCT_TASK_NONE ? "task" : NULL);
         if (oct_node_item_task(n) == OCT_TASK_CHECKED)
-            oct_xml_text_cstr(&w->x, "\xE2\x98\x91 "); /* U+2611 ballot box with check */
+            markup_text_cstr(&w->m, "\xE2\x98\x91 "); /* U+2611 ballot box with check */
         else if (oct_node_item_task(n) == OCT_TASK_UNCHECKED)
-            oct_xml_text_cstr(&w->x, "\xE2\x98\x90 "); /* U+2610 ballot box */
+            markup_text_cstr(&w->m, "\xE2\x98\x90 "); /* U+2610 ballot box */
         break;
     case OCT_NODE_CODE_BLOCK: {
         const char *lang = oct_node_code_language(n);
         open_el(w, "pre", n, NULL);
-        oct_xml_start(&w->x, "code");
+        markup_start(&w->m, "code");
         if (lang && *lang) {
             char cls[96];
             char tok[80];
             epub_make_ncname(lang, "x-", tok, sizeof tok);
             snprintf(cls, sizeof cls, "language-%s", tok);
-            oct_xml_attr(&w->x, "class", cls);
+            markup_attr(&w->m, "class", cls);
         }
         write_literal(w, n);
         close_el(w);
@@ -509,7 +529,7 @@ static int enter(writer *w, oct_iter *it, const oct_node *n)
     }
     case OCT_NODE_THEMATIC_BREAK:
         open_el(w, "hr", n, NULL);
-        oct_xml_end_element(&w->x);
+        markup_end_empty(&w->m);
         break;
     case OCT_NODE_TABLE:
         open_el(w, "table", n, NULL);
@@ -525,9 +545,9 @@ static int enter(writer *w, oct_iter *it, const oct_node *n)
         open_el(w, oct_node_cell_is_header(n) ? "th" : "td", n,
                 a >= OCT_ALIGN_LEFT && a <= OCT_ALIGN_RIGHT ? align[a] : NULL);
         if (oct_node_cell_colspan(n) > 1)
-            oct_xml_attrf(&w->x, "colspan", "%d", oct_node_cell_colspan(n));
+            markup_attr_int(&w->m, "colspan", oct_node_cell_colspan(n));
         if (oct_node_cell_rowspan(n) > 1)
-            oct_xml_attrf(&w->x, "rowspan", "%d", oct_node_cell_rowspan(n));
+            markup_attr_int(&w->m, "rowspan", oct_node_cell_rowspan(n));
         break;
     }
     case OCT_NODE_FIGURE:
@@ -554,7 +574,7 @@ static int enter(writer *w, oct_iter *it, const oct_node *n)
         const oct_node *prev = oct_node_prev(n);
         if (!prev || (oct_node_get_type(prev) != OCT_NODE_DEFINITION_TERM &&
                       oct_node_get_type(prev) != OCT_NODE_DEFINITION_DESC)) {
-            oct_xml_start(&w->x, "dt");
+            markup_start(&w->m, "dt");
             close_el(w);
         }
         open_el(w, "dd", n, NULL);
@@ -594,11 +614,11 @@ static int enter(writer *w, oct_iter *it, const oct_node *n)
     case OCT_NODE_IMAGE: write_image(w, n); break;
     case OCT_NODE_LINE_BREAK:
         open_el(w, "br", n, NULL);
-        oct_xml_end_element(&w->x);
+        markup_end_empty(&w->m);
         break;
     case OCT_NODE_SOFT_BREAK:
         empty_anchor(w, n, 0);
-        oct_xml_text_cstr(&w->x, "\n");
+        markup_text_cstr(&w->m, "\n");
         break;
     case OCT_NODE_FOOTNOTE_REF: write_noteref(w, n); break;
     case OCT_NODE_SPAN: {
@@ -654,7 +674,7 @@ static void leave(writer *w, const oct_node *n)
         close_el(w);
         if (!next || (oct_node_get_type(next) != OCT_NODE_DEFINITION_TERM &&
                       oct_node_get_type(next) != OCT_NODE_DEFINITION_DESC)) {
-            oct_xml_start(&w->x, "dd");
+            markup_start(&w->m, "dd");
             close_el(w);
         }
         break;
@@ -684,18 +704,18 @@ static void render_note(writer *w, const epub_note *note)
     oct_iter it;
     oct_event ev;
 
-    oct_xml_start(&w->x, w->b->epub2 ? "div" : "aside");
-    oct_xml_attr(&w->x, "id", note->id);
-    oct_xml_attr(&w->x, "class", "footnote");
+    markup_start(&w->m, w->b->epub2 ? "div" : "aside");
+    markup_attr(&w->m, "id", note->id);
+    markup_attr(&w->m, "class", "footnote");
     if (!w->b->epub2) {
-        oct_xml_attr(&w->x, "epub:type", "footnote");
-        oct_xml_attr(&w->x, "role", "doc-footnote");
+        markup_attr(&w->m, "epub:type", "footnote");
+        markup_attr(&w->m, "role", "doc-footnote");
     }
     write_lang_dir(w, note->def);
     if (first && oct_node_get_type(first) == OCT_NODE_PARAGRAPH) {
         w->backlink = note;
     } else {
-        oct_xml_start(&w->x, "p");
+        markup_start(&w->m, "p");
         write_backlink(w, note);
         close_el(w);
     }
@@ -724,10 +744,10 @@ static void render_notes_of(writer *w, int chapter, int book_end)
         if (note->render_chapter != chapter)
             continue;
         if (!any) {
-            oct_xml_start(&w->x, w->b->epub2 ? "div" : "section");
-            oct_xml_attr(&w->x, "class", book_end ? "footnotes endnotes" : "footnotes");
+            markup_start(&w->m, w->b->epub2 ? "div" : "section");
+            markup_attr(&w->m, "class", book_end ? "footnotes endnotes" : "footnotes");
             if (!w->b->epub2)
-                oct_xml_attr(&w->x, "epub:type", book_end ? "endnotes" : "footnotes");
+                markup_attr(&w->m, "epub:type", book_end ? "endnotes" : "footnotes");
             any = 1;
         }
         render_note(w, note);
@@ -736,12 +756,20 @@ static void render_notes_of(writer *w, int chapter, int book_end)
         close_el(w);
 }
 
+/* Starts a content document; its body is written through w->m. */
+static void begin_file(writer *w, const char *title, const char *body_type)
+{
+    epub_xhtml_begin(w->b, &w->x, title, body_type);
+    w->open = 1;
+}
+
 static void finish_file(writer *w, const char *name)
 {
     oct_status st;
 
     if (!w->open)
         return;
+    markup_finish(&w->m);
     st = epub_zip_xml(w->b, w->z, name, &w->x);
     oct_xml_free(&w->x);
     w->open = 0;
@@ -752,8 +780,7 @@ static void begin_chapter(writer *w, int chapter)
 {
     w->chapter = chapter;
     w->body_used = 0;
-    epub_xhtml_begin(w->b, &w->x, w->b->chapters[chapter].title, "bodymatter");
-    w->open = 1;
+    begin_file(w, w->b->chapters[chapter].title, "bodymatter");
 }
 
 static void end_chapter(writer *w)
@@ -762,7 +789,7 @@ static void end_chapter(writer *w)
         render_notes_of(w, w->chapter, 0);
     if (!w->body_used) {
         /* XHTML 1.1 wants at least one block in <body>. */
-        oct_xml_start(&w->x, "div");
+        markup_start(&w->m, "div");
         close_el(w);
     }
     finish_file(w, w->b->chapters[w->chapter].file);
@@ -798,9 +825,9 @@ static void switch_chapter(writer *w, const oct_node *heading)
         char tok[128];
         if (cls && *cls)
             epub_make_ncname(cls, "x-", tok, sizeof tok);
-        oct_xml_start(&w->x, "div");
+        markup_start(&w->m, "div");
         if (cls && *cls)
-            oct_xml_attr(&w->x, "class", tok);
+            markup_attr(&w->m, "class", tok);
         write_lang_dir(w, chain[i]);
     }
     free(chain);
@@ -835,35 +862,36 @@ static void write_cover(writer *w)
 {
     const epub_image *cover = w->b->cover;
     int width = oct_resource_width(cover->res), height = oct_resource_height(cover->res);
+    char view_box[48];
 
-    epub_xhtml_begin(w->b, &w->x, w->b->title, "cover");
-    w->open = 1;
-    oct_xml_start(&w->x, "div");
-    oct_xml_attr(&w->x, "class", "cover");
+    begin_file(w, w->b->title, "cover");
+    markup_start(&w->m, "div");
+    markup_attr(&w->m, "class", "cover");
     if (w->b->cover_is_svg) {
         /* An SVG wrapper scales the cover to the page on every reader. */
-        oct_xml_start(&w->x, "svg");
-        oct_xml_attr(&w->x, "xmlns", NS_SVG);
-        oct_xml_attr(&w->x, "xmlns:xlink", NS_XLINK);
-        oct_xml_attr(&w->x, "version", "1.1");
-        oct_xml_attr(&w->x, "width", "100%");
-        oct_xml_attr(&w->x, "height", "100%");
-        oct_xml_attrf(&w->x, "viewBox", "0 0 %d %d", width, height);
-        oct_xml_attr(&w->x, "preserveAspectRatio", "xMidYMid meet");
-        oct_xml_start(&w->x, "image");
-        oct_xml_attrf(&w->x, "width", "%d", width);
-        oct_xml_attrf(&w->x, "height", "%d", height);
-        oct_xml_attr(&w->x, "xlink:href", cover->href);
-        oct_xml_end_element(&w->x);
-        oct_xml_start(&w->x, "title");
-        oct_xml_text_cstr(&w->x, w->b->title);
+        markup_start(&w->m, "svg");
+        markup_attr(&w->m, "xmlns", NS_SVG);
+        markup_attr(&w->m, "xmlns:xlink", NS_XLINK);
+        markup_attr(&w->m, "version", "1.1");
+        markup_attr(&w->m, "width", "100%");
+        markup_attr(&w->m, "height", "100%");
+        snprintf(view_box, sizeof view_box, "0 0 %d %d", width, height);
+        markup_attr(&w->m, "viewBox", view_box);
+        markup_attr(&w->m, "preserveAspectRatio", "xMidYMid meet");
+        markup_start(&w->m, "image");
+        markup_attr_int(&w->m, "width", width);
+        markup_attr_int(&w->m, "height", height);
+        markup_attr(&w->m, "xlink:href", cover->href);
+        markup_end_empty(&w->m);
+        markup_start(&w->m, "title");
+        markup_text_cstr(&w->m, w->b->title);
         close_el(w);
         close_el(w);
     } else {
-        oct_xml_start(&w->x, "img");
-        oct_xml_attr(&w->x, "src", cover->href);
-        oct_xml_attr(&w->x, "alt", w->b->title);
-        oct_xml_end_element(&w->x);
+        markup_start(&w->m, "img");
+        markup_attr(&w->m, "src", cover->href);
+        markup_attr(&w->m, "alt", w->b->title);
+        markup_end_empty(&w->m);
     }
     close_el(w);
     finish_file(w, EPUB_COVER);
@@ -873,9 +901,9 @@ static void title_line(writer *w, const char *cls, const char *text)
 {
     if (!text || !*text)
         return;
-    oct_xml_start(&w->x, "p");
-    oct_xml_attr(&w->x, "class", cls);
-    oct_xml_text_cstr(&w->x, text);
+    markup_start(&w->m, "p");
+    markup_attr(&w->m, "class", cls);
+    markup_text_cstr(&w->m, text);
     close_el(w);
 }
 
@@ -890,15 +918,14 @@ static void write_title_page(writer *w)
         if (base && (!strncmp(base, "http://", 7) || !strncmp(base, "https://", 8)))
             source = base;
     }
-    epub_xhtml_begin(w->b, &w->x, w->b->title, "frontmatter");
-    w->open = 1;
-    oct_xml_start(&w->x, w->b->epub2 ? "div" : "section");
-    oct_xml_attr(&w->x, "class", "titlepage");
+    begin_file(w, w->b->title, "frontmatter");
+    markup_start(&w->m, w->b->epub2 ? "div" : "section");
+    markup_attr(&w->m, "class", "titlepage");
     if (!w->b->epub2)
-        oct_xml_attr(&w->x, "epub:type", "titlepage");
-    oct_xml_start(&w->x, "h1");
-    oct_xml_attr(&w->x, "class", "title");
-    oct_xml_text_cstr(&w->x, w->b->title);
+        markup_attr(&w->m, "epub:type", "titlepage");
+    markup_start(&w->m, "h1");
+    markup_attr(&w->m, "class", "title");
+    markup_text_cstr(&w->m, w->b->title);
     close_el(w);
     title_line(w, "subtitle", oct_meta_get(doc, OCT_META_SUBTITLE));
     for (size_t i = 0; i < n_authors; i++)
@@ -906,12 +933,12 @@ static void write_title_page(writer *w)
     title_line(w, "publisher", oct_meta_get(doc, OCT_META_PUBLISHER));
     title_line(w, "date", w->b->date_text);
     if (source && *source) {
-        oct_xml_start(&w->x, "p");
-        oct_xml_attr(&w->x, "class", "source");
-        oct_xml_start(&w->x, "a");
-        if (!epub_write_url_attr(&w->x, "href", source))
-            oct_xml_attr(&w->x, "class", "link-unresolved");
-        oct_xml_text_cstr(&w->x, source);
+        markup_start(&w->m, "p");
+        markup_attr(&w->m, "class", "source");
+        markup_start(&w->m, "a");
+        if (!url_attr(w, "href", source))
+            markup_attr(&w->m, "class", "link-unresolved");
+        markup_text_cstr(&w->m, source);
         close_el(w);
         close_el(w);
     }
@@ -924,11 +951,10 @@ static void write_notes_file(writer *w)
     const char *heading = epub_notes_word(w->b);
 
     w->chapter = epub_notes_chapter(w->b);
-    epub_xhtml_begin(w->b, &w->x, heading, "backmatter");
-    w->open = 1;
-    oct_xml_start(&w->x, "h1");
-    oct_xml_attr(&w->x, "class", "notes-title");
-    oct_xml_text_cstr(&w->x, heading);
+    begin_file(w, heading, "backmatter");
+    markup_start(&w->m, "h1");
+    markup_attr(&w->m, "class", "notes-title");
+    markup_text_cstr(&w->m, heading);
     close_el(w);
     render_notes_of(w, w->chapter, 1);
     finish_file(w, EPUB_NOTES);
@@ -941,6 +967,7 @@ oct_status epub_write_content(epub_book *b, oct_zip *z)
     memset(&w, 0, sizeof w);
     w.b = b;
     w.z = z;
+    markup_init(&w.m, &w.x);
     if (b->cover)
         write_cover(&w);
     if (w.st == OCT_OK)
@@ -951,6 +978,7 @@ oct_status epub_write_content(epub_book *b, oct_zip *z)
         write_notes_file(&w);
     if (w.open)
         oct_xml_free(&w.x);
+    markup_free(&w.m);
     free(w.groups);
     if (w.st != OCT_OK && b->err && b->err->status == OCT_OK)
         oct_error_set(b->err, w.st, "epub", 0, "cannot render the book");

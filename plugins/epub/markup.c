@@ -1,0 +1,346 @@
+/*
+ * markup.c — XHTML gathered in a buffer, written raw in big pieces.
+ */
+#include "markup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytewords.h"
+
+/* Room kept free before escaping into the buffer: oct_xml_escape_content
+ * needs at least 8 bytes to make progress. */
+#define ESCAPE_ROOM 64
+
+static void fail(markup *m) { m->x->failed = 1; }
+
+static void flush(markup *m)
+{
+    /* Never an empty raw write: it would finish a start tag the document
+     * has open for nothing. */
+    if (!m->len)
+        return;
+    m->buf[m->len] = '\0';
+    oct_xml_raw(m->x, m->buf);
+    m->len = 0;
+}
+
+static void put_slow(markup *m, const char *s, size_t n)
+{
+    while (n) {
+        size_t room = MARKUP_BUFFER - m->len;
+        if (!room) {
+            flush(m);
+            room = MARKUP_BUFFER;
+        }
+        const size_t take = n < room ? n : room;
+        memcpy(m->buf + m->len, s, take);
+        m->len += take;
+        s += take;
+        n -= take;
+    }
+}
+
+static inline void put(markup *m, const char *s, size_t n)
+{
+    if (n <= MARKUP_BUFFER - m->len) {
+        memcpy(m->buf + m->len, s, n);
+        m->len += n;
+        return;
+    }
+    put_slow(m, s, n);
+}
+
+static inline void finish_tag(markup *m)
+{
+    if (m->tag_open) {
+        m->tag_open = 0;
+        put(m, ">", 1);
+    }
+}
+
+/* Does this byte of text come out of cleaning and escaping unchanged?
+ * Printable ASCII other than the markup characters, and tab and LF: only
+ * ASCII bytes, which matters to markup_text(). */
+static inline int text_byte_is_plain(unsigned char c)
+{
+    return c < 0x20 ? c == '\t' || c == '\n'
+                    : c < 0x7F && c != '<' && c != '>' && c != '&' && c != '"';
+}
+
+/* 0x80 in the bytes of v that may not be plain: controls, DEL and above,
+ * and the markup characters. Tab and LF are flagged too (as controls) and
+ * sorted out byte by byte: they are rare enough. */
+static inline uint64_t odd_text_bytes(uint64_t v)
+{
+    const uint64_t at_least_7f =
+        (((v & OCT_BYTES_LOW7) + OCT_BYTES_EACH(0x01)) | v) & OCT_BYTES_HIGH;
+    /* '<' and '>' differ only in bit 1, '"' and '&' only in bit 2 */
+    return oct_word_below(v, 0x20) | at_least_7f |
+           oct_word_eq(v | OCT_BYTES_EACH(0x02), '>') | oct_word_eq(v | OCT_BYTES_EACH(0x04), '&');
+}
+
+void markup_init(markup *m, oct_xml *x)
+{
+    m->x = x;
+    m->tag_open = 0;
+    m->len = 0;
+    m->open = NULL;
+    m->n_open = m->cap_open = 0;
+}
+
+void markup_free(markup *m)
+{
+    free(m->open);
+    m->open = NULL;
+    m->n_open = m->cap_open = 0;
+}
+
+void markup_start_n(markup *m, const char *name, size_t len)
+{
+    if (m->n_open == m->cap_open) {
+        const size_t cap = m->cap_open ? m->cap_open * 2 : 64;
+        struct markup_open *grown = realloc(m->open, cap * sizeof *grown);
+        if (!grown) {
+            fail(m);
+            return;
+        }
+        m->open = grown;
+        m->cap_open = cap;
+    }
+    m->open[m->n_open].name = name;
+    m->open[m->n_open].len = len;
+    m->n_open++;
+    finish_tag(m);
+    put(m, "<", 1);
+    put(m, name, len);
+    m->tag_open = 1;
+}
+
+/* Does this byte of an attribute value come out of cleaning and escaping
+ * unchanged? Printable ASCII but the four markup characters. */
+static inline int attr_byte_is_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7F && c != '<' && c != '>' && c != '&' && c != '"';
+}
+
+/* How many bytes of s[0..len) are plain, eight at a time while they are. */
+static size_t plain_attr_run(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (len - i >= 8 && !odd_text_bytes(oct_word_load(s + i)))
+        i += 8;
+    while (i < len && attr_byte_is_plain((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+/* The value cleaned and escaped for content (which escapes < > & " and CR
+ * as xmlTextWriter's attributes do), then tab and LF as character
+ * references, which attributes need so a parser keeps them. */
+static void put_attr_escaped(markup *m, const char *s, size_t len)
+{
+    size_t pos = 0;
+
+    while (pos < len) {
+        char piece[1024];
+        const size_t n = oct_xml_escape_content(s, len, &pos, piece, sizeof piece);
+        size_t i = 0;
+        while (i < n) {
+            size_t run = i;
+            while (run < n && piece[run] != '\t' && piece[run] != '\n')
+                run++;
+            put(m, piece + i, run - i);
+            if (run < n) {
+                if (piece[run] == '\t')
+                    put(m, "&#9;", 4);
+                else
+                    put(m, "&#10;", 5);
+                run++;
+            }
+            i = run;
+        }
+    }
+}
+
+void markup_attr_n(markup *m, const char *name, size_t name_len, const char *value)
+{
+    if (!value)
+        return;
+    if (!m->tag_open) {
+        fail(m); /* xmlTextWriter refuses an attribute after content, too */
+        return;
+    }
+    const size_t len = strlen(value);
+    const size_t plain = plain_attr_run(value, len);
+    if (plain == len && name_len + len + 4 <= MARKUP_BUFFER - m->len) {
+        /* most values: ids, classes, plain links */
+        char *o = m->buf + m->len;
+        *o++ = ' ';
+        memcpy(o, name, name_len);
+        o += name_len;
+        *o++ = '=';
+        *o++ = '"';
+        memcpy(o, value, len);
+        o += len;
+        *o++ = '"';
+        m->len = (size_t)(o - m->buf);
+        return;
+    }
+    put(m, " ", 1);
+    put(m, name, name_len);
+    put(m, "=\"", 2);
+    put(m, value, plain);
+    put_attr_escaped(m, value + plain, len - plain);
+    put(m, "\"", 1);
+}
+
+void markup_attr_numbered(markup *m, const char *name, const char *prefix, long value)
+{
+    char text[48];
+    char digits[24];
+    char *p = digits + sizeof digits;
+    unsigned long u = value < 0 ? 0UL - (unsigned long)value : (unsigned long)value;
+    size_t plen = strlen(prefix);
+
+    *--p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (value < 0)
+        *--p = '-';
+    if (plen > sizeof text - sizeof digits)
+        plen = sizeof text - sizeof digits;
+    memcpy(text, prefix, plen);
+    memcpy(text + plen, p, (size_t)(digits + sizeof digits - p));
+    markup_attr(m, name, text);
+}
+
+void markup_attr_int(markup *m, const char *name, long value)
+{
+    markup_attr_numbered(m, name, "", value);
+}
+
+/* How many bytes from s on are plain; eight at a time while they are. */
+static size_t plain_text_run(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (len - i >= 8) {
+        if (odd_text_bytes(oct_word_load(s + i))) {
+            size_t k = 0;
+            while (k < 8 && text_byte_is_plain((unsigned char)s[i + k]))
+                k++;
+            if (k < 8)
+                return i + k;
+        }
+        i += 8;
+    }
+    while (i < len && text_byte_is_plain((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+/* Cleans and escapes s[*pos..end) into the batch. A start tag is finished
+ * only by text that survives cleaning, as in xmlTextWriter, which never
+ * sees text that cleans away. */
+static void put_escaped(markup *m, const char *s, size_t end, size_t *pos)
+{
+    while (*pos < end) {
+        if (MARKUP_BUFFER - m->len < ESCAPE_ROOM)
+            flush(m);
+        const size_t at = m->len + (m->tag_open ? 1 : 0);
+        const size_t n = oct_xml_escape_content(s, end, pos, m->buf + at, MARKUP_BUFFER - at);
+        if (n) {
+            if (m->tag_open) {
+                m->buf[m->len] = '>';
+                m->tag_open = 0;
+            }
+            m->len = at + n;
+        }
+    }
+}
+
+void markup_text(markup *m, const char *s, size_t len)
+{
+    size_t pos = 0;
+
+    if (!s)
+        return;
+    while (pos < len) {
+        const size_t run = plain_text_run(s + pos, len - pos);
+        if (run) {
+            finish_tag(m);
+            put(m, s + pos, run);
+            pos += run;
+            continue;
+        }
+        /* The rest of the stretch that needs work goes to xmlout, up to
+         * the next plain byte: cleaning decodes UTF-8 but never reads
+         * across an ASCII byte, so its result is the same as for the whole
+         * text. */
+        size_t end = pos + 1;
+        while (end < len && !text_byte_is_plain((unsigned char)s[end]))
+            end++;
+        put_escaped(m, s, end, &pos);
+    }
+}
+
+void markup_text_cstr(markup *m, const char *s)
+{
+    if (s)
+        markup_text(m, s, strlen(s));
+}
+
+/* Closes the innermost element; an empty one becomes <name/> when
+ * allow_empty is set. */
+static void end_element(markup *m, int allow_empty)
+{
+    if (!m->n_open) {
+        fail(m);
+        return;
+    }
+    const struct markup_open *el = &m->open[--m->n_open];
+    if (m->tag_open) {
+        m->tag_open = 0;
+        if (allow_empty) {
+            put(m, "/>", 2);
+            return;
+        }
+        put(m, ">", 1);
+    }
+    if (el->len + 3 <= MARKUP_BUFFER - m->len) {
+        char *o = m->buf + m->len;
+        *o++ = '<';
+        *o++ = '/';
+        memcpy(o, el->name, el->len);
+        o += el->len;
+        *o++ = '>';
+        m->len = (size_t)(o - m->buf);
+        return;
+    }
+    put(m, "</", 2);
+    put(m, el->name, el->len);
+    put(m, ">", 1);
+}
+
+void markup_end(markup *m) { end_element(m, 0); }
+
+void markup_end_empty(markup *m) { end_element(m, 1); }
+
+void markup_element(markup *m, const char *name, const char *text)
+{
+    markup_start(m, name);
+    markup_text_cstr(m, text);
+    markup_end(m);
+}
+
+void markup_finish(markup *m)
+{
+    while (m->n_open)
+        end_element(m, 1);
+    finish_tag(m);
+    flush(m);
+}
