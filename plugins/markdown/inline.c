@@ -13,8 +13,13 @@
  *   4. text is escaped with full look-behind and look-ahead and written,
  *      with break opportunities only where a new line could not change
  *      meaning.
+ * Most cells are written as their character whatever surrounds them
+ * (verbatim): the passes visit only the others, listed in specials, and a
+ * run of verbatim cells is written by copying the UTF-8 kept for all cells.
  */
 #include "markdown.h"
+
+#include "bytewords.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +28,7 @@
 enum cell_kind {
     C_TEXT = 0, /* a character of document text: escaped as needed */
     C_MARK,     /* a character of markup: written as is */
-    C_DELIM,    /* an emphasis delimiter placeholder (aux: delimiter index) */
+    C_DELIM,    /* an emphasis delimiter placeholder (cp: delimiter index) */
     C_SOFT,     /* a soft break (or a newline inside text) */
     C_HARD      /* a hard line break */
 };
@@ -41,13 +46,13 @@ enum cell_flag {
 enum soft_as { SOFT_NEWLINE = 0, SOFT_SPACE, SOFT_BREAK_SPACE, SOFT_DROP };
 
 struct md_cell {
-    uint32_t cp;
+    uint32_t cp; /* C_DELIM: the delimiter's index; C_SOFT, C_HARD: 0 */
     uint8_t kind;
     uint8_t flags;
     uint8_t soft; /* enum soft_as for C_SOFT / C_HARD (SOFT_DROP) */
     uint8_t pad;
-    uint32_t aux;
 };
+_Static_assert(sizeof(md_cell) == sizeof(uint64_t), "a cell is made as one 64-bit word");
 
 struct md_delim {
     oct_node_type type;
@@ -92,14 +97,14 @@ static unsigned verbatim_flag(int kind, uint32_t cp)
 
 /* ------------------------------------------------------------ cell array */
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+static int grow_to(void **arr, size_t *cap, size_t need, size_t elem, size_t max)
 {
     if (need <= *cap)
         return 1;
     size_t n = *cap ? *cap : 256;
     while (n < need)
         n *= 2;
-    if (n > MAX_CELLS)
+    if (n > max)
         return 0;
     void *p = realloc(*arr, n * elem);
     if (!p)
@@ -109,26 +114,138 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
     return 1;
 }
 
-static void set_cell(md_cell *c, uint32_t cp, uint8_t kind, uint8_t flags, uint32_t aux)
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    return grow_to(arr, cap, need, elem, MAX_CELLS);
+}
+
+/* Room for cells more cells (and their entries in specials, should none be
+ * verbatim) and for bytes more bytes of their UTF-8 (at most 4 a cell). */
+static int reserve(md_writer *w, size_t cells, size_t bytes)
+{
+    return grow((void **)&w->cells, &w->cap_cells, w->n_cells + cells, sizeof *w->cells) &&
+           grow((void **)&w->specials, &w->cap_specials, w->n_specials + cells,
+                sizeof *w->specials) &&
+           grow_to((void **)&w->bytes, &w->cap_bytes, w->n_bytes + bytes, 1, 4 * MAX_CELLS);
+}
+
+/* An entry of specials: the cell's index, and the offset in bytes where its
+ * UTF-8 begins (where the next cell's would, if it has none). */
+#define SPECIAL_STEP (((uint64_t)1 << 32) | 1u) /* a cell and a byte further */
+static uint64_t special_entry(size_t index, size_t at) { return ((uint64_t)at << 32) | index; }
+static size_t special_index(uint64_t e) { return (size_t)(uint32_t)e; }
+static size_t special_at(uint64_t e) { return (size_t)(e >> 32); }
+
+static void set_cell(md_cell *c, uint32_t cp, uint8_t kind, uint8_t flags)
 {
     c->cp = cp;
     c->kind = kind;
     c->flags = flags;
     c->soft = SOFT_NEWLINE;
     c->pad = 0;
-    c->aux = aux;
 }
 
-static void add_cell(md_writer *w, uint32_t cp, int kind, unsigned flags, uint32_t aux)
+/* A cell as one word, so that the loop making a cell a byte stores it at
+ * once (the compiler writes the fields one by one otherwise). Made through
+ * memory, it holds whatever the byte order. */
+static uint64_t cell_word(uint32_t cp, uint8_t kind, uint8_t flags)
+{
+    md_cell c;
+    uint64_t word;
+    set_cell(&c, cp, kind, flags);
+    memcpy(&word, &c, sizeof word);
+    return word;
+}
+
+static int has_bytes(int kind) { return kind == C_TEXT || kind == C_MARK; }
+
+/* How many bytes oct_utf8_encode() writes for cp (surrogates and what lies
+ * beyond Unicode as U+FFFD, in 3). */
+static size_t utf8_length(uint32_t cp)
+{
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 || cp > 0x10FFFF ? 3 : 4;
+}
+
+static void add_cell(md_writer *w, uint32_t cp, int kind, unsigned flags)
 {
     if (w->status != OCT_OK)
         return;
-    if (!grow((void **)&w->cells, &w->cap_cells, w->n_cells + 1, sizeof *w->cells)) {
+    if (!reserve(w, 1, 4)) {
         w->status = OCT_ERR_NOMEM;
         return;
     }
-    set_cell(&w->cells[w->n_cells++], cp, (uint8_t)kind,
-             (uint8_t)(flags | verbatim_flag(kind, cp)), aux);
+    const unsigned verbatim = verbatim_flag(kind, cp);
+    if (!verbatim)
+        w->specials[w->n_specials++] = special_entry(w->n_cells, w->n_bytes);
+    if (has_bytes(kind))
+        w->n_bytes += oct_utf8_encode(cp, w->bytes + w->n_bytes);
+    set_cell(&w->cells[w->n_cells++], cp, (uint8_t)kind, (uint8_t)(flags | verbatim));
+}
+
+/* What markup bytes are to the passes: only a newline is not verbatim. */
+static const unsigned char mark_role[128] = {['\n'] = R_CONTROL};
+
+/* Stores the cell of ASCII byte b at out, and its entry in specials if it
+ * is not verbatim; returns where the next entry goes. word[0] is the cell
+ * of a verbatim byte, word[1] of another, both without the byte itself
+ * (which unit places). */
+static inline uint64_t *put_ascii_cell(md_cell *out, unsigned char b,
+                                       const unsigned char *role, const uint64_t word[2],
+                                       uint64_t unit, uint64_t *special, uint64_t entry)
+{
+    const size_t other = role[b] != R_VERBATIM;
+    const uint64_t cell = word[other] | (uint64_t)b * unit;
+    memcpy(out, &cell, sizeof cell);
+    if (other)
+        *special++ = entry;
+    return special;
+}
+
+/* Makes the cells of the ASCII bytes from s[i] on, up to a byte outside
+ * ASCII, a newline of text (a soft break) or len; returns where it stopped.
+ * The room is there. */
+static size_t add_ascii(md_writer *w, const char *s, size_t i, size_t len, int kind,
+                        unsigned flags)
+{
+    const unsigned char *const role = kind == C_TEXT ? char_role : mark_role;
+    const uint64_t word[2] = {cell_word(0, (uint8_t)kind, (uint8_t)(flags | F_VERBATIM)),
+                              cell_word(0, (uint8_t)kind, (uint8_t)flags)};
+    const uint64_t unit = cell_word(1, 0, 0);
+    md_cell *const out = w->cells + w->n_cells;
+    uint64_t *special = w->specials + w->n_specials;
+    /* a cell a byte: the entry of s[k] is first's, k - from steps further */
+    const uint64_t first = special_entry(w->n_cells, w->n_bytes);
+    const size_t from = i;
+    /* eight bytes at a time while none of them ends the run */
+    for (; i + 8 <= len; i += 8) {
+        const uint64_t v = oct_word_load(s + i);
+        const uint64_t newlines = oct_word_eq(v, '\n');
+        if (oct_word_high(v) | (kind == C_TEXT ? newlines : 0))
+            break;
+        if (kind == C_TEXT || newlines) {
+            for (size_t k = i; k < i + 8; k++)
+                special = put_ascii_cell(&out[k - from], (unsigned char)s[k], role, word, unit,
+                                         special, first + (k - from) * SPECIAL_STEP);
+            continue;
+        }
+        /* markup without a line end, most of it: all verbatim */
+        for (size_t k = i; k < i + 8; k++) {
+            const uint64_t cell = word[0] | (uint64_t)(unsigned char)s[k] * unit;
+            memcpy(&out[k - from], &cell, sizeof cell);
+        }
+    }
+    for (; i < len; i++) {
+        const unsigned char b = (unsigned char)s[i];
+        if (b >= 0x80 || (b == '\n' && kind == C_TEXT))
+            break;
+        special = put_ascii_cell(&out[i - from], b, role, word, unit, special,
+                                 first + (i - from) * SPECIAL_STEP);
+    }
+    memcpy(w->bytes + w->n_bytes, s + from, i - from);
+    w->n_bytes += i - from;
+    w->n_cells += i - from;
+    w->n_specials = (size_t)(special - w->specials);
+    return i;
 }
 
 static void add_utf8(md_writer *w, const char *s, size_t len, int kind, unsigned flags)
@@ -136,39 +253,22 @@ static void add_utf8(md_writer *w, const char *s, size_t len, int kind, unsigned
     /* Room for the worst case (a cell a byte) at once lets ASCII, the common
      * case, fill cells in place; if that much room is refused, each cell
      * asks for its own (and add_cell reports the failure). */
-    const int reserved =
-        w->status == OCT_OK &&
-        grow((void **)&w->cells, &w->cap_cells, w->n_cells + len, sizeof *w->cells);
-    const uint8_t kind8 = (uint8_t)kind, plain = (uint8_t)flags;
-    const uint8_t verbatim = (uint8_t)(flags | F_VERBATIM);
+    const int reserved = w->status == OCT_OK && reserve(w, len, len);
     size_t i = 0;
     while (i < len) {
-        if (reserved) {
-            md_cell *out = w->cells + w->n_cells, *const first = out;
-            /* text breaks at a newline (a soft break); markup keeps it */
-            if (kind == C_TEXT) {
-                for (; i < len; i++, out++) {
-                    const unsigned char b = (unsigned char)s[i];
-                    if (b >= 0x80 || b == '\n')
-                        break;
-                    set_cell(out, b, kind8, char_role[b] == R_VERBATIM ? verbatim : plain, 0);
-                }
-            } else {
-                for (; i < len && (unsigned char)s[i] < 0x80; i++, out++) {
-                    const unsigned char b = (unsigned char)s[i];
-                    set_cell(out, b, kind8, b != '\n' ? verbatim : plain, 0);
-                }
-            }
-            w->n_cells += (size_t)(out - first);
+        /* a character outside ASCII may have taken more bytes than it had */
+        if (reserved && grow_to((void **)&w->bytes, &w->cap_bytes, w->n_bytes + (len - i), 1,
+                                4 * MAX_CELLS)) {
+            i = add_ascii(w, s, i, len, kind, flags);
             if (i == len)
                 break;
         }
         uint32_t cp;
         i += oct_utf8_decode(s + i, len - i, &cp);
         if (kind == C_TEXT && cp == '\n')
-            add_cell(w, 0, C_SOFT, flags, 0);
+            add_cell(w, 0, C_SOFT, flags);
         else
-            add_cell(w, cp, kind, flags, 0);
+            add_cell(w, cp, kind, flags);
     }
 }
 
@@ -181,17 +281,29 @@ static void mark_balanced(md_writer *w)
     size_t depth = 0, open_at[64];
     const size_t n = w->n_cells;
     md_cell *const cells = w->cells;
+    const uint64_t *const special = w->specials;
+    const size_t n_special = w->n_specials;
+    size_t k = 0; /* in special: the first at or after i */
     for (size_t i = 0; i < n; i++) {
+        if (depth == 0) {
+            /* nothing open: only a '[' of text can matter, and that is
+             * never verbatim */
+            while (k < n_special && (special_index(special[k]) < i ||
+                                     cells[special_index(special[k])].kind != C_TEXT ||
+                                     cells[special_index(special[k])].cp != '['))
+                k++;
+            if (k == n_special)
+                break;
+            i = special_index(special[k]);
+        }
         md_cell *c = &cells[i];
-        if (depth == 0 && c->cp != '[')
-            continue; /* nothing open: only a '[' can matter */
         if (c->kind == C_MARK || (c->kind == C_TEXT && !(c->flags & F_LINK_TEXT))) {
             depth = 0;
             continue;
         }
         if (c->kind != C_TEXT)
             continue;
-        uint32_t next = i + 1 < n ? cells[i + 1].cp : 0;
+        uint32_t next = i + 1 < n && has_bytes(cells[i + 1].kind) ? cells[i + 1].cp : 0;
         if (c->cp == '[') {
             /* escaped anyway after "[^1]"-like markup or before '^' */
             int after_mark = i > 0 && cells[i - 1].kind == C_MARK && cells[i - 1].cp == ']';
@@ -219,6 +331,14 @@ void md_inline_free(md_writer *w)
     free(w->cells);
     free(w->delims);
     free(w->stack);
+    free(w->bytes);
+    free(w->specials);
+    free(w->run_marks);
+    w->run_marks = NULL;
+    w->cap_run_marks = 0;
+    w->bytes = NULL;
+    w->specials = NULL;
+    w->n_bytes = w->cap_bytes = w->n_specials = w->cap_specials = 0;
     w->cells = NULL;
     w->delims = NULL;
     w->stack = NULL;
@@ -282,7 +402,7 @@ static int is_space_cp(uint32_t c) { return c == ' ' || c == '\t'; }
 
 static const char *delim_string(const md_writer *w, const md_cell *c)
 {
-    const md_delim *d = &w->delims[c->aux];
+    const md_delim *d = &w->delims[c->cp];
     const char *s = (c->flags & F_CLOSE) ? d->close : d->open;
     /* Not decided yet: it will begin with punctuation other than its
      * neighbours' characters, which '<' stands for. */
@@ -492,9 +612,9 @@ static void add_code_span(md_writer *w, const oct_node *n, md_inline_place place
               (!all_space && (s[0] == ' ' || s[0] == '\n') &&
                (s[len - 1] == ' ' || s[len - 1] == '\n'));
     for (size_t i = 0; i < ticks; i++)
-        add_cell(w, '`', C_MARK, flags | F_NO_BREAK, 0);
+        add_cell(w, '`', C_MARK, flags | F_NO_BREAK);
     if (pad)
-        add_cell(w, ' ', C_MARK, flags | F_NO_BREAK, 0);
+        add_cell(w, ' ', C_MARK, flags | F_NO_BREAK);
     size_t i = as_is ? len : 0;
     if (as_is)
         add_utf8(w, s, len, C_MARK, flags | F_NO_BREAK);
@@ -504,13 +624,13 @@ static void add_code_span(md_writer *w, const oct_node *n, md_inline_place place
         if (cp == '\n' || cp == '\r')
             cp = ' '; /* a code span shows line ends as spaces anyway */
         if (cp == '|' && place == MD_PLACE_TABLE_CELL)
-            add_cell(w, '\\', C_MARK, flags | F_NO_BREAK, 0);
-        add_cell(w, cp, C_MARK, flags | F_NO_BREAK, 0);
+            add_cell(w, '\\', C_MARK, flags | F_NO_BREAK);
+        add_cell(w, cp, C_MARK, flags | F_NO_BREAK);
     }
     if (pad)
-        add_cell(w, ' ', C_MARK, flags | F_NO_BREAK, 0);
+        add_cell(w, ' ', C_MARK, flags | F_NO_BREAK);
     for (size_t k = 0; k < ticks; k++)
-        add_cell(w, '`', C_MARK, flags | F_NO_BREAK, 0);
+        add_cell(w, '`', C_MARK, flags | F_NO_BREAK);
 }
 
 static void add_link_tail(md_writer *w, const char *url, const char *title, unsigned flags)
@@ -607,7 +727,7 @@ static void flatten(md_writer *w, const oct_node *block, md_inline_place place)
                 add_link_tail(w, oct_node_url(n), oct_node_title(n),
                               link_depth > 0 ? F_LINK_TEXT : 0);
             } else if (top != STACK_NOTHING) {
-                add_cell(w, 0, C_DELIM, flags | F_CLOSE, (uint32_t)top);
+                add_cell(w, (uint32_t)top, C_DELIM, flags | F_CLOSE);
             } else if (t == OCT_NODE_STRIKEOUT) {
                 add_mark(w, "</del>", flags);
             } else if (t == OCT_NODE_SUPERSCRIPT) {
@@ -615,7 +735,7 @@ static void flatten(md_writer *w, const oct_node *block, md_inline_place place)
             } else if (t == OCT_NODE_SUBSCRIPT) {
                 add_mark(w, "</sub>", flags);
             } else if (t == OCT_NODE_QUOTED) {
-                add_cell(w, 0x201d, C_TEXT, flags, 0);
+                add_cell(w, 0x201d, C_TEXT, flags);
             }
             continue;
         }
@@ -627,11 +747,11 @@ static void flatten(md_writer *w, const oct_node *block, md_inline_place place)
             break;
         }
         case OCT_NODE_SOFT_BREAK:
-            add_cell(w, 0, C_SOFT, flags, 0);
+            add_cell(w, 0, C_SOFT, flags);
             break;
         case OCT_NODE_LINE_BREAK:
             if (place == MD_PLACE_PARAGRAPH)
-                add_cell(w, 0, C_HARD, flags, 0);
+                add_cell(w, 0, C_HARD, flags);
             else
                 add_mark(w, "<br />", flags);
             break;
@@ -678,7 +798,7 @@ static void flatten(md_writer *w, const oct_node *block, md_inline_place place)
         case OCT_NODE_SUBSCRIPT:
             if (uses_delimiters(w, t)) {
                 size_t d = new_delim(w, t);
-                add_cell(w, 0, C_DELIM, flags, (uint32_t)d);
+                add_cell(w, (uint32_t)d, C_DELIM, flags);
                 push(w, d);
             } else {
                 add_mark(w, t == OCT_NODE_STRIKEOUT     ? "<del>"
@@ -691,12 +811,12 @@ static void flatten(md_writer *w, const oct_node *block, md_inline_place place)
         case OCT_NODE_EMPH:
         case OCT_NODE_STRONG: {
             size_t d = new_delim(w, t);
-            add_cell(w, 0, C_DELIM, flags, (uint32_t)d);
+            add_cell(w, (uint32_t)d, C_DELIM, flags);
             push(w, d);
             break;
         }
         case OCT_NODE_QUOTED:
-            add_cell(w, 0x201c, C_TEXT, flags, 0);
+            add_cell(w, 0x201c, C_TEXT, flags);
             push(w, STACK_NOTHING);
             break;
         default:
@@ -737,12 +857,15 @@ static unsigned decide_breaks(md_writer *w, md_inline_place place)
      * order, and spaces at line edges (which a parser would strip) are
      * marked as soon as their line edge is known. */
     size_t p = SIZE_MAX; /* the last cell not dropped: no walking back */
-    for (size_t i = 0; i < n; i++) {
+    /* Verbatim cells are left as they are and never dropped: only the
+     * others are visited, the cell before each standing for any skipped. */
+    const uint64_t *const special = w->specials;
+    const size_t n_special = w->n_specials;
+    for (size_t k = 0; k < n_special; k++) {
+        const size_t i = special_index(special[k]);
+        if (i > 0 && (cells[i - 1].flags & F_VERBATIM))
+            p = i - 1;
         md_cell *c = &cells[i];
-        if (c->flags & F_VERBATIM) {
-            p = i;
-            continue;
-        }
         if (c->kind == C_TEXT) {
             /* link text matters for its brackets, which are not verbatim */
             text_flags |= c->flags;
@@ -821,7 +944,6 @@ static int char_slot(uint32_t c) { return c == '*' ? 0 : c == '_' ? 1 : c == '~'
  * sides keep cmark's rule of three out of play. */
 static void resolve_delims(md_writer *w)
 {
-    size_t n = w->n_cells;
     if (w->n_delims == 0)
         return;
     size_t *close_at = calloc(w->n_delims, sizeof *close_at);
@@ -832,15 +954,21 @@ static void resolve_delims(md_writer *w)
         w->status = OCT_ERR_NOMEM;
         return;
     }
-    for (size_t i = 0; i < n; i++)
+    /* delimiters are never verbatim: the other cells are all there is */
+    const uint64_t *const special = w->specials;
+    const size_t n_special = w->n_specials;
+    for (size_t k = 0; k < n_special; k++) {
+        const size_t i = special_index(special[k]);
         if (w->cells[i].kind == C_DELIM && (w->cells[i].flags & F_CLOSE))
-            close_at[w->cells[i].aux] = i;
+            close_at[w->cells[i].cp] = i;
+    }
     size_t depth = 0, open_chars[3] = {0, 0, 0};
-    for (size_t o = 0; o < n; o++) {
+    for (size_t sp = 0; sp < n_special; sp++) {
+        const size_t o = special_index(special[sp]);
         const md_cell *cell = &w->cells[o];
         if (cell->kind != C_DELIM)
             continue;
-        md_delim *dl = &w->delims[cell->aux];
+        md_delim *dl = &w->delims[cell->cp];
         if (cell->flags & F_CLOSE) {
             if (depth > 0)
                 depth--;
@@ -849,8 +977,8 @@ static void resolve_delims(md_writer *w)
                 open_chars[slot]--;
             continue;
         }
-        stack[depth++] = cell->aux;
-        size_t c = close_at[cell->aux];
+        stack[depth++] = cell->cp;
+        size_t c = close_at[cell->cp];
         static const char *const emph[][2] = {{"*", "*"}, {"_", "_"}};
         static const char *const strong[][2] = {{"**", "**"}, {"__", "__"}};
         static const char *const strike[][2] = {{"~~", "~~"}};
@@ -898,22 +1026,24 @@ static void resolve_delims(md_writer *w)
 /* For the text runs of '*' '_' '~': may something before open, or
  * something after close, with them? (bit per char_slot) */
 static void mark_run_partners(md_writer *w, unsigned char *opener_before,
-                              unsigned char *closer_after)
+                              unsigned char *closer_after, unsigned char *can)
 {
-    size_t n = w->n_cells;
-    int gfm = w->opt.flavour == MD_GFM;
-    unsigned char *can = calloc(n + 1, 1); /* bit0-2 open, bit4-6 close */
-    if (!can) {
-        w->status = OCT_ERR_NOMEM;
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
+    /* Delimiters and the characters of runs are never verbatim: only the
+     * other cells can hold a partner, and only the first and the last cell
+     * of a run are asked about (the entries of the rest are left unset). */
+    const size_t n = w->n_cells, n_special = w->n_specials;
+    const uint64_t *const special = w->specials;
+    const int gfm = w->opt.flavour == MD_GFM;
+    /* can[k], of special cell k: bit0-2 open, bit4-6 close */
+    for (size_t k = 0; k < n_special; k++) {
+        const size_t i = special_index(special[k]);
         const md_cell *c = &w->cells[i];
+        can[k] = 0;
         if (c->kind == C_DELIM) {
             /* markup of ours: a partner for any text run of its char */
             int slot = char_slot((uint32_t)(unsigned char)delim_string(w, c)[0]);
             if (slot >= 0)
-                can[i] |= (unsigned char)((1u << slot) | (16u << slot));
+                can[k] = (unsigned char)((1u << slot) | (16u << slot));
             continue;
         }
         if (c->kind != C_TEXT || (i > 0 && w->cells[i - 1].kind == C_TEXT &&
@@ -922,30 +1052,29 @@ static void mark_run_partners(md_writer *w, unsigned char *opener_before,
         int slot = char_slot(c->cp);
         if (slot < 0 || (slot == 2 && !gfm))
             continue;
-        size_t k = i;
-        while (k < n && w->cells[k].kind == C_TEXT && w->cells[k].cp == c->cp)
-            k++;
-        unsigned b = classes_of(char_before(w, i)), a = classes_of(char_after(w, k - 1));
+        size_t end = i;
+        while (end < n && w->cells[end].kind == C_TEXT && w->cells[end].cp == c->cp)
+            end++;
+        unsigned b = classes_of(char_before(w, i)), a = classes_of(char_after(w, end - 1));
         if (holds(can_open_with, c->cp, b, a, 0))
-            can[i] |= (unsigned char)(1u << slot);
+            can[k] |= (unsigned char)(1u << slot);
         if (holds(can_close_with, c->cp, b, a, 0))
-            can[i] |= (unsigned char)(16u << slot);
+            can[k] |= (unsigned char)(16u << slot);
     }
     w->tilde_runs = 0;
-    for (size_t i = 0; i < n; i++)
-        if (can[i] & ((1u << 2) | (16u << 2)))
+    for (size_t k = 0; k < n_special; k++)
+        if (can[k] & ((1u << 2) | (16u << 2)))
             w->tilde_runs++;
     unsigned char seen = 0;
-    for (size_t i = 0; i < n; i++) {
-        opener_before[i] = seen;
-        seen |= can[i] & 7u;
+    for (size_t k = 0; k < n_special; k++) {
+        opener_before[special_index(special[k])] = seen;
+        seen |= can[k] & 7u;
     }
     seen = 0;
-    for (size_t i = n; i-- > 0;) {
-        closer_after[i] = seen;
-        seen |= (unsigned char)((can[i] >> 4) & 7u);
+    for (size_t k = n_special; k-- > 0;) {
+        closer_after[special_index(special[k])] = seen;
+        seen |= (unsigned char)((can[k] >> 4) & 7u);
     }
-    free(can);
 }
 
 /* ---------------------------------------------------- pass 4: escaping */
@@ -990,20 +1119,9 @@ static uint32_t raw_at(const md_writer *w, size_t i)
 
 static int is_ws_or_end(uint32_t c) { return c == 0 || c == ' ' || c == '\t' || c == '\n'; }
 
-/* Could a line beginning at cell i start a block (list item, heading, quote,
- * fence, thematic break, setext underline, HTML block, table row)? */
-static int starts_block(const md_writer *w, size_t i)
+/* What starts_block() is when cell i is not a letter or the like. */
+static int starts_block_with(const md_writer *w, size_t i)
 {
-    /* Asked at every space: most words begin with a letter, which starts
-     * nothing. */
-    static const unsigned char may_start[128] = {
-        ['#'] = 1, ['>'] = 1, ['<'] = 1, ['|'] = 1, ['-'] = 1, ['+'] = 1, ['*'] = 1,
-        ['`'] = 1, ['~'] = 1, ['['] = 1, ['='] = 1, ['_'] = 1, [':'] = 1, ['0'] = 1,
-        ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-        ['8'] = 1, ['9'] = 1};
-    if (i < w->n_cells && (w->cells[i].kind == C_TEXT || w->cells[i].kind == C_MARK) &&
-        (w->cells[i].cp >= 0x80 || !may_start[w->cells[i].cp]))
-        return 0;
     uint32_t c = raw_at(w, i);
     uint32_t c1 = raw_at(w, i + 1);
     if (c == '#' || c == '>' || c == '<' || c == '|')
@@ -1105,6 +1223,23 @@ static int gfm_autolink_at(const md_writer *w, size_t i)
     return 0;
 }
 
+/* Could a line beginning at cell i start a block (list item, heading, quote,
+ * fence, thematic break, setext underline, HTML block, table row)? */
+static inline int starts_block(const md_writer *w, size_t i)
+{
+    /* Asked at every space: most words begin with a letter, which starts
+     * nothing, as this tells without a call. */
+    static const unsigned char may_start[128] = {
+        ['#'] = 1, ['>'] = 1, ['<'] = 1, ['|'] = 1, ['-'] = 1, ['+'] = 1, ['*'] = 1,
+        ['`'] = 1, ['~'] = 1, ['['] = 1, ['='] = 1, ['_'] = 1, [':'] = 1, ['0'] = 1,
+        ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+        ['8'] = 1, ['9'] = 1};
+    if (i < w->n_cells && (w->cells[i].kind == C_TEXT || w->cells[i].kind == C_MARK) &&
+        (w->cells[i].cp >= 0x80 || !may_start[w->cells[i].cp]))
+        return 0;
+    return starts_block_with(w, i);
+}
+
 /* A paragraph starting with '[' reads as a link reference definition if a
  * "]:" follows somewhere. */
 static int ref_def_possible(const md_writer *w)
@@ -1154,6 +1289,21 @@ static void out_bytes(text_out *o, const char *s, size_t n)
     o->len += n;
 }
 
+/* The same, for bytes whose ASCII-ness the caller knows. */
+static void out_known(text_out *o, const char *s, size_t n, int non_ascii)
+{
+    if (n > sizeof o->buf - o->len) {
+        out_flush(o);
+        if (n > sizeof o->buf) {
+            md_render_text_columns(o->r, s, n, non_ascii ? oct_utf8_display_width(s, n) : n);
+            return;
+        }
+    }
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    o->non_ascii |= non_ascii;
+}
+
 static void out_cp(text_out *o, uint32_t cp)
 {
     if (sizeof o->buf - o->len < 4)
@@ -1174,8 +1324,10 @@ static void out_escaped(text_out *o, uint32_t cp)
 
 static void out_break_space(text_out *o)
 {
-    out_flush(o);
-    md_render_break_space(o->r);
+    md_render_text_break_space(o->r, o->buf, o->len,
+                               o->non_ascii ? oct_utf8_display_width(o->buf, o->len) : o->len);
+    o->len = 0;
+    o->non_ascii = 0;
 }
 
 static void out_newline(text_out *o)
@@ -1253,37 +1405,6 @@ static int is_verbatim(const md_cell *c)
     return (c->flags & F_VERBATIM) != 0;
 }
 
-/* Writes the run of verbatim cells from i (stopping before stop) in bulk,
- * as out_cp() would one by one; returns the first cell not written. */
-static size_t emit_verbatim_run(const md_writer *w, text_out *o, size_t i, size_t stop)
-{
-    const size_t end = stop > i && stop < w->n_cells ? stop : w->n_cells;
-    const md_cell *cells = w->cells;
-    char *const buf = o->buf;
-    for (;;) {
-        /* as many cells as surely fit (4 bytes each at most) */
-        const size_t room = (sizeof o->buf - o->len) / 4;
-        if (room == 0) {
-            out_flush(o);
-            continue;
-        }
-        const size_t limit = end - i > room ? i + room : end;
-        size_t used = o->len;
-        for (; i < limit && is_verbatim(&cells[i]); i++) {
-            const uint32_t cp = cells[i].cp;
-            if (cp < 0x80) {
-                buf[used++] = (char)cp;
-            } else {
-                used += oct_utf8_encode(cp, buf + used);
-                o->non_ascii = 1;
-            }
-        }
-        o->len = used;
-        if (i == end || !is_verbatim(&cells[i]))
-            return i;
-    }
-}
-
 static void emit(md_writer *w, md_render *r, md_inline_place place,
                  const unsigned char *opener_before, const unsigned char *closer_after)
 {
@@ -1295,12 +1416,35 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
     o->r = r;
     o->len = 0;
     o->non_ascii = 0;
+    const uint64_t *const special = w->specials;
+    const size_t n_special = w->n_specials;
+    size_t sp = 0;  /* in special: the first at or after i */
+    size_t pos = 0; /* in bytes: where the UTF-8 of cell i begins */
     for (size_t i = 0; i < n && w->status == OCT_OK; i++) {
         const md_cell *c = &w->cells[i];
         if (i != escape_at && is_verbatim(c)) {
-            i = emit_verbatim_run(w, o, i, escape_at) - 1;
+            /* up to the next cell that is not, whose bytes follow theirs:
+             * one copy */
+            while (sp < n_special && special_index(special[sp]) < i)
+                sp++;
+            size_t end = n, to = w->n_bytes;
+            if (sp < n_special) {
+                end = special_index(special[sp]);
+                to = special_at(special[sp]);
+            }
+            if (escape_at > i && escape_at < end) {
+                end = escape_at;
+                to = pos;
+                for (size_t m = i; m < end; m++)
+                    to += utf8_length(w->cells[m].cp);
+            }
+            out_known(o, w->bytes + pos, to - pos, to - pos != end - i); /* else a byte a cell */
+            pos = to;
+            i = end - 1;
             continue;
         }
+        if (has_bytes(c->kind))
+            pos += utf8_length(c->cp);
         switch (c->kind) {
         case C_MARK: /* a line end: the rest are verbatim */
             out_newline(o);
@@ -1500,18 +1644,20 @@ oct_status md_write_inlines(md_writer *w, md_render *r, const oct_node *block,
                             md_inline_place place)
 {
     w->n_cells = 0;
+    w->n_bytes = 0;
+    w->n_specials = 0;
     w->n_delims = 0;
     w->n_stack = 0;
     size_t term = 0;
     int is_term = place == MD_PLACE_TERM;
     if (is_term) {
         term = new_delim(w, OCT_NODE_STRONG);
-        add_cell(w, 0, C_DELIM, 0, (uint32_t)term);
+        add_cell(w, (uint32_t)term, C_DELIM, 0);
         place = MD_PLACE_PARAGRAPH;
     }
     flatten(w, block, place);
     if (is_term)
-        add_cell(w, 0, C_DELIM, F_CLOSE, (uint32_t)term);
+        add_cell(w, (uint32_t)term, C_DELIM, F_CLOSE);
     if (w->status != OCT_OK)
         return w->status;
     /* Most runs have no link text and no emphasis, nor a '*' '_' '~' to
@@ -1530,15 +1676,14 @@ oct_status md_write_inlines(md_writer *w, md_render *r, const oct_node *block,
         emit(w, r, place, NULL, NULL); /* no run to decide: the tables go unread */
         return w->status;
     }
-    unsigned char *before = malloc(w->n_cells + 1), *after = malloc(w->n_cells + 1);
-    if (!before || !after) {
+    /* opener_before and closer_after a byte a cell, and a byte a special */
+    const size_t need = 2 * (w->n_cells + 1) + w->n_specials + 1;
+    if (!grow_to((void **)&w->run_marks, &w->cap_run_marks, need, 1, 4 * MAX_CELLS)) {
         w->status = OCT_ERR_NOMEM;
-    } else {
-        mark_run_partners(w, before, after);
-        if (w->status == OCT_OK)
-            emit(w, r, place, before, after);
+        return w->status;
     }
-    free(before);
-    free(after);
+    unsigned char *const before = w->run_marks, *const after = before + w->n_cells + 1;
+    mark_run_partners(w, before, after, after + w->n_cells + 1);
+    emit(w, r, place, before, after);
     return w->status;
 }

@@ -4,6 +4,8 @@
  */
 #include "markdown.h"
 
+#include "bytewords.h"
+
 #include <string.h>
 
 static int entity_at(const char *s)
@@ -46,12 +48,43 @@ static const char *skip_plain(const char *s, unsigned mask)
     return s;
 }
 
+/* URLs are long, and the bytes the loops below look for rare: eight bytes
+ * at a time tell whether one is among them. */
+static int word_has_care(uint64_t v, unsigned mask)
+{
+    uint64_t hit = oct_word_eq(v, '\n') | oct_word_eq(v, '\r') | oct_word_eq(v, '&') |
+                   oct_word_eq(v, '\\');
+    if (mask & CARE_POINTY)
+        hit |= oct_word_eq(v, '<') | oct_word_eq(v, '>');
+    return hit != 0;
+}
+
+/* skip_plain() for s with len bytes before its NUL: a word at a time. */
+static const char *skip_plain_len(const char *s, size_t len, unsigned mask)
+{
+    const char *const end = s + len;
+    while (end - s >= 8 && !word_has_care(oct_word_load(s), mask))
+        s += 8;
+    return skip_plain(s, mask);
+}
+
 void md_append_destination(oct_buf *b, const char *url)
 {
     int depth = 0, pointy = 0;
+    const size_t len = strlen(url);
+    const unsigned char *const end = (const unsigned char *)url + len;
     for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+        /* the usual bytes: none of the tests below */
+        while (end - p >= 8) {
+            const uint64_t v = oct_word_load(p);
+            if (oct_word_below(v, ')' + 1) | oct_word_eq(v, '<') | oct_word_eq(v, 0x7f))
+                break;
+            p += 8;
+        }
+        if (!*p)
+            break;
         if (*p > ')' && *p != '<' && *p != 0x7f)
-            continue; /* the usual byte: none of the tests below */
+            continue;
         if (*p <= 0x20 || *p == 0x7f || *p == '<')
             pointy = 1;
         else if (*p == '(')
@@ -66,7 +99,7 @@ void md_append_destination(oct_buf *b, const char *url)
     for (const char *p = url; *p; p++) {
         /* a URL is mostly bytes written as they are: append those at once */
         const char *run = p;
-        p = skip_plain(p, CARE_ALWAYS | (pointy ? CARE_POINTY : 0));
+        p = skip_plain_len(p, (size_t)(url + len - p), CARE_ALWAYS | (pointy ? CARE_POINTY : 0));
         if (p > run)
             oct_buf_append(b, run, (size_t)(p - run));
         if (!*p)

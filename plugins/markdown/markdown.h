@@ -43,6 +43,15 @@ typedef struct md_writer {
     /* Scratch of the inline writer, reused from block to block. */
     md_cell *cells;
     size_t n_cells, cap_cells;
+    /* The UTF-8 of the text and markup cells, in cell order, so that a run
+     * of cells written as they are is one copy; and the cells that are not
+     * (most are): index and offset in bytes of each. */
+    char *bytes;
+    size_t n_bytes, cap_bytes;
+    uint64_t *specials;
+    size_t n_specials, cap_specials;
+    unsigned char *run_marks; /* what emphasis runs may pair with */
+    size_t cap_run_marks;
     md_delim *delims;
     size_t n_delims, cap_delims;
     size_t *stack;

@@ -19,6 +19,7 @@ void md_render_init(md_render *r, oct_sink *sink, size_t width, size_t max_bytes
     r->width = width;
     r->break_at = NO_BREAK;
     r->begin_line = 1;
+    r->prefix_columns = SIZE_MAX;
     oct_buf_init(&r->out, max_bytes);
     oct_buf_init(&r->prefix, 0);
     oct_buf_init(&r->scratch, 0);
@@ -39,6 +40,7 @@ void md_render_clear(md_render *r)
     r->width = kept.width;
     r->break_at = NO_BREAK;
     r->begin_line = 1;
+    r->prefix_columns = SIZE_MAX;
     r->out = kept.out;
     r->prefix = kept.prefix;
     r->scratch = kept.scratch;
@@ -51,6 +53,7 @@ size_t md_render_push_prefix(md_render *r, const char *s)
 {
     size_t saved = r->prefix.len;
     oct_buf_puts(&r->prefix, s);
+    r->prefix_columns = SIZE_MAX;
     return saved;
 }
 
@@ -59,6 +62,7 @@ void md_render_pop_prefix(md_render *r, size_t saved_len)
     if (saved_len <= r->prefix.len && r->prefix.data) {
         r->prefix.len = saved_len;
         r->prefix.data[saved_len] = '\0';
+        r->prefix_columns = SIZE_MAX;
     }
 }
 
@@ -140,14 +144,18 @@ static void end_line(md_render *r)
 
 static void write_prefix(md_render *r)
 {
-    out_append(r, r->prefix.data ? r->prefix.data : "", r->prefix.len);
-    r->column = text_width(r->prefix.data ? r->prefix.data : "", r->prefix.len);
+    const char *prefix = r->prefix.data ? r->prefix.data : "";
+    out_append(r, prefix, r->prefix.len);
+    /* measured once for the many lines it starts */
+    if (r->prefix_columns == SIZE_MAX)
+        r->prefix_columns = text_width(prefix, r->prefix.len);
+    r->column = r->prefix_columns;
     r->content_start = r->out.len;
     r->begin_line = 0;
 }
 
 /* Honours pending newline requests and writes the prefix of a new line. */
-static void start_content(md_render *r)
+static void start_line_content(md_render *r)
 {
     if (r->after_lead)
         r->pending = 0;
@@ -164,6 +172,13 @@ static void start_content(md_render *r)
         write_prefix(r);
     r->after_lead = 0;
     r->wrote_any = 1;
+}
+
+/* Mostly the content goes on along a line already begun: nothing to do. */
+static inline void start_content(md_render *r)
+{
+    if (r->pending | r->begin_line | r->after_lead | !r->wrote_any)
+        start_line_content(r);
 }
 
 void md_render_cr(md_render *r)
@@ -234,6 +249,30 @@ void md_render_break_space(md_render *r)
     }
     if (r->width > 0)
         r->break_at = r->out.len;
+    out_putc(r, ' ');
+    r->column += 1;
+}
+
+void md_render_text_break_space(md_render *r, const char *s, size_t len, size_t columns)
+{
+    if (len == 0) {
+        md_render_break_space(r);
+        return;
+    }
+    /* md_render_text_columns() then md_render_break_space(), the second
+     * finding the line begun by the first */
+    start_content(r);
+    out_append(r, s, len);
+    r->column += columns;
+    if (r->width > 0) {
+        if (r->column > r->width && r->break_at != NO_BREAK)
+            wrap_line(r);
+        if (r->column >= r->width) {
+            end_line(r);
+            return;
+        }
+        r->break_at = r->out.len;
+    }
     out_putc(r, ' ');
     r->column += 1;
 }

@@ -17,6 +17,7 @@ typedef struct md_render {
     oct_sink *sink;      /* NULL: output stays in out (tables, tests) */
     oct_buf out;         /* pending output; flushed to sink at line ends */
     oct_buf prefix;      /* written at the start of every line */
+    size_t prefix_columns; /* its display width; SIZE_MAX: not measured yet */
     oct_buf scratch;     /* the tail of a line being wrapped */
     size_t width;        /* wrap lines longer than this; 0: never wrap */
     size_t column;       /* display columns of the current line */
@@ -52,6 +53,8 @@ void md_render_text(md_render *r, const char *s, size_t len);
 void md_render_text_columns(md_render *r, const char *s, size_t len, size_t columns);
 /* A space the renderer may turn into a line break when the line is full. */
 void md_render_break_space(md_render *r);
+/* md_render_text_columns() then md_render_break_space(), in one call. */
+void md_render_text_break_space(md_render *r, const char *s, size_t len, size_t columns);
 /* Ends the current line inside the block (the prefix repeats). */
 void md_render_newline(md_render *r);
 

@@ -226,8 +226,9 @@ static size_t put_str(char *buf, size_t cap, size_t len, const char *s)
 
 static void tag_line(md_writer *w, const char *tag)
 {
+    const size_t len = strlen(tag);
     md_render_cr(&w->r);
-    md_render_text(&w->r, tag, strlen(tag));
+    md_render_text_columns(&w->r, tag, len, len); /* a tag of ours: ASCII */
 }
 
 static const oct_node *prev_row(const oct_node *row)

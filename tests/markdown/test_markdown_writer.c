@@ -519,6 +519,56 @@ static void test_definition_list_degrades(void **state)
     oct_doc_free(doc);
 }
 
+/* ----------------------------------------------- eight bytes at a time */
+
+/* The writer looks at ASCII eight bytes at a time and copies what needs no
+ * escape in runs: what does need one must come out the same at every
+ * offset from those eight bytes, after characters outside ASCII too. */
+static void test_every_offset(void **state)
+{
+    (void)state;
+    static const char as[] = "aaaaaaaaaaaaaaaaaaaa";
+    char text[128], want[160];
+    for (int k = 0; k < 20; k++) {
+        snprintf(text, sizeof text, "%.*s\xc3\xa9*b* &amp; <x> \xe2\x80\x94%.*s_", k, as, k, as);
+        snprintf(want, sizeof want, "%.*s\xc3\xa9\\*b\\* \\&amp; \\<x> \xe2\x80\x94%.*s_", k, as,
+                 k, as);
+        expect_text(text, want);
+
+        /* destinations: bare, or in pointy brackets when they must be */
+        static const struct {
+            const char *tail, *before, *written, *after;
+        } urls[] = {{" b", "<", " b", ">"},
+                    {"(", "<", "(", ">"},
+                    {"\\b", "", "&#92;b", ""},
+                    {"&amp;", "", "&amp;amp;", ""},
+                    {"<b", "<", "&lt;b", ">"}};
+        for (size_t u = 0; u < sizeof urls / sizeof urls[0]; u++) {
+            oct_doc *doc = oct_doc_new();
+            oct_node *link = add(add_para(oct_doc_root(doc), NULL), OCT_NODE_LINK);
+            snprintf(text, sizeof text, "/%.*s%s", k, as, urls[u].tail);
+            oct_node_set_url(link, text);
+            add_text(link, "x");
+            snprintf(want, sizeof want, "[x](%s/%.*s%s%s)\n", urls[u].before, k, as,
+                     urls[u].written, urls[u].after);
+            expect_md(doc, "markdown", want, (const char *)NULL);
+            oct_doc_free(doc);
+        }
+
+        /* raw HTML: a line end of markup at any offset stays one */
+        oct_doc *doc = oct_doc_new();
+        oct_node *p = add_para(oct_doc_root(doc), "a ");
+        oct_node *raw = add(p, OCT_NODE_RAW_INLINE);
+        oct_node_set_raw_format(raw, "html");
+        snprintf(text, sizeof text, "<span%.*s\ntitle=x>", k, "                    ");
+        oct_node_set_literal(raw, text, strlen(text));
+        add_text(p, " b");
+        snprintf(want, sizeof want, "a <span%.*s\ntitle=x> b\n", k, "                    ");
+        expect_md(doc, "markdown", want, "raw-html=on", (const char *)NULL);
+        oct_doc_free(doc);
+    }
+}
+
 /* ---------------------------------------------------------- pathological */
 
 static double seconds_to_write(const oct_doc *doc, const char *fmt)
@@ -583,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_front_matter),
         cmocka_unit_test(test_raw_html_and_images),
         cmocka_unit_test(test_definition_list_degrades),
+        cmocka_unit_test(test_every_offset),
         cmocka_unit_test(test_pathological_trees_stay_linear),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
