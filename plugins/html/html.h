@@ -38,7 +38,12 @@ oct_status html_to_utf8(oct_context *ctx, const unsigned char *data, size_t len,
  * LF, drops NUL bytes, and keeps at most HTML_MAX_ATTRIBUTES attributes per
  * tag (libxml2 checks duplicates in quadratic time). */
 #define HTML_MAX_ATTRIBUTES 256
-oct_status html_prepare(const char *in, size_t len, oct_buf *out);
+/* With HTML_PREPARE_FOLD_INDENTATION, white space alone between two tags
+ * that holds a line break becomes one line break, outside pre, listing,
+ * xmp, textarea and plaintext. HTML renders both alike and the model reads
+ * them alike, but raw HTML kept for the writers shows the indentation. */
+#define HTML_PREPARE_FOLD_INDENTATION 1u
+oct_status html_prepare(const char *in, size_t len, unsigned flags, oct_buf *out);
 
 /* Looks up an HTML5 named reference (name without '&' and ';'). semicolon:
  * whether the source had one. Fills up to two code points; returns 0 when the
@@ -48,8 +53,27 @@ int html_entity_lookup(const char *name, size_t len, int semicolon, uint32_t cp[
 /* ------------------------------------------------------------------ parse */
 
 /* Detects the charset, prepares and parses. The returned tree is owned by
- * the caller (xmlFreeDoc). */
+ * the caller: html_page_memory_close, or xmlFreeDoc when no page memory is
+ * open. */
 oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct_error *err);
+
+/* ------------------------------------------------------------ page memory */
+
+/* libxml2's memory for one page, from an arena dropped whole (page_memory.c).
+ * Install once, before any page is read (the plugin's init does it). Open
+ * before parsing, on the thread that reads the page; close with the page's
+ * tree (or NULL) when nothing of the tree is needed any more. Open gives
+ * NULL (and close then just frees the tree) when the hooks are not
+ * installed or a page is already open on this thread. */
+typedef struct html_page_memory html_page_memory;
+void html_page_memory_install(void);
+html_page_memory *html_page_memory_open(size_t input_len);
+void html_page_memory_close(html_page_memory *pm, xmlDocPtr dom);
+/* As open, with the arena's budget in bytes (open's grows with the page). */
+html_page_memory *html_page_memory_open_within(size_t input_len, size_t budget);
+/* Bytes of arena chunks the page holds; whether it went past the budget. */
+size_t html_page_memory_used(const html_page_memory *pm);
+int html_page_memory_spilled(const html_page_memory *pm);
 
 /* -------------------------------------------------------------------- dom */
 

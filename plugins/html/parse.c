@@ -99,7 +99,11 @@ oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct
     if (st == OCT_OK && oct_buf_append(&prepared, text, text_len) == OCT_OK)
         oct_buf_reset(&prepared);
     if (st == OCT_OK)
-        st = html_prepare(text, text_len, &prepared);
+        st = html_prepare(text, text_len,
+                          oct_context_option_bool(ctx, "raw-html", 0)
+                              ? 0
+                              : HTML_PREPARE_FOLD_INDENTATION,
+                          &prepared);
     oct_buf_free(&utf8);
     if (st != OCT_OK) {
         oct_buf_free(&prepared);

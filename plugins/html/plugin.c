@@ -118,9 +118,12 @@ static const xmlNode *implied_head(const oct_input *in, xmlDocPtr dom)
 static oct_status read_html(oct_context *ctx, const oct_input *in, oct_doc *doc, oct_error *err)
 {
     xmlDocPtr dom = NULL;
+    html_page_memory *page = html_page_memory_open(in->len);
     oct_status st = html_parse(ctx, in, &dom, err);
-    if (st != OCT_OK)
+    if (st != OCT_OK) {
+        html_page_memory_close(page, dom);
         return st;
+    }
     html_base base;
     html_base_init(&base, dom, in, doc);
     html_notes *notes = NULL;
@@ -157,7 +160,9 @@ done:
     oct_builder_free(b);
     html_notes_free(notes);
     html_base_free(&base);
-    xmlFreeDoc(dom);
+    if (page)
+        oct_info(ctx, "libxml2 used %zu KiB of page memory", html_page_memory_used(page) / 1024);
+    html_page_memory_close(page, dom);
     return st;
 }
 
@@ -247,6 +252,7 @@ static oct_status html_init(oct_error *err)
 {
     (void)err;
     xmlInitParser();
+    html_page_memory_install();
     return OCT_OK;
 }
 

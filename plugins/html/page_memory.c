@@ -1,0 +1,395 @@
+/*
+ * page_memory.c — the memory libxml2 uses for one page, taken from an
+ * arena and given back whole when the page has been read.
+ *
+ * Why: a page's tree is hundreds of thousands of small blocks (nodes,
+ * names, attribute values, text), each malloc'ed by the parser, many freed
+ * again by the extractor, and all freed one by one by xmlFreeDoc. On the
+ * debian-reference book that malloc/free traffic and the final tree walk
+ * cost about a fifth of the whole conversion. libxml2 lets a program choose
+ * its allocator (xmlMemSetup); ours hands out arena memory while a page is
+ * being read on the calling thread and plain malloc memory otherwise, so
+ * the writers and every other thread see libxml2 as before.
+ *
+ * The rules that keep this safe:
+ *  - While a page is open on a thread, every libxml2 allocation on that
+ *    thread comes from its arena, and freeing arena memory does nothing.
+ *    Memory malloc'ed before the page opened is still freed with free().
+ *  - No arena pointer outlives the page: everything the reader keeps is
+ *    copied into the model, and libxml2's per-thread "last error" copy is
+ *    reset before the arena goes.
+ *  - The arena is bounded. Beyond its budget new blocks come from malloc
+ *    again ("spilled"), and closing the page then frees the tree the
+ *    ordinary way before dropping the arena.
+ *  - The hooks stay installed for the life of the process, so the plugin
+ *    holding them is made resident (never unloaded), as GStreamer's plugins
+ *    that register process-wide hooks are.
+ *
+ * Under AddressSanitizer freed and unused arena bytes are poisoned, so a
+ * use after free inside the tree is reported as it would be with malloc.
+ */
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
+#include <link.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlerror.h>
+#include <libxml/xmlmemory.h>
+
+#include "html.h"
+
+#if defined(__has_include)
+#if __has_include(<sanitizer/asan_interface.h>)
+#include <sanitizer/asan_interface.h>
+#endif
+#endif
+#ifndef ASAN_POISON_MEMORY_REGION
+#define ASAN_POISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#define ASAN_UNPOISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#endif
+
+/* Blocks are 16-byte aligned, like malloc's, with their size in the 8 bytes
+ * before them (realloc needs it). */
+#define ALIGN 16
+#define HEADER 8
+/* The first chunk is sized from the page; later ones double up to the cap.
+ * A block bigger than a quarter of a chunk gets a chunk of its own. */
+#define FIRST_CHUNK_MIN (256u * 1024)
+#define FIRST_CHUNK_PER_INPUT_BYTE 32
+#define CHUNK_CAP (16u * 1024 * 1024)
+/* The budget: enough for any page's tree many times over; a page that
+ * needs more (libxml2 growing blocks that are not the last one, say) goes
+ * on with malloc. */
+#define BUDGET_PER_INPUT_BYTE 64
+#define BUDGET_MIN (64u * 1024 * 1024)
+
+typedef struct chunk {
+    struct chunk *older;
+    size_t size; /* usable bytes after the struct */
+    size_t used;
+    /* The blocks follow, from an ALIGN-aligned offset. */
+} chunk;
+
+struct html_page_memory {
+    chunk *newest;       /* where blocks are carved from */
+    chunk *big;          /* chunks of single big blocks */
+    unsigned char *last; /* the newest block, which realloc may grow in place */
+    size_t next_chunk;   /* size of the next ordinary chunk */
+    size_t total;        /* bytes of all chunks */
+    size_t budget;
+    int spilled;         /* some page memory came from malloc */
+};
+
+/* The page open on this thread, if any. */
+static __thread html_page_memory *open_page __attribute__((tls_model("initial-exec")));
+/* The biggest chunk of this thread's last page, kept for its next page:
+ * fresh memory costs a page fault per 4 KiB, and a batch reads page after
+ * page on the same threads. Freed when the thread ends. */
+static __thread chunk *spare __attribute__((tls_model("initial-exec")));
+static pthread_key_t spare_key;
+static int hooks_installed;
+
+static unsigned char *chunk_start(chunk *c)
+{
+    return (unsigned char *)c + ((sizeof(chunk) + ALIGN - 1) & ~(size_t)(ALIGN - 1));
+}
+
+static int chunk_holds(chunk *c, const void *p)
+{
+    const unsigned char *s = chunk_start(c);
+    return (const unsigned char *)p >= s && (const unsigned char *)p < s + c->used;
+}
+
+static int page_holds(const html_page_memory *pm, const void *p)
+{
+    for (chunk *c = pm->newest; c; c = c->older)
+        if (chunk_holds(c, p))
+            return 1;
+    for (chunk *c = pm->big; c; c = c->older)
+        if (chunk_holds(c, p))
+            return 1;
+    return 0;
+}
+
+static size_t block_size(const void *p)
+{
+    size_t n;
+    memcpy(&n, (const unsigned char *)p - HEADER, sizeof n);
+    return n;
+}
+
+static void set_block_size(void *p, size_t n)
+{
+    memcpy((unsigned char *)p - HEADER, &n, sizeof n);
+}
+
+/* Bytes a block of n takes in a chunk, header included, keeping the next
+ * block aligned. */
+static size_t footprint(size_t n)
+{
+    return (HEADER + n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+}
+
+static chunk *new_chunk(html_page_memory *pm, size_t usable)
+{
+    if (pm->total + usable > pm->budget)
+        return NULL;
+    const size_t head = (sizeof(chunk) + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+    chunk *c = malloc(head + usable);
+    if (!c)
+        return NULL;
+    c->older = NULL;
+    c->size = usable;
+    /* The first header sits just before an aligned block. */
+    c->used = ALIGN - HEADER;
+    pm->total += usable;
+    ASAN_POISON_MEMORY_REGION(chunk_start(c), usable);
+    return c;
+}
+
+/* A block from the arena, or NULL when the budget is spent. */
+static void *carve(html_page_memory *pm, size_t n)
+{
+    if (n == 0)
+        n = 1;
+    if (n > SIZE_MAX / 2)
+        return NULL;
+    const size_t need = footprint(n);
+    chunk *c = pm->newest;
+    if (!c || c->size - c->used < need) {
+        if (need > pm->next_chunk / 4) {
+            chunk *own = new_chunk(pm, need + ALIGN);
+            if (!own)
+                return NULL;
+            own->older = pm->big;
+            pm->big = own;
+            unsigned char *p = chunk_start(own) + own->used + HEADER;
+            own->used += need;
+            ASAN_UNPOISON_MEMORY_REGION(p - HEADER, HEADER + n);
+            set_block_size(p, n);
+            return p; /* not "last": nothing follows it in its chunk */
+        }
+        chunk *fresh = new_chunk(pm, pm->next_chunk);
+        if (!fresh)
+            return NULL;
+        fresh->older = c;
+        pm->newest = c = fresh;
+        if (pm->next_chunk < CHUNK_CAP)
+            pm->next_chunk *= 2;
+    }
+    unsigned char *p = chunk_start(c) + c->used + HEADER;
+    c->used += need;
+    ASAN_UNPOISON_MEMORY_REGION(p - HEADER, HEADER + n);
+    set_block_size(p, n);
+    pm->last = p;
+    return p;
+}
+
+static void *page_malloc(size_t n)
+{
+    html_page_memory *pm = open_page;
+    if (!pm)
+        return malloc(n);
+    void *p = carve(pm, n);
+    if (p)
+        return p;
+    pm->spilled = 1;
+    return malloc(n);
+}
+
+static void page_free(void *p)
+{
+    html_page_memory *pm = open_page;
+    if (!p)
+        return;
+    if (pm && page_holds(pm, p)) {
+        ASAN_POISON_MEMORY_REGION(p, block_size(p));
+        return;
+    }
+    free(p);
+}
+
+static void *page_realloc(void *p, size_t n)
+{
+    html_page_memory *pm = open_page;
+    if (!pm || !p || !page_holds(pm, p))
+        return p ? realloc(p, n) : page_malloc(n);
+    const size_t old = block_size(p);
+    /* The newest block grows where it is while its chunk has room. */
+    if (p == pm->last && n <= SIZE_MAX / 2) {
+        chunk *c = pm->newest;
+        const size_t start = (size_t)((unsigned char *)p - HEADER - chunk_start(c));
+        if (start + footprint(n) <= c->size) {
+            c->used = start + footprint(n);
+            ASAN_UNPOISON_MEMORY_REGION(p, n);
+            if (n < old)
+                ASAN_POISON_MEMORY_REGION((unsigned char *)p + n, old - n);
+            set_block_size(p, n);
+            return p;
+        }
+    }
+    void *q = page_malloc(n);
+    if (!q)
+        return NULL;
+    memcpy(q, p, old < n ? old : n);
+    ASAN_POISON_MEMORY_REGION(p, old);
+    return q;
+}
+
+static char *page_strdup(const char *s)
+{
+    const size_t n = strlen(s) + 1;
+    char *p = page_malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+/* dl_iterate_phdr reports the program first: is this file's code in one
+ * of its loaded segments? */
+static int code_is_in_program(struct dl_phdr_info *info, size_t size, void *found)
+{
+    (void)size;
+    const uintptr_t code = (uintptr_t)&code_is_in_program;
+    for (size_t i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        const uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && code >= start && code - start < ph->p_memsz)
+            *(int *)found = 1;
+    }
+    return 1; /* the program only */
+}
+
+/* The hooks live in this plugin's code, so the plugin must stay loaded for
+ * as long as libxml2 can call them: for the rest of the process. */
+static int make_resident(void)
+{
+    Dl_info info;
+    if (!dladdr((void *)&make_resident, &info) || !info.dli_fname)
+        return 0;
+    void *self = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    if (self) {
+        dlclose(self); /* the flag stays; only the extra reference goes */
+        return 1;
+    }
+    /* Compiled into the program itself (a test): never unloaded. */
+    int in_program = 0;
+    dl_iterate_phdr(code_is_in_program, &in_program);
+    return in_program;
+}
+
+static void free_chunks(chunk *c)
+{
+    while (c) {
+        chunk *older = c->older;
+        ASAN_UNPOISON_MEMORY_REGION(chunk_start(c), c->size);
+        free(c);
+        c = older;
+    }
+}
+
+static void drop_spare(void *c)
+{
+    free_chunks(c);
+    spare = NULL;
+}
+
+/* Threads other than the main one drop theirs through the key; the main
+ * thread's goes when the process exits. */
+__attribute__((destructor)) static void drop_main_spare(void)
+{
+    if (hooks_installed && spare) {
+        pthread_setspecific(spare_key, NULL);
+        drop_spare(spare);
+    }
+}
+
+static void install_hooks(void)
+{
+    if (pthread_key_create(&spare_key, drop_spare) != 0)
+        return;
+    if (make_resident() && xmlMemSetup(page_free, page_malloc, page_realloc, page_strdup) == 0)
+        hooks_installed = 1;
+}
+
+void html_page_memory_install(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, install_hooks);
+}
+
+html_page_memory *html_page_memory_open(size_t input_len)
+{
+    return html_page_memory_open_within(
+        input_len, input_len < (SIZE_MAX - BUDGET_MIN) / BUDGET_PER_INPUT_BYTE
+                       ? BUDGET_MIN + input_len * BUDGET_PER_INPUT_BYTE
+                       : SIZE_MAX);
+}
+
+html_page_memory *html_page_memory_open_within(size_t input_len, size_t budget)
+{
+    if (!hooks_installed || open_page)
+        return NULL;
+    html_page_memory *pm = calloc(1, sizeof *pm);
+    if (!pm)
+        return NULL;
+    size_t first = input_len < CHUNK_CAP / FIRST_CHUNK_PER_INPUT_BYTE
+                       ? input_len * FIRST_CHUNK_PER_INPUT_BYTE
+                       : CHUNK_CAP;
+    pm->next_chunk = first < FIRST_CHUNK_MIN ? FIRST_CHUNK_MIN : first;
+    pm->budget = budget;
+    if (spare) {
+        pm->newest = spare;
+        pm->total = spare->size;
+        if (pm->next_chunk <= spare->size)
+            pm->next_chunk = spare->size < CHUNK_CAP ? spare->size * 2 : CHUNK_CAP;
+        spare = NULL;
+        pthread_setspecific(spare_key, NULL);
+    }
+    open_page = pm;
+    return pm;
+}
+
+/* Keeps the biggest ordinary chunk, emptied, for the thread's next page. */
+static void keep_spare(html_page_memory *pm)
+{
+    chunk **best = NULL;
+    for (chunk **c = &pm->newest; *c; c = &(*c)->older)
+        if (!best || (*c)->size > (*best)->size)
+            best = c;
+    if (!best || (*best)->size > CHUNK_CAP)
+        return;
+    chunk *kept = *best;
+    *best = kept->older;
+    kept->older = NULL;
+    kept->used = ALIGN - HEADER;
+    ASAN_POISON_MEMORY_REGION(chunk_start(kept), kept->size);
+    spare = kept;
+    pthread_setspecific(spare_key, kept);
+}
+
+void html_page_memory_close(html_page_memory *pm, xmlDocPtr dom)
+{
+    if (!pm) {
+        xmlFreeDoc(dom);
+        return;
+    }
+    /* Blocks from malloc hang in the tree too: free it while the arena
+     * still answers for its own blocks. */
+    if (pm->spilled)
+        xmlFreeDoc(dom);
+    /* libxml2 keeps a copy of the page's last error for this thread. */
+    xmlResetLastError();
+    open_page = NULL;
+    keep_spare(pm);
+    free_chunks(pm->newest);
+    free_chunks(pm->big);
+    free(pm);
+}
+
+size_t html_page_memory_used(const html_page_memory *pm) { return pm ? pm->total : 0; }
+
+int html_page_memory_spilled(const html_page_memory *pm) { return pm ? pm->spilled : 0; }
