@@ -414,13 +414,78 @@ static void copy_raw_text(pass *p, const char *close)
     }
 }
 
-oct_status html_prepare(const char *in, size_t len, oct_buf *out)
+/* name (n bytes, any case) is word, a lowercase name of n bytes. */
+static int name_equals(const char *name, size_t n, const char *word, size_t word_len)
 {
+    if (n != word_len)
+        return 0;
+    for (size_t j = 0; j < n; j++)
+        if (lower((unsigned char)name[j]) != word[j])
+            return 0;
+    return 1;
+}
+
+/* Elements whose white space is kept as written. Asked of every tag: the
+ * first letter turns most names away. */
+static int keeps_white_space(const char *name, size_t n)
+{
+    switch (lower((unsigned char)name[0])) {
+    case 'p': return name_equals(name, n, "pre", 3) || name_equals(name, n, "plaintext", 9);
+    case 'l': return name_equals(name, n, "listing", 7);
+    case 't': return name_equals(name, n, "textarea", 8);
+    case 'x': return name_equals(name, n, "xmp", 3);
+    default: return 0;
+    }
+}
+
+/* s[from..to) is only white space and holds a line break: indentation
+ * between tags, which HTML renders as one space at most. */
+static int is_blank_lines(const char *s, size_t from, size_t to)
+{
+    if (to - from < 2)
+        return 0;
+    if (!is_space((unsigned char)s[from]))
+        return 0; /* most text: decided by its first byte */
+    int line_break = 0;
+    size_t i = from;
+    for (; to - i >= 8; i += 8) {
+        const uint64_t v = oct_word_load(s + i);
+        const uint64_t breaks = oct_word_eq(v, '\n') | oct_word_eq(v, '\r');
+        const uint64_t blank = breaks | oct_word_eq(v, ' ') | oct_word_eq(v, '\t') |
+                               oct_word_eq(v, '\f');
+        if (blank != OCT_BYTES_HIGH)
+            return 0;
+        line_break |= breaks != 0;
+    }
+    for (; i < to; i++) {
+        if (!is_space((unsigned char)s[i]))
+            return 0;
+        line_break |= s[i] == '\n' || s[i] == '\r';
+    }
+    return line_break;
+}
+
+oct_status html_prepare(const char *in, size_t len, unsigned flags, oct_buf *out)
+{
+    const int fold = (flags & HTML_PREPARE_FOLD_INDENTATION) != 0;
     pass p = {in, len, 0, 0, out};
+    /* Open elements that keep their white space (pre and kin); plaintext
+     * keeps it to the end. Overcounting only keeps more as written. */
+    size_t keeping = 0;
+    int plaintext = 0;
     while (p.i < p.len && out->status == OCT_OK) {
         const char *lt = memchr(p.s + p.i, '<', p.len - p.i);
         const size_t tag = lt ? (size_t)(lt - p.s) : p.len;
-        copy_text(&p, tag, 1, 0, 1);
+        /* A pretty-printed page is a quarter indentation: each run between
+         * tags goes to libxml2 as one line break, which every later step
+         * reads as the same white space, instead of byte by byte. */
+        if (fold && !keeping && !plaintext && is_blank_lines(p.s, p.i, tag)) {
+            flush(&p);
+            oct_buf_putc(p.out, '\n');
+            p.i = p.emitted = tag;
+        } else {
+            copy_text(&p, tag, 1, 0, 1);
+        }
         if (p.i >= p.len)
             break;
         /* p.i is at '<' */
@@ -454,6 +519,13 @@ oct_status html_prepare(const char *in, size_t len, oct_buf *out)
             name[0] = '\0';
         else
             name[name_end - name_at] = '\0';
+        if (keeps_white_space(s + name_at, name_end - name_at)) {
+            if (!end_tag)
+                keeping++;
+            else if (keeping)
+                keeping--;
+            plaintext |= !end_tag && name_end - name_at == 9;
+        }
         copy_text(&p, p.i + name_end, 0, 0, 1);
         const int make_empty = !end_tag && is_unknown_void(name);
         const size_t verbatim_end = make_empty ? 0 : verbatim_tag_end(p.s, p.i, p.len);

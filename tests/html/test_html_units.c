@@ -46,18 +46,27 @@ static void test_charset_order(void **state)
     expect_charset("<meta charset=gb2312><p>\xe4\xb8\xad\xe6\x96\x87</p>", NULL, "UTF-8", 0);
 }
 
-static char *prepared(const char *in)
+static char *prepared_with(const char *in, unsigned flags)
 {
     oct_buf out;
     oct_buf_init(&out, 0);
-    assert_int_equal(html_prepare(in, strlen(in), &out), OCT_OK);
+    assert_int_equal(html_prepare(in, strlen(in), flags, &out), OCT_OK);
     oct_buf_putc(&out, 0);
     return oct_buf_detach(&out, NULL);
 }
 
+static char *prepared(const char *in) { return prepared_with(in, 0); }
+
 static void expect_prepared(const char *in, const char *want)
 {
     char *got = prepared(in);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void expect_folded(const char *in, const char *want)
+{
+    char *got = prepared_with(in, HTML_PREPARE_FOLD_INDENTATION);
     assert_string_equal(got, want);
     free(got);
 }
@@ -80,7 +89,7 @@ static void test_prepare(void **state)
     const char nul[] = {'a', '\0', 'b'};
     oct_buf out;
     oct_buf_init(&out, 0);
-    assert_int_equal(html_prepare(nul, sizeof nul, &out), OCT_OK);
+    assert_int_equal(html_prepare(nul, sizeof nul, 0, &out), OCT_OK);
     assert_int_equal(out.len, 2);
     assert_memory_equal(out.data, "ab", 2);
     oct_buf_free(&out);
@@ -91,6 +100,37 @@ static void test_prepare(void **state)
     expect_prepared("<embed src=x><source srcset=y><wbr>", "<embed src=x/><source srcset=y/><wbr/>");
     /* Comments are copied verbatim. */
     expect_prepared("<!-- &check; <b> -->", "<!-- &check; <b> -->");
+}
+
+static void test_fold_indentation(void **state)
+{
+    (void)state;
+    /* White space alone between tags, with a line break: one line break.
+     * (Dropping it next to block tags would be tempting, but a block with
+     * nothing the model keeps vanishes, and the words around it would run
+     * together: "Blog<div><svg/></div>\n<div>..</div>Insights".) */
+    expect_folded("<ul>\n    <li>a</li>\r\n\t <li>b</li>\n</ul>\n  ",
+                  "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n");
+    expect_folded("<a>Blog</a>\n   <div><svg/></div>\n  <a>Insights</a>",
+                  "<a>Blog</a>\n<div><svg/></div>\n<a>Insights</a>");
+    /* Spaces without a line break, and text with white space around it,
+     * stay as written. */
+    expect_folded("<b>x</b>   <i>y</i><p>\n  text\n  </p>",
+                  "<b>x</b>   <i>y</i><p>\n  text\n  </p>");
+    /* Inside pre and its kin (any case), and nested, nothing is folded;
+     * after the last end tag folding resumes. */
+    expect_folded("<PRE>\n  <b>a</b>\n  <pre>\n  </pre>\n  </Pre>\n  <p>",
+                  "<PRE>\n  <b>a</b>\n  <pre>\n  </pre>\n  </Pre>\n<p>");
+    expect_folded("<textarea>\n  <x>\n  </textarea><listing>\n  <x>\n  </listing>\n  <p>",
+                  "<textarea>\n  <x>\n  </textarea><listing>\n  <x>\n  </listing>\n<p>");
+    /* plaintext never ends. */
+    expect_folded("<plaintext>\n  <b>\n  </plaintext>\n  <p>",
+                  "<plaintext>\n  <b>\n  </plaintext>\n  <p>");
+    /* Tag-like text in comments, scripts and attribute values is no tag. */
+    expect_folded("<!-- <pre> -->\n  <p title=\"<pre>\">\n  <script><pre></script>\n  <i>",
+                  "<!-- <pre> -->\n<p title=\"<pre>\">\n<script><pre></script>\n<i>");
+    /* Without the flag: every byte as written. */
+    expect_prepared("<ul>\n    <li>a</li>\n</ul>", "<ul>\n    <li>a</li>\n</ul>");
 }
 
 static void test_attribute_cap(void **state)
@@ -104,7 +144,7 @@ static void test_attribute_cap(void **state)
     oct_buf_puts(&in, ">text</p>");
     oct_buf out;
     oct_buf_init(&out, 0);
-    assert_int_equal(html_prepare(in.data, in.len, &out), OCT_OK);
+    assert_int_equal(html_prepare(in.data, in.len, 0, &out), OCT_OK);
     oct_buf_putc(&out, 0);
     char last_kept[32], first_dropped[32];
     snprintf(last_kept, sizeof last_kept, " a%d=\"v\"", HTML_MAX_ATTRIBUTES - 1);
@@ -228,6 +268,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_charset_order), cmocka_unit_test(test_prepare),
+        cmocka_unit_test(test_fold_indentation),
         cmocka_unit_test(test_attribute_cap), cmocka_unit_test(test_dates),
         cmocka_unit_test(test_probe),         cmocka_unit_test(test_sample_article)};
     return cmocka_run_group_tests(tests, NULL, NULL);
