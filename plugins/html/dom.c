@@ -18,21 +18,32 @@ const char *html_trim(const char *s, size_t *len)
     return s;
 }
 
+/* a equals b, ignoring ASCII case. */
+static int same_name(const xmlChar *a, const char *b)
+{
+    for (;; a++, b++) {
+        const unsigned char x = (unsigned char)(*a >= 'A' && *a <= 'Z' ? *a + 32 : *a);
+        const unsigned char y = (unsigned char)(*b >= 'A' && *b <= 'Z' ? *b + 32 : *b);
+        if (x != y)
+            return 0;
+        if (!x)
+            return 1;
+    }
+}
+
 const char *html_attr(const xmlNode *n, const char *name)
 {
     if (!n || n->type != XML_ELEMENT_NODE)
         return NULL;
-    /* the first letter rules out most attributes before strcasecmp */
+    /* the first letter rules out most attributes */
     const unsigned char first = (unsigned char)name[0];
     const unsigned char other = first >= 'a' && first <= 'z'   ? (unsigned char)(first - 32)
                                 : first >= 'A' && first <= 'Z' ? (unsigned char)(first + 32)
                                                                : first;
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (!a->name || (a->name[0] != first && a->name[0] != other) ||
-            strcasecmp((const char *)a->name, name) != 0)
-            continue;
-        return html_attr_text(a);
-    }
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (a->name && (a->name[0] == first || a->name[0] == other) && first &&
+            same_name(a->name + 1, name + 1))
+            return html_attr_text(a);
     return NULL;
 }
 
@@ -45,33 +56,45 @@ const char *html_attr_text(const xmlAttr *a)
     return "";
 }
 
-static int has_token(const char *list, const char *token, int nocase)
+static int fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+int html_list_has_token(const char *list, const char *token, int nocase)
 {
     if (!list)
         return 0;
-    const size_t n = strlen(token);
     const char *p = list;
-    while (*p) {
-        while (*p && html_is_space((unsigned char)*p))
+    for (;;) {
+        while (html_is_space((unsigned char)*p))
             p++;
-        const char *start = p;
+        if (!*p)
+            return 0;
+        /* The word at p against token, then on to the next word. */
+        const char *t = token;
+        if (nocase)
+            while (*t && fold((unsigned char)*p) == fold((unsigned char)*t)) {
+                p++;
+                t++;
+            }
+        else
+            while (*t && *p == *t) {
+                p++;
+                t++;
+            }
+        if (!*t && (!*p || html_is_space((unsigned char)*p)))
+            return 1;
         while (*p && !html_is_space((unsigned char)*p))
             p++;
-        if ((size_t)(p - start) == n &&
-            (nocase ? strncasecmp(start, token, n) : strncmp(start, token, n)) == 0)
-            return 1;
     }
-    return 0;
 }
 
 int html_has_class(const xmlNode *n, const char *token)
 {
-    return has_token(html_attr(n, "class"), token, 0);
+    return html_list_has_token(html_attr(n, "class"), token, 0);
 }
 
 int html_attr_has_token(const xmlNode *n, const char *attr, const char *token)
 {
-    return has_token(html_attr(n, attr), token, 1);
+    return html_list_has_token(html_attr(n, attr), token, 1);
 }
 
 /* An inline style flattened for matching: lowercase, without whitespace,
@@ -100,6 +123,21 @@ static int style_says(const char *flat, const char *want)
     return 0;
 }
 
+/* Both properties that hide, "display" and "visibility", end in 'y': a
+ * style without a 'y' before a ':' (white space between allowed, as
+ * flatten_style drops it) hides nothing, and most styles are such. */
+static int names_y_property(const char *style)
+{
+    for (const char *p = strpbrk(style, "yY"); p; p = strpbrk(p + 1, "yY")) {
+        const char *q = p + 1;
+        while (html_is_space((unsigned char)*q))
+            q++;
+        if (*q == ':')
+            return 1;
+    }
+    return 0;
+}
+
 /* One pass over the attributes (this runs for every element): hidden,
  * aria-hidden="true", or an inline style hiding the element. As with
  * html_attr, the first attribute of a name is the one that counts. */
@@ -109,20 +147,20 @@ int html_is_hidden(const xmlNode *n)
         return 0;
     const xmlAttr *aria = NULL, *style = NULL;
     for (const xmlAttr *a = n->properties; a; a = a->next) {
-        const char *name = (const char *)a->name;
+        const xmlChar *name = a->name;
         if (!name)
             continue;
-        switch (name[0]) {
-        case 'h': case 'H':
-            if (strcasecmp(name, "hidden") == 0)
+        switch (name[0] | 0x20) {
+        case 'h':
+            if (html_name_is(name, "hidden"))
                 return 1;
             break;
-        case 'a': case 'A':
-            if (!aria && strcasecmp(name, "aria-hidden") == 0)
+        case 'a':
+            if (!aria && html_name_is(name, "aria-hidden"))
                 aria = a;
             break;
-        case 's': case 'S':
-            if (!style && strcasecmp(name, "style") == 0)
+        case 's':
+            if (!style && html_name_is(name, "style"))
                 style = a;
             break;
         default:
@@ -131,7 +169,7 @@ int html_is_hidden(const xmlNode *n)
     }
     if (aria && strcasecmp(html_attr_text(aria), "true") == 0)
         return 1;
-    if (!style)
+    if (!style || !names_y_property(html_attr_text(style)))
         return 0;
     char flat[256];
     flatten_style(html_attr_text(style), flat);

@@ -59,25 +59,36 @@ static int prunable(oct_node_type t)
     }
 }
 
+static int is_kept(const html_kept_empty *k, oct_node *n)
+{
+    return k->len && bsearch(&n, k->nodes, k->len, sizeof *k->nodes, compare_node);
+}
+
 void html_prune_emptied(oct_doc *doc, html_kept_empty *k)
 {
     if (k->len > 1)
         qsort(k->nodes, k->len, sizeof *k->nodes, compare_node);
-    /* Post-order: a quote whose only paragraph held an emptied link goes
-     * too, once the paragraph has gone. */
-    oct_iter it;
-    oct_event ev;
-    oct_iter_init(&it, oct_doc_root(doc));
-    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
-        if (ev != OCT_EVENT_EXIT)
-            continue;
-        oct_node *n = (oct_node *)oct_iter_node(&it);
-        for (oct_node *c = oct_node_first_child(n); c;) {
-            oct_node *next = oct_node_next(c);
-            if (!oct_node_first_child(c) && prunable(oct_node_get_type(c)) &&
-                !(k->len && bsearch(&c, k->nodes, k->len, sizeof *k->nodes, compare_node)))
-                oct_node_unlink(c);
-            c = next;
+    /* Post-order, each node judged once its children have been: a quote
+     * whose only paragraph held an emptied link goes too, once the
+     * paragraph has gone. */
+    oct_node *const root = oct_doc_root(doc);
+    oct_node *n = root;
+    for (;;) {
+        oct_node *child;
+        while ((child = oct_node_first_child(n)) != NULL)
+            n = child;
+        for (;;) {
+            if (n == root)
+                return;
+            oct_node *const next = oct_node_next(n);
+            oct_node *const parent = oct_node_parent(n);
+            if (prunable(oct_node_get_type(n)) && !oct_node_first_child(n) && !is_kept(k, n))
+                oct_node_unlink(n);
+            if (next) {
+                n = next;
+                break;
+            }
+            n = parent;
         }
     }
 }

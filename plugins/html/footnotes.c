@@ -36,38 +36,76 @@ struct html_notes {
     xmlHashTablePtr ref_ids; /* ids of references (and their <sup>) */
 };
 
+/* The attributes notes and their containers are told by, found in one pass
+ * (each the first of its name, as html_attr finds it). */
+typedef struct note_attrs {
+    const char *cls, *role, *epub_type;
+} note_attrs;
+
+static note_attrs read_note_attrs(const xmlNode *n)
+{
+    note_attrs r = {NULL, NULL, NULL};
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        if (!a->name)
+            continue;
+        const char **slot = NULL;
+        switch (a->name[0] | 0x20) {
+        case 'c': slot = html_name_is(a->name, "class") ? &r.cls : NULL; break;
+        case 'r': slot = html_name_is(a->name, "role") ? &r.role : NULL; break;
+        case 'e': slot = html_name_is(a->name, "epub:type") ? &r.epub_type : NULL; break;
+        default: break;
+        }
+        if (slot && !*slot)
+            *slot = html_attr_text(a);
+    }
+    return r;
+}
+
 static int is_container(const xmlNode *n)
 {
     if (!n || n->type != XML_ELEMENT_NODE)
         return 0;
-    if (html_has_class(n, "footnotes") || html_has_class(n, "endnotes") ||
-        html_has_class(n, "footnotes-list") || html_has_class(n, "footnote-list"))
+    const note_attrs at = read_note_attrs(n);
+    if (at.cls && (html_list_has_token(at.cls, "footnotes", 0) ||
+                   html_list_has_token(at.cls, "endnotes", 0) ||
+                   html_list_has_token(at.cls, "footnotes-list", 0) ||
+                   html_list_has_token(at.cls, "footnote-list", 0)))
         return 1;
-    if (html_is(n, "ol") && html_has_class(n, "references"))
+    if (html_is(n, "ol") && html_list_has_token(at.cls, "references", 0))
         return 1;
-    if (html_attr_has_token(n, "role", "doc-endnotes") ||
-        html_attr_has_token(n, "role", "doc-footnotes"))
+    if (html_list_has_token(at.role, "doc-endnotes", 1) ||
+        html_list_has_token(at.role, "doc-footnotes", 1))
         return 1;
-    return html_attr_has_token(n, "epub:type", "footnotes") ||
-           html_attr_has_token(n, "epub:type", "endnotes") ||
-           html_attr_has_token(n, "epub:type", "rearnotes");
+    return html_list_has_token(at.epub_type, "footnotes", 1) ||
+           html_list_has_token(at.epub_type, "endnotes", 1) ||
+           html_list_has_token(at.epub_type, "rearnotes", 1);
+}
+
+/* Where a note may stand: an item, a division, a paragraph, an aside, a
+ * section or a description. */
+static int is_blockish(const xmlNode *n)
+{
+    return html_is(n, "li") || html_is(n, "div") || html_is(n, "p") || html_is(n, "aside") ||
+           html_is(n, "section") || html_is(n, "dd");
 }
 
 static int is_note_element(const xmlNode *n)
 {
-    if (!html_attr(n, "id") || !*html_attr(n, "id"))
+    /* Most elements have no id: asked first, on its own. */
+    const char *id = html_attr(n, "id");
+    if (!id || !*id)
         return 0;
-    if (html_attr_has_token(n, "epub:type", "footnote") ||
-        html_attr_has_token(n, "epub:type", "endnote") ||
-        html_attr_has_token(n, "epub:type", "rearnote") ||
-        html_attr_has_token(n, "role", "doc-footnote") ||
-        html_attr_has_token(n, "role", "doc-endnote"))
+    const note_attrs at = read_note_attrs(n);
+    if (html_list_has_token(at.epub_type, "footnote", 1) ||
+        html_list_has_token(at.epub_type, "endnote", 1) ||
+        html_list_has_token(at.epub_type, "rearnote", 1) ||
+        html_list_has_token(at.role, "doc-footnote", 1) ||
+        html_list_has_token(at.role, "doc-endnote", 1))
         return 1;
-    const int blockish = html_is(n, "li") || html_is(n, "div") || html_is(n, "p") ||
-                         html_is(n, "aside") || html_is(n, "section") || html_is(n, "dd");
-    if (!blockish)
+    if (!is_blockish(n))
         return 0;
-    if (html_has_class(n, "footnote") || html_has_class(n, "footnote-item"))
+    if (html_list_has_token(at.cls, "footnote", 0) ||
+        html_list_has_token(at.cls, "footnote-item", 0))
         return 1;
     if (html_is(n, "li")) {
         const xmlNode *p = n->parent;
@@ -169,7 +207,15 @@ html_notes *html_notes_find(xmlDocPtr dom)
             add_note(notes, n);
             skip = 1;
         }
-        n = html_next(root, n, skip);
+        /* html_next, written out: this visits every node of the page. */
+        if (!skip && n->children && n->type != XML_ATTRIBUTE_NODE &&
+            n->type != XML_ENTITY_REF_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        n = !n || n == root ? NULL : n->next;
     }
     if (notes->n == 0)
         return notes;

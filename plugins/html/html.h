@@ -77,19 +77,42 @@ int html_page_memory_spilled(const html_page_memory *pm);
 
 /* -------------------------------------------------------------------- dom */
 
-/* Element name equals name (libxml2 lowercases HTML names). Inline, with
- * the first letters compared before strcmp: the walk and the metadata
- * pass ask it of nearly every element, mostly with a "no". */
+/* Element name equals name (libxml2 lowercases HTML names). Inline and
+ * byte by byte: the walk and the metadata pass ask it of nearly every
+ * element, mostly with a "no" by the first or second byte. */
 static inline int html_is(const xmlNode *n, const char *name)
 {
-    return n && n->type == XML_ELEMENT_NODE && n->name && n->name[0] == (xmlChar)name[0] &&
-           strcmp((const char *)n->name, name) == 0;
+    if (!n || n->type != XML_ELEMENT_NODE || !n->name)
+        return 0;
+    for (const xmlChar *s = n->name;; s++, name++) {
+        if (*s != (xmlChar)*name)
+            return 0;
+        if (!*s)
+            return 1;
+    }
+}
+/* name equals lower, a lowercase ASCII name, ignoring ASCII case. Inline:
+ * asked of every attribute of every element, and mostly a "no" by the
+ * first or second byte. */
+static inline int html_name_is(const xmlChar *name, const char *lower)
+{
+    for (;; name++, lower++) {
+        if (*name != (xmlChar)*lower) {
+            if (!(*name >= 'A' && *name <= 'Z' && *name + 32 == (unsigned char)*lower))
+                return 0;
+        } else if (!*name) {
+            return 1;
+        }
+    }
 }
 /* Value of an attribute (name compared case-insensitively), or NULL. The
  * pointer stays valid while the tree lives. */
 const char *html_attr(const xmlNode *n, const char *name);
 /* An attribute's value as html_attr gives it ("" for a bare attribute). */
 const char *html_attr_text(const xmlAttr *a);
+/* A whitespace-separated list (the value of class, rel, itemprop...)
+ * contains token: exactly, or ignoring ASCII case when nocase is set. */
+int html_list_has_token(const char *list, const char *token, int nocase);
 /* The class attribute contains token (whitespace-separated, exact). */
 int html_has_class(const xmlNode *n, const char *token);
 /* A space-separated attribute (class, rel, epub:type) contains token,

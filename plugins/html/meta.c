@@ -152,33 +152,102 @@ static void on_script(found *f, xmlNode *n)
     xmlFree(text);
 }
 
-static int class_mentions(const xmlNode *n, const char *word)
-{
-    const char *cls = html_attr(n, "class");
-    return cls && strstr(cls, word) != NULL;
-}
-
-/* Some attribute's name starts with one of the letters (lowercase) given:
- * most elements have none of the three a byline is told by. */
-static int has_attribute_starting(const xmlNode *n, const char *letters)
-{
-    for (const xmlAttr *a = n->properties; a; a = a->next)
-        if (a->name && a->name[0] && strchr(letters, a->name[0] | 0x20))
-            return 1;
-    return 0;
-}
-
+/* Bylines are told by itemprop, rel and class; the three are read in one
+ * pass over the attributes (each the first of its name, as html_attr
+ * finds it). Most elements have none of them. */
 static void byline_candidate(found *f, xmlNode *n)
 {
-    if ((f->itemprop_author && f->rel_author && f->byline_class) ||
-        !has_attribute_starting(n, "irc"))
+    if (f->itemprop_author && f->rel_author && f->byline_class)
         return;
-    if (!f->itemprop_author && html_attr_has_token(n, "itemprop", "author"))
+    const char *itemprop = NULL, *rel = NULL, *cls = NULL;
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        if (!a->name)
+            continue;
+        switch (a->name[0] | 0x20) {
+        case 'i':
+            if (!itemprop && html_name_is(a->name, "itemprop"))
+                itemprop = html_attr_text(a);
+            break;
+        case 'r':
+            if (!rel && html_name_is(a->name, "rel"))
+                rel = html_attr_text(a);
+            break;
+        case 'c':
+            if (!cls && html_name_is(a->name, "class"))
+                cls = html_attr_text(a);
+            break;
+        default:
+            break;
+        }
+    }
+    if (!f->itemprop_author && itemprop && html_list_has_token(itemprop, "author", 1))
         f->itemprop_author = n;
-    if (!f->rel_author && html_attr_has_token(n, "rel", "author"))
+    if (!f->rel_author && rel && html_list_has_token(rel, "author", 1))
         f->rel_author = n;
-    if (!f->byline_class && (class_mentions(n, "byline") || html_has_class(n, "author")))
+    if (!f->byline_class && cls && (strstr(cls, "byline") || html_list_has_token(cls, "author", 0)))
         f->byline_class = n;
+}
+
+/* One element of the walk over the whole page: the elements metadata
+ * comes from are told apart by their first letter before their name.
+ * Sets *skip when nothing below the element counts. */
+static void collect_element(found *f, xmlNode *n, int *skip)
+{
+    switch (n->name ? n->name[0] : 0) {
+    case 's':
+        if (html_is(n, "svg")) {
+            *skip = 1; /* its <title>s are not the page's */
+            return;
+        }
+        if (html_is(n, "script")) {
+            on_script(f, n);
+            *skip = 1;
+            return;
+        }
+        if (html_is(n, "style")) {
+            *skip = 1;
+            return;
+        }
+        break;
+    case 'm':
+        if (html_is(n, "math")) {
+            *skip = 1;
+            return;
+        }
+        if (html_is(n, "meta")) {
+            on_meta(f, n);
+            return;
+        }
+        break;
+    case 't':
+        if (html_is(n, "title") && !f->title_element) {
+            f->title_element = (char *)xmlNodeGetContent(n);
+            *skip = 1;
+            return;
+        }
+        break;
+    case 'l':
+        if (html_is(n, "link")) {
+            const char *href = html_attr(n, "href");
+            if (href && html_attr_has_token(n, "rel", "canonical"))
+                first(&f->canonical, href);
+            return;
+        }
+        break;
+    case 'f':
+        if (html_is(n, "form")) {
+            *skip = 1; /* no bylines in there */
+            return;
+        }
+        break;
+    case 'h':
+        if (html_is(n, "head"))
+            return; /* its own elements are met on the way */
+        break;
+    default:
+        break;
+    }
+    byline_candidate(f, n);
 }
 
 static void collect(found *f, xmlDocPtr dom)
@@ -193,31 +262,19 @@ static void collect(found *f, xmlDocPtr dom)
     xmlNode *body = html_body(dom);
     if (body && body != root)
         f->body_dir = html_attr(body, "dir");
+    /* html_next's walk, written out: it visits every node of the page. */
     for (xmlNode *n = root; n;) {
         int skip = 0;
-        if (n->type == XML_ELEMENT_NODE) {
-            if (html_is(n, "svg") || html_is(n, "math")) {
-                skip = 1; /* their <title>s are not the page's */
-            } else if (html_is(n, "title") && !f->title_element) {
-                f->title_element = (char *)xmlNodeGetContent(n);
-                skip = 1;
-            } else if (html_is(n, "meta")) {
-                on_meta(f, n);
-            } else if (html_is(n, "link")) {
-                const char *href = html_attr(n, "href");
-                if (href && html_attr_has_token(n, "rel", "canonical"))
-                    first(&f->canonical, href);
-            } else if (html_is(n, "script")) {
-                on_script(f, n);
-                skip = 1;
-            } else if (html_is(n, "style") || html_is(n, "form") || html_is(n, "head")) {
-                /* no bylines in there; <head>'s own elements are met above */
-                skip = !html_is(n, "head");
-            } else {
-                byline_candidate(f, n);
-            }
+        if (n->type == XML_ELEMENT_NODE)
+            collect_element(f, n, &skip);
+        if (!skip && n->children && n->type != XML_ATTRIBUTE_NODE &&
+            n->type != XML_ENTITY_REF_NODE) {
+            n = n->children;
+            continue;
         }
-        n = html_next(root, n, skip);
+        while (n && n != root && !n->next)
+            n = n->parent;
+        n = !n || n == root ? NULL : n->next;
     }
 }
 

@@ -1,10 +1,10 @@
 /* url.c — where links and images point, seen from the document. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <libxml/uri.h>
 
+#include "bytewords.h"
 #include "html.h"
 
 static int has_scheme(const char *s)
@@ -91,35 +91,67 @@ void html_base_free(html_base *b)
     memset(b, 0, sizeof *b);
 }
 
+/* No byte below '!' (no white space to trim or drop): the reference is
+ * used as it stands, without a cleaned copy. Nearly every one is so. */
+static int is_clean(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; len - i >= 8; i += 8)
+        if (oct_word_below(oct_word_load(s + i), '!'))
+            return 0;
+    for (; i < len; i++)
+        if ((unsigned char)s[i] < '!')
+            return 0;
+    return 1;
+}
+
+/* s starts with prefix (lowercase ASCII), ignoring ASCII case. */
+static int starts_with(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++)
+        if ((*s >= 'A' && *s <= 'Z' ? *s + 32 : *s) != *prefix)
+            return 0;
+    return 1;
+}
+
+static const char *resolve_clean(const html_base *b, oct_doc *doc, const char *clean, size_t len)
+{
+    if (!len || starts_with(clean, "javascript:"))
+        return NULL;
+    if (clean[0] == '#' || starts_with(clean, "data:"))
+        return oct_doc_strndup(doc, clean, len);
+    if (b->url) {
+        xmlChar *abs = xmlBuildURI((const xmlChar *)clean, (const xmlChar *)b->url);
+        const char *s = abs ? (const char *)abs : clean;
+        const char *result = oct_doc_strndup(doc, s, abs ? strlen(s) : len);
+        xmlFree(abs);
+        return result;
+    }
+    if (clean[0] == '/' && clean[1] == '/') {
+        /* Protocol-relative in a local file: the web would use https. */
+        char *withscheme = malloc(len + 7);
+        if (!withscheme)
+            return NULL;
+        memcpy(withscheme, "https:", 6);
+        memcpy(withscheme + 6, clean, len + 1);
+        const char *result = oct_doc_strndup(doc, withscheme, len + 6);
+        free(withscheme);
+        return result;
+    }
+    return oct_doc_strndup(doc, clean, len);
+}
+
 const char *html_resolve(const html_base *b, oct_doc *doc, const char *ref)
 {
     if (!ref)
         return NULL;
+    const size_t len = strlen(ref);
+    if (is_clean(ref, len))
+        return resolve_clean(b, doc, ref, len);
     char *clean = clean_copy(ref);
     if (!clean)
         return NULL;
-    const char *result = NULL;
-    if (!*clean || strncasecmp(clean, "javascript:", 11) == 0) {
-        result = NULL;
-    } else if (clean[0] == '#' || strncasecmp(clean, "data:", 5) == 0) {
-        result = oct_doc_strndup(doc, clean, strlen(clean));
-    } else if (b->url) {
-        xmlChar *abs = xmlBuildURI((const xmlChar *)clean, (const xmlChar *)b->url);
-        const char *s = abs ? (const char *)abs : clean;
-        result = oct_doc_strndup(doc, s, strlen(s));
-        xmlFree(abs);
-    } else if (clean[0] == '/' && clean[1] == '/') {
-        /* Protocol-relative in a local file: the web would use https. */
-        char *withscheme = malloc(strlen(clean) + 8);
-        if (withscheme) {
-            strcpy(withscheme, "https:");
-            strcat(withscheme, clean);
-            result = oct_doc_strndup(doc, withscheme, strlen(withscheme));
-            free(withscheme);
-        }
-    } else {
-        result = oct_doc_strndup(doc, clean, strlen(clean));
-    }
+    const char *result = resolve_clean(b, doc, clean, strlen(clean));
     free(clean);
     return result;
 }

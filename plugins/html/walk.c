@@ -8,6 +8,8 @@
  * The builder keeps the tree valid (a <figure> met inside an open <p>
  * closes the paragraph), so this file only says what it saw.
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -77,11 +79,9 @@ static const element_kind kinds[] = {
     {"wbr", K_DROP},      {"xmp", K_PRE},
 };
 
-/* A binary search comparing first letters before calling strcmp: it asks
- * for every element, and most steps are decided by the first letter. */
-static kind kind_of(const xmlNode *n)
+/* A binary search comparing first letters before calling strcmp. */
+static kind kind_by_search(const char *name)
 {
-    const char *name = (const char *)n->name;
     size_t lo = 0, hi = sizeof kinds / sizeof kinds[0];
     while (lo < hi) {
         const size_t mid = (lo + hi) / 2;
@@ -99,6 +99,62 @@ static kind kind_of(const xmlNode *n)
     return K_INLINE;
 }
 
+/* Every element is asked its kind: names of up to eight bytes, nearly all
+ * of them, are found as one 64-bit number in a hash table built once. */
+#define KIND_SLOT_BITS 8
+typedef struct kind_slot {
+    uint64_t key; /* the name's bytes, first in the low byte; 0: empty */
+    kind k;
+} kind_slot;
+
+static kind_slot kind_slots[1u << KIND_SLOT_BITS];
+static pthread_once_t kind_slots_once = PTHREAD_ONCE_INIT;
+
+/* The name as a number, or 0 when it is empty or longer than eight bytes. */
+static uint64_t name_key(const char *name)
+{
+    uint64_t key = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        if (!name[i])
+            return key;
+        key |= (uint64_t)(unsigned char)name[i] << (8 * i);
+    }
+    return name[8] ? 0 : key;
+}
+
+static size_t kind_slot_of(uint64_t key)
+{
+    return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - KIND_SLOT_BITS));
+}
+
+static void fill_kind_slots(void)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        const uint64_t key = name_key(kinds[i].name);
+        if (!key)
+            continue;
+        size_t s = kind_slot_of(key);
+        while (kind_slots[s].key)
+            s = (s + 1) & ((1u << KIND_SLOT_BITS) - 1);
+        kind_slots[s].key = key;
+        kind_slots[s].k = kinds[i].k;
+    }
+}
+
+static kind kind_of(const xmlNode *n)
+{
+    const char *name = (const char *)n->name;
+    const uint64_t key = name_key(name);
+    if (!key)
+        return name[0] ? kind_by_search(name) : K_INLINE;
+    pthread_once(&kind_slots_once, fill_kind_slots);
+    for (size_t s = kind_slot_of(key); kind_slots[s].key;
+         s = (s + 1) & ((1u << KIND_SLOT_BITS) - 1))
+        if (kind_slots[s].key == key)
+            return kind_slots[s].k;
+    return K_INLINE;
+}
+
 /* Context inherited by an element's descendants. */
 enum {
     F_PRE = 1u << 0,          /* text kept as it is (pre, code block) */
@@ -109,6 +165,9 @@ enum {
     F_NOTE = 1u << 5,         /* inside a footnote */
     F_INLINE_BLOCK = 1u << 6  /* inside a heading, caption or term */
 };
+
+/* Words gathered for one call of the builder. */
+#define RUN_SIZE 1024
 
 /* Consecutive <br>s kept (the rest of a long run adds nothing). */
 #define MAX_PENDING_BREAKS 8
@@ -131,6 +190,7 @@ typedef struct walker {
     const html_walk_options *opt;
     frame *stack;
     size_t depth, cap;
+    unsigned flags;    /* the innermost frame's F_* (0 outside every frame) */
     int has_content;   /* the current block has visible text */
     int pending_space; /* collapsed whitespace not yet written */
     int last_space;    /* the last thing written was a space */
@@ -143,7 +203,7 @@ typedef struct walker {
     oct_status status;
 } walker;
 
-static unsigned flags_now(const walker *w) { return w->depth ? w->stack[w->depth - 1].flags : 0; }
+static unsigned flags_now(const walker *w) { return w->flags; }
 
 static int push_frame(walker *w, frame f)
 {
@@ -158,6 +218,7 @@ static int push_frame(walker *w, frame f)
         w->cap = cap;
     }
     w->stack[w->depth++] = f;
+    w->flags = f.flags;
     return 1;
 }
 
@@ -251,11 +312,11 @@ static common_attrs read_common(const xmlNode *e)
         if (!name)
             continue;
         const char **slot = NULL;
-        switch (name[0]) {
-        case 'l': case 'L': slot = strcasecmp(name, "lang") == 0 ? &c.lang : NULL; break;
-        case 'x': case 'X': slot = strcasecmp(name, "xml:lang") == 0 ? &c.xml_lang : NULL; break;
-        case 'd': case 'D': slot = strcasecmp(name, "dir") == 0 ? &c.dir : NULL; break;
-        case 'i': case 'I': slot = strcasecmp(name, "id") == 0 ? &c.id : NULL; break;
+        switch (name[0] | 0x20) {
+        case 'l': slot = html_name_is(a->name, "lang") ? &c.lang : NULL; break;
+        case 'x': slot = html_name_is(a->name, "xml:lang") ? &c.xml_lang : NULL; break;
+        case 'd': slot = html_name_is(a->name, "dir") ? &c.dir : NULL; break;
+        case 'i': slot = html_name_is(a->name, "id") ? &c.id : NULL; break;
         default: break;
         }
         if (slot && !*slot)
@@ -264,7 +325,8 @@ static common_attrs read_common(const xmlNode *e)
     return c;
 }
 
-static void common_attributes(const xmlNode *e, oct_node *n)
+/* block: n is a block (blocks also carry the id and the source line). */
+static void common_attributes(const xmlNode *e, oct_node *n, int block)
 {
     const common_attrs c = read_common(e);
     const char *lang = c.lang ? c.lang : c.xml_lang;
@@ -274,7 +336,7 @@ static void common_attributes(const xmlNode *e, oct_node *n)
         oct_node_set_dir(n, OCT_DIR_RTL);
     else if (c.dir && strcasecmp(c.dir, "ltr") == 0)
         oct_node_set_dir(n, OCT_DIR_LTR);
-    if (oct_node_type_is_block(oct_node_get_type(n))) {
+    if (block) {
         if (c.id && *c.id)
             oct_node_set_id(n, c.id);
         oct_node_set_source_line(n, (long)e->line);
@@ -306,8 +368,9 @@ static oct_node *open_node(walker *w, const xmlNode *e, oct_node_type t)
         note_status(w, OCT_ERR_LIMIT);
         return NULL;
     }
-    common_attributes(e, n);
-    if (w->pending_id && oct_node_type_is_block(t) && !oct_node_id(n)) {
+    const int block = oct_node_type_is_block(t);
+    common_attributes(e, n, block);
+    if (w->pending_id && block && !oct_node_id(n)) {
         oct_node_set_id(n, w->pending_id);
         w->pending_id = NULL;
     }
@@ -647,7 +710,7 @@ static oct_node *raw_out(walker *w, const char *s, size_t len, int inline_raw,
         return NULL;
     }
     if (e)
-        common_attributes(e, raw);
+        common_attributes(e, raw, !inline_raw);
     if (inline_raw) {
         flush_space(w);
         leaf(w, raw);
@@ -1100,6 +1163,7 @@ static void trim_code_block(oct_node *n)
 static void leave_element(walker *w)
 {
     const frame f = w->stack[--w->depth];
+    w->flags = w->depth ? w->stack[w->depth - 1].flags : 0;
     for (unsigned i = 0; i < f.opens; i++)
         note_status(w, oct_builder_close(w->b));
     if (f.node && oct_node_get_type(f.node) == OCT_NODE_CODE_BLOCK)
@@ -1139,13 +1203,115 @@ static void code_text(walker *w, const char *s, size_t len)
     w->block_started = 1;
 }
 
+/* The end of the white space at p, in a NUL-terminated string. Runs are
+ * short (a line end and an indentation): a byte at a time beats eight. */
+static const char *skip_space(const char *p)
+{
+    while (html_is_space((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* The end of the word at p, in a NUL-terminated string: white space is the
+ * only byte below '!' besides the NUL that does not belong to it. */
+static const char *skip_word(const char *p)
+{
+    for (;;) {
+        while ((unsigned char)*p > ' ')
+            p++;
+        if (!*p || html_is_space((unsigned char)*p))
+            return p;
+        p++;
+    }
+}
+
+/* Adds n bytes to the words gathered in run, sending them on first when
+ * there is no room (and what does not fit at all on its own). */
+static void run_put(walker *w, char *run, size_t *used, const char *s, size_t n)
+{
+    if (*used + n > RUN_SIZE) {
+        if (*used)
+            text_out(w, run, *used);
+        *used = 0;
+        if (n > RUN_SIZE) {
+            text_out(w, s, n);
+            return;
+        }
+    }
+    memcpy(run + *used, s, n);
+    *used += n;
+}
+
+/* The builder now appends text where it stands rather than dropping white
+ * space (between blocks) or opening a paragraph first. */
+static int builder_in_run(const walker *w)
+{
+    return holds_inlines(oct_node_get_type(oct_builder_current(w->b)));
+}
+
+/* Text outside pre and code: white space collapses to one space between
+ * words. The words go to the builder in one call, a buffer at a time: a
+ * stretch of the source whose words are already one space apart is
+ * copied whole, and a text that is one such stretch is sent as it is. The
+ * collapsed space before the first word goes with them when the builder
+ * would keep it anyway (no <br> waiting, text allowed where it stands). */
+static void flowing_text(walker *w, const char *s)
+{
+    char run[RUN_SIZE];
+    size_t used = 0;
+    const char *piece = NULL, *piece_end = NULL; /* words not yet in run */
+    const char *p = s;
+    while (*p) {
+        if (html_is_space((unsigned char)*p)) {
+            p = skip_space(p);
+            if (w->has_content && !w->last_space)
+                w->pending_space = 1;
+            continue;
+        }
+        const char *word = p;
+        p = skip_word(p);
+        if (!piece) {
+            const int space = w->pending_space && w->has_content && !w->last_space &&
+                              !w->pending_breaks && builder_in_run(w);
+            if (space && word > s && word[-1] == ' ')
+                word--; /* the space the source has there will do */
+            else if (space)
+                run[used++] = ' ';
+            else
+                flush_space(w);
+            w->has_content = 1;
+            w->block_started = 1;
+            w->last_space = 0;
+            piece = word;
+        } else if (!(word == piece_end + 1 && *piece_end == ' ')) {
+            run_put(w, run, &used, piece, (size_t)(piece_end - piece));
+            run_put(w, run, &used, " ", 1);
+            piece = word;
+        }
+        piece_end = p;
+        w->pending_space = 0;
+    }
+    if (!piece)
+        return;
+    if (used == 0)
+        text_out(w, piece, (size_t)(piece_end - piece));
+    else {
+        run_put(w, run, &used, piece, (size_t)(piece_end - piece));
+        text_out(w, run, used);
+    }
+}
+
 static void text_node(walker *w, const xmlNode *t)
 {
     const char *s = (const char *)t->content;
     if (!s)
         return;
-    const size_t len = strlen(s);
     const unsigned flags = flags_now(w);
+    if (!(flags & (F_PRE | F_CODE))) {
+        flowing_text(w, s);
+        return;
+    }
+    const size_t len = strlen(s);
     if (flags & F_PRE) {
         /* Only the line end right after <pre> is markup (not one after
          * <pre><code>). */
@@ -1159,54 +1325,7 @@ static void text_node(walker *w, const xmlNode *t)
         text_out(w, s, len);
         return;
     }
-    if (flags & F_CODE) {
-        code_text(w, s, len);
-        return;
-    }
-    /* Once the first word is in, the builder only appends to its text: the
-     * words that follow, each with the one space before it, are gathered
-     * and go out a buffer at a time rather than two calls a word. */
-    char run[1024];
-    size_t used = 0;
-    int started = 0;
-    size_t i = 0;
-    while (i < len) {
-        if (html_is_space((unsigned char)s[i])) {
-            while (i < len && html_is_space((unsigned char)s[i]))
-                i++;
-            if (w->has_content && !w->last_space)
-                w->pending_space = 1;
-            continue;
-        }
-        const size_t start = i;
-        while (i < len && !html_is_space((unsigned char)s[i]))
-            i++;
-        const size_t n = i - start;
-        if (!started) {
-            flush_space(w);
-            text_out(w, s + start, n);
-            w->has_content = 1;
-            w->block_started = 1;
-            started = 1;
-            continue;
-        }
-        /* A space ran between this word and the last (which ended in none). */
-        w->pending_space = 0;
-        if (used + 1 + n > sizeof run && used > 0) {
-            text_out(w, run, used);
-            used = 0;
-        }
-        if (1 + n > sizeof run) {
-            text_out(w, " ", 1);
-            text_out(w, s + start, n);
-            continue;
-        }
-        run[used++] = ' ';
-        memcpy(run + used, s + start, n);
-        used += n;
-    }
-    if (used > 0)
-        text_out(w, run, used);
+    code_text(w, s, len);
 }
 
 /* Walks top and its subtree. */
