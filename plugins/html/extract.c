@@ -69,7 +69,6 @@ static xmlNodePtr attempt(ex_ctx *ex, xmlNodePtr page, uint32_t *len)
     }
     xmlFreeNode(holder);
     ex_empty_trash(ex);
-    ex_info_reset(ex); /* stale indexes left in nodes never match a record */
     return article;
 }
 
@@ -86,8 +85,17 @@ static xmlNodePtr attempt_in_place(ex_ctx *ex, xmlNodePtr page, uint32_t *len)
         *len = ex_len(ex, article);
     }
     ex->logging = 0;
-    ex_info_reset(ex);
     return article;
+}
+
+/* Whether the last of the n + 1 lengths is longer than all before it (the
+ * first longest is the one chosen when none is enough). */
+static int longest_is_last(const uint32_t *lengths, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (lengths[i] >= lengths[n])
+            return 0;
+    return lengths[n] > 0;
 }
 
 /* A kept attempt on the page itself: what it removed is freed. */
@@ -134,20 +142,26 @@ int oct_html_extract(xmlDocPtr doc, oct_context *ctx, oct_extract_result *out)
     const xmlNode *above = page->parent;
     const int in_place = above != NULL && above->type == XML_ELEMENT_NODE &&
                          (above->parent == NULL || above->parent->type != XML_ELEMENT_NODE) &&
-                         !ex_may_fix_lazy_images(&ex, page);
+                         ex.no_lazy_images;
 
     while (n < MAX_ATTEMPTS) {
         flags_of[n] = ex.flags;
         byline_of[n] = ex.byline_found;
+        /* Each try starts from fresh records but the first, which takes
+         * those of the preparation. Records left by the last try are
+         * harmless: pointers to them from freed copies are never read. */
+        if (n > 0)
+            ex_info_reset(&ex);
         if (in_place) {
             articles[n] = attempt_in_place(&ex, page, &lengths[n]);
             if (ex.nomem)
                 goto done;
-            if (lengths[n] < ENOUGH_TEXT) {
+            if (lengths[n] >= ENOUGH_TEXT || (ex.flags == 0 && longest_is_last(lengths, n))) {
+                /* the last try, when it is the one chosen, need not be made again */
+                keep_attempt(&ex);
+            } else {
                 ex_undo_all(&ex); /* the article <div> was made, so goes too */
                 articles[n] = NULL;
-            } else {
-                keep_attempt(&ex);
             }
         } else {
             articles[n] = attempt(&ex, page, &lengths[n]);
@@ -168,11 +182,12 @@ int oct_html_extract(xmlDocPtr doc, oct_context *ctx, oct_extract_result *out)
                     chosen = i;
             if (lengths[chosen] == 0) {
                 chosen = MAX_ATTEMPTS;
-            } else if (in_place) {
+            } else if (in_place && chosen != n - 1) {
                 /* undone: made again, as it came out the first time */
                 ex.flags = flags_of[chosen];
                 ex.byline_found = byline_of[chosen];
                 uint32_t again = 0;
+                ex_info_reset(&ex);
                 articles[chosen] = attempt_in_place(&ex, page, &again);
                 keep_attempt(&ex);
                 if (ex.nomem)
@@ -208,6 +223,7 @@ done:
     ex_clear_private(root);
     ex_vec_free(&ex.trash);
     ex_info_free(&ex);
+    ex_stats_forget_page(&ex);
     ex_hint_memo_free(&ex);
     free(ex.title);
     return status;

@@ -26,9 +26,9 @@ static int is_data_table(xmlNodePtr table, const ex_stats *st)
         return 0;
     if ((v = ex_attr(table, "summary", buf, sizeof buf)) != NULL && *v != '\0')
         return 1;
-    if (st->has_caption || st->has_datay)
+    if (st->flags & (EX_ST_CAPTION | EX_ST_DATAY))
         return 1;
-    if (st->has_table)
+    if (st->flags & EX_ST_TABLE)
         return 0;
     if (st->max_cols == 1 || st->rows == 1)
         return 0;
@@ -140,23 +140,19 @@ static void fix_lazy_image(ex_ctx *ex, xmlNodePtr elem, const ex_info *info)
     }
 }
 
-int ex_may_fix_lazy_images(ex_ctx *ex, xmlNodePtr page)
+int ex_may_fix_lazy_image(xmlNodePtr node, ex_tag tag)
 {
-    for (xmlNodePtr node = ex_next_element(page, 0, page); node != NULL;
-         node = ex_next_element(node, 0, page)) {
-        ex_tag tag = ex_tag_of(ex, node);
-        if (tag != EX_TAG_IMG && tag != EX_TAG_FIGURE &&
-            !(tag == EX_TAG_OTHER && xmlStrcasecmp(node->name, BAD_CAST "picture") == 0))
+    if (tag != EX_TAG_IMG && tag != EX_TAG_FIGURE &&
+        !(tag == EX_TAG_OTHER && ex_name_is(node->name, "picture")))
+        return 0;
+    for (xmlAttrPtr a = node->properties; a != NULL; a = a->next) {
+        const char *name = (const char *)a->name;
+        if (strcasecmp(name, "src") == 0 || strcasecmp(name, "srcset") == 0 ||
+            strcasecmp(name, "alt") == 0)
             continue;
-        for (xmlAttrPtr a = node->properties; a != NULL; a = a->next) {
-            const char *name = (const char *)a->name;
-            if (strcasecmp(name, "src") == 0 || strcasecmp(name, "srcset") == 0 ||
-                strcasecmp(name, "alt") == 0)
-                continue;
-            const char *value = attr_text(a);
-            if (looks_like_srcset(value) || looks_like_src(value))
-                return 1;
-        }
+        const char *value = attr_text(a);
+        if (looks_like_srcset(value) || looks_like_src(value))
+            return 1;
     }
     return 0;
 }
@@ -170,7 +166,7 @@ static int mark_tables_fix_images(ex_ctx *ex, xmlNodePtr node, void *arg)
     if (info->tag == EX_TAG_TABLE)
         mark_table(ex, node);
     else if (info->tag == EX_TAG_IMG || info->tag == EX_TAG_FIGURE ||
-             (info->tag == EX_TAG_OTHER && xmlStrcasecmp(node->name, BAD_CAST "picture") == 0))
+             (info->tag == EX_TAG_OTHER && ex_name_is(node->name, "picture")))
         fix_lazy_image(ex, node, info);
     return 0;
 }
@@ -225,6 +221,11 @@ static void clean_tags(ex_ctx *ex, xmlNodePtr article, const ex_tag *tags, size_
  * ancestors' figures stale, which are not read again. */
 static void clean_share_bars(ex_ctx *ex, xmlNodePtr article)
 {
+    /* Every element of the article had its hints looked up by the search
+     * (but new ones, without class or id): when none said share, no node
+     * here would go. */
+    if (!ex->share_hinted)
+        return;
     for (xmlNodePtr top = article->children; top != NULL; top = top->next) {
         if (top->type != XML_ELEMENT_NODE)
             continue;
@@ -312,7 +313,8 @@ static int looks_like_clutter(ex_ctx *ex, xmlNodePtr node, const ex_info *info)
         is_list = len > 0 ? (double)st->list_len / len > 0.9 : st->list_len > 0;
     if (tag == EX_TAG_TABLE && info->data_table)
         return 0;
-    if (info->in_data_table || ex_has_ancestor(ex, node, EX_TAG_CODE, 3) || st->has_data_table)
+    if (info->in_data_table || ex_has_ancestor(ex, node, EX_TAG_CODE, 3) ||
+        (st->flags & EX_ST_DATA_TABLE))
         return 0;
 
     int weight = ex_class_weight(ex, node);
@@ -323,7 +325,7 @@ static int looks_like_clutter(ex_ctx *ex, xmlNodePtr node, const ex_info *info)
 
     long p = st->n_p, img = st->n_img, li = (long)st->n_li - 100, input = st->n_input;
     double heading_density = len > 0 ? (double)st->heading_len / len : 0;
-    if (st->video)
+    if (st->flags & EX_ST_VIDEO)
         return 0;
     long embeds = st->n_embed;
     if (len <= 32 && only_suspicious_words(node))
@@ -375,33 +377,64 @@ static void set_in_data_table(ex_ctx *ex, xmlNodePtr node)
     }
 }
 
-/* Whether some node of the tag looks like clutter on the figures as they
- * stand (which must be exact). When none does, a cleaning walk removes
- * nothing: its first removal would have to be judged on these very
- * figures. */
-static int any_clutter(ex_ctx *ex, xmlNodePtr article, ex_tag tag)
+/* Which of the tags (bit i for tags[i]) some node looks like clutter for,
+ * on the figures as they stand (which must be exact). For a tag without,
+ * a cleaning walk removes nothing: its first removal would have to be
+ * judged on these very figures. */
+static unsigned clutter_found(ex_ctx *ex, xmlNodePtr article, const ex_tag *tags, size_t n)
 {
+    const unsigned all = (1u << n) - 1;
+    unsigned found = 0;
     set_in_data_table(ex, article);
-    for (xmlNodePtr node = ex_next_element(article, 0, article); node != NULL;
+    for (xmlNodePtr node = ex_next_element(article, 0, article); node != NULL && found != all;
          node = ex_next_element(node, 0, article)) {
         set_in_data_table(ex, node);
         ex_info *info = ex_info_of(ex, node);
-        if (info->tag == tag && looks_like_clutter(ex, node, info))
-            return 1;
+        for (size_t i = 0; i < n; i++)
+            if (info->tag == tags[i] && !(found & 1u << i) && looks_like_clutter(ex, node, info))
+                found |= 1u << i;
     }
-    return 0;
+    return found;
 }
 
-static void clean_conditionally(ex_ctx *ex, xmlNodePtr article, ex_tag tag)
+/* The answers of one look for clutter, good for the cleanings after it
+ * while none removes anything (only a cleaning walk does). */
+typedef struct clutter_look {
+    const ex_tag *tags;
+    size_t n;
+    int done;
+    unsigned found;
+} clutter_look;
+
+static void clean_conditionally(ex_ctx *ex, xmlNodePtr article, ex_tag tag, clutter_look *look)
 {
     if (!(ex->flags & EX_FLAG_CLEAN_CONDITIONALLY))
         return;
     const tag_set set = {&tag, 1};
     if (!walk_needed(ex, &set))
         return;
-    if (ex_figures_exact(ex) && !any_clutter(ex, article, tag))
-        return;
-    ex_stats_revisit(ex, article, drop_if_clutter, &tag);
+    if (ex_figures_exact(ex)) {
+        const ex_tag *tags = look != NULL ? look->tags : &tag;
+        const size_t n = look != NULL ? look->n : 1;
+        unsigned found;
+        if (look != NULL && look->done) {
+            found = look->found;
+        } else {
+            found = clutter_found(ex, article, tags, n);
+            if (look != NULL) {
+                look->done = 1;
+                look->found = found;
+            }
+        }
+        size_t i = 0;
+        while (i < n && tags[i] != tag)
+            i++;
+        if (!(found & 1u << i))
+            return;
+    }
+    ex_stats_revisit_tag(ex, article, tag, drop_if_clutter, &tag);
+    if (look != NULL)
+        look->done = 0;
 }
 
 /* ------------------------------------------------------------ final touches */
@@ -488,17 +521,24 @@ void ex_prep_article(ex_ctx *ex, xmlNodePtr article)
     static const ex_tag headings[] = {EX_TAG_H1, EX_TAG_H2};
     const tag_set heading_set = {headings, 2};
 
-    ex_stats_revisit(ex, article, mark_tables_fix_images, NULL);
-    clean_conditionally(ex, article, EX_TAG_FORM);
-    clean_conditionally(ex, article, EX_TAG_FIELDSET);
+    /* without images to fix, only the tables need a callback */
+    if (ex->no_lazy_images)
+        ex_stats_revisit_tag(ex, article, EX_TAG_TABLE, mark_tables_fix_images, NULL);
+    else
+        ex_stats_revisit(ex, article, mark_tables_fix_images, NULL);
+    clean_conditionally(ex, article, EX_TAG_FORM, NULL);
+    clean_conditionally(ex, article, EX_TAG_FIELDSET, NULL);
     clean_tags(ex, article, first, sizeof first / sizeof first[0]);
     clean_share_bars(ex, article);
     if (walk_needed(ex, &controls) ||
         (walk_needed(ex, &heading_set) && has_negative_heading(ex, article)))
         ex_stats_revisit(ex, article, drop_controls_and_bad_headings, &controls);
-    clean_conditionally(ex, article, EX_TAG_TABLE);
-    clean_conditionally(ex, article, EX_TAG_UL);
-    clean_conditionally(ex, article, EX_TAG_DIV);
+    /* one look for the three, while none of them removes anything */
+    static const ex_tag last[] = {EX_TAG_TABLE, EX_TAG_UL, EX_TAG_DIV};
+    clutter_look look = {last, 3, 0, 0};
+    clean_conditionally(ex, article, EX_TAG_TABLE, &look);
+    clean_conditionally(ex, article, EX_TAG_UL, &look);
+    clean_conditionally(ex, article, EX_TAG_DIV, &look);
     /* last walk: its figures for the article root are the final ones
      * (unwrapping one-cell tables changes no text) */
     finish_article(ex, article);

@@ -5,6 +5,7 @@
  * of them behind our back.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,59 +20,77 @@ static const char *const tag_names[] = {
 
 #define N_TAGS (sizeof tag_names / sizeof tag_names[0])
 
-static const unsigned char tag_lengths[] = {
-#define EX_X_LEN(id, name) sizeof name - 1,
-    EX_TAG_LIST(EX_X_LEN)
-#undef EX_X_LEN
-};
-
 #define LONGEST_TAG 16 /* longer than any name in the list */
 #define TAG_SLOTS 256  /* a power of two, over three times the names */
 
-/* Open addressing on a hash of the lowercased name, built once: one probe
- * or two per element instead of a binary search over the names. A slot
- * holds the tag's index in tag_names plus one. */
-static unsigned char tag_slots[TAG_SLOTS];
-static pthread_once_t tag_slots_once = PTHREAD_ONCE_INIT;
+/* A name up to LONGEST_TAG bytes, lowercased and zero-padded into two
+ * words: two names are the same when their keys are. */
+typedef struct name_key {
+    uint64_t lo, hi;
+} name_key;
 
-static unsigned lower_hash_step(unsigned h, unsigned char c)
+/* Open addressing on the key's hash, built once: one probe or two per
+ * element, and two compares a probe. tag is EX_TAG_NONE in a free slot. */
+static struct tag_slot {
+    name_key key;
+    unsigned char tag;
+} tag_slots[TAG_SLOTS];
+static pthread_once_t tag_slots_once = PTHREAD_ONCE_INIT;
+static atomic_int tag_slots_ready;
+
+/* Returns 0 when the name is longer than any known tag. */
+_Static_assert(EX_TAG_COUNT_ <= 256, "a tag fits a slot's byte");
+
+static int make_key(const unsigned char *name, name_key *key)
 {
-    return h * 31u + c;
+    uint64_t w[2] = {0, 0};
+    for (size_t n = 0; name[n] != '\0'; n++) {
+        if (n == LONGEST_TAG)
+            return 0;
+        unsigned c = name[n];
+        if (c >= 'A' && c <= 'Z')
+            c += 32;
+        w[n / 8] |= (uint64_t)c << (8 * (n % 8));
+    }
+    key->lo = w[0];
+    key->hi = w[1];
+    return 1;
+}
+
+static unsigned key_slot(const name_key *key)
+{
+    const uint64_t h = key->lo * 0x9E3779B97F4A7C15u ^ key->hi * 0xC2B2AE3D27D4EB4Fu;
+    return (unsigned)(h >> 56) % TAG_SLOTS;
 }
 
 static void fill_tag_slots(void)
 {
     for (size_t t = 0; t < N_TAGS; t++) {
-        unsigned h = 0;
-        for (const char *c = tag_names[t]; *c != '\0'; c++)
-            h = lower_hash_step(h, (unsigned char)*c);
-        unsigned slot = h % TAG_SLOTS;
-        while (tag_slots[slot] != 0)
+        name_key key;
+        make_key((const unsigned char *)tag_names[t], &key);
+        unsigned slot = key_slot(&key);
+        while (tag_slots[slot].tag != EX_TAG_NONE)
             slot = (slot + 1) % TAG_SLOTS;
-        tag_slots[slot] = (unsigned char)(t + 1);
+        tag_slots[slot].key = key;
+        tag_slots[slot].tag = (unsigned char)(EX_TAG_OTHER + 1 + t);
     }
+    atomic_store_explicit(&tag_slots_ready, 1, memory_order_release);
 }
 
 ex_tag ex_tag_lookup(const xmlChar *name)
 {
     if (name == NULL)
         return EX_TAG_OTHER;
-    pthread_once(&tag_slots_once, fill_tag_slots);
-    unsigned char lower[LONGEST_TAG];
-    unsigned h = 0;
-    size_t n = 0;
-    for (; name[n] != '\0'; n++) {
-        if (n == LONGEST_TAG)
-            return EX_TAG_OTHER;
-        const unsigned char c = name[n];
-        lower[n] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        h = lower_hash_step(h, lower[n]);
-    }
-    for (unsigned slot = h % TAG_SLOTS; tag_slots[slot] != 0; slot = (slot + 1) % TAG_SLOTS) {
-        const size_t t = tag_slots[slot] - 1u;
-        if (tag_lengths[t] == n && memcmp(lower, tag_names[t], n) == 0)
-            return (ex_tag)(EX_TAG_OTHER + 1 + t);
-    }
+    /* once filled, the table is read without the call */
+    if (!atomic_load_explicit(&tag_slots_ready, memory_order_acquire))
+        pthread_once(&tag_slots_once, fill_tag_slots);
+    name_key key;
+    if (!make_key(name, &key))
+        return EX_TAG_OTHER;
+    for (unsigned slot = key_slot(&key); tag_slots[slot].tag != EX_TAG_NONE;
+         slot = (slot + 1) % TAG_SLOTS)
+        if (tag_slots[slot].key.lo == key.lo && tag_slots[slot].key.hi == key.hi)
+            return (ex_tag)tag_slots[slot].tag;
     return EX_TAG_OTHER;
 }
 
@@ -113,37 +132,55 @@ const unsigned char ex_tag_classes[EX_TAG_COUNT_] = {
 
 /* ------------------------------------------------------------ side table */
 
-static uint32_t span_attr(xmlNodePtr node, const char *name)
+/* The first attribute called name (lowercase), in any case, as ex_attr
+ * finds it. */
+static xmlAttrPtr find_attr(xmlNodePtr node, const char *name)
+{
+    for (xmlAttrPtr a = node->properties; a != NULL; a = a->next)
+        if (a->name != NULL && ex_name_is(a->name, name))
+            return a;
+    return NULL;
+}
+
+static uint32_t span_value(xmlNodePtr node, const char *name)
 {
     char buf[32];
     const char *v = ex_attr(node, name, buf, sizeof buf);
-    if (v == NULL)
-        return 1;
-    long n = strtol(v, NULL, 10);
+    long n = v != NULL ? strtol(v, NULL, 10) : 1;
     return n > 0 && n < 65536 ? (uint32_t)n : 1;
 }
 
 /* The attributes the figures walk reads, looked up once per attempt rather
- * than once per walk: the extractor never edits href, rowspan or colspan. */
+ * than once per walk: the extractor never edits href, rowspan or colspan.
+ * Most cells span one and most links hold one text: those are read in
+ * place. */
 static void read_attributes(ex_info *info)
 {
-    char buf[8];
-    const char *href;
+    xmlAttrPtr a;
     switch (info->tag) {
     case EX_TAG_A:
-        href = ex_attr(info->node, "href", buf, sizeof buf);
-        info->fragment_link = href != NULL && href[0] == '#' && href[1] != '\0';
+        a = find_attr(info->node, "href");
+        if (a != NULL && a->children != NULL && a->children->next == NULL) {
+            const xmlChar *v = a->children->content;
+            info->fragment_link = v != NULL && v[0] == '#' && v[1] != '\0';
+        } else if (a != NULL) {
+            char buf[3]; /* the first two bytes tell */
+            const char *href = ex_attr(info->node, "href", buf, sizeof buf);
+            info->fragment_link = href != NULL && href[0] == '#' && href[1] != '\0';
+        }
         break;
     case EX_TAG_TR:
-        info->span = span_attr(info->node, "rowspan");
+        info->span = find_attr(info->node, "rowspan") ? span_value(info->node, "rowspan") : 1;
         break;
     case EX_TAG_TD:
-        info->span = span_attr(info->node, "colspan");
+        info->span = find_attr(info->node, "colspan") ? span_value(info->node, "colspan") : 1;
         break;
     default:
         break;
     }
 }
+
+static const ex_info zero_info;
 
 ex_info *ex_info_new(ex_ctx *ex, xmlNodePtr node)
 {
@@ -159,7 +196,7 @@ ex_info *ex_info_new(ex_ctx *ex, xmlNodePtr node)
         ex->n_blocks++;
     }
     ex_info *info = &ex->blocks[i / EX_INFO_BLOCK][i % EX_INFO_BLOCK];
-    memset(info, 0, sizeof *info);
+    *info = zero_info; /* vector stores, where memset would be a string instruction */
     info->node = node;
     if (node->type == XML_ELEMENT_NODE) {
         info->tag = ex_tag_lookup(node->name);
@@ -167,7 +204,7 @@ ex_info *ex_info_new(ex_ctx *ex, xmlNodePtr node)
         read_attributes(info);
     }
     ex->n_info++;
-    node->_private = (void *)(uintptr_t)ex->n_info;
+    node->_private = info;
     return info;
 nomem:
     /* The run is abandoned; callers only need something to write into. */
@@ -177,10 +214,44 @@ nomem:
     return &ex->scratch;
 }
 
-/* Forgets every record. Nodes keeping a stale index are harmless: a record
- * is only theirs if it names them. */
+ex_text_info *ex_text_info_new(ex_ctx *ex, xmlNodePtr text)
+{
+    const size_t i = ex->n_texts;
+    ex_text_info *info = &ex->text_scratch;
+    if (i / EX_TEXT_BLOCK >= ex->n_text_blocks) {
+        ex_text_info **grown =
+            realloc(ex->text_blocks, (ex->n_text_blocks + 1) * sizeof *grown);
+        if (grown != NULL) {
+            ex->text_blocks = grown;
+            grown[ex->n_text_blocks] = malloc(EX_TEXT_BLOCK * sizeof(ex_text_info));
+            if (grown[ex->n_text_blocks] != NULL)
+                ex->n_text_blocks++;
+        }
+    }
+    if (i / EX_TEXT_BLOCK < ex->n_text_blocks) {
+        info = &ex->text_blocks[i / EX_TEXT_BLOCK][i % EX_TEXT_BLOCK];
+        ex->n_texts++;
+        text->_private = info;
+    } else {
+        ex->nomem = 1; /* the run is abandoned; the figures are still right */
+    }
+    info->node = text;
+    const char *content = text->content != NULL ? (const char *)text->content : "";
+    ex_text_measure(content, strlen(content), &info->fig);
+    return info;
+}
+
+/* Forgets every record: each names no node any more, so the nodes
+ * pointing to them get new ones. The hints looked up since the kept first
+ * walk (extract_stats.c) are kept with it: they only depend on attributes. */
 void ex_info_reset(ex_ctx *ex)
 {
+    for (size_t i = 0; i < ex->n_info; i++) {
+        ex_info *info = &ex->blocks[i / EX_INFO_BLOCK][i % EX_INFO_BLOCK];
+        if (i < ex->n_first_walk && ex->first_walk[i].node == info->node)
+            ex->first_walk[i].hints = info->hints;
+        info->node = NULL;
+    }
     ex->n_info = 0;
     ex->exact = 0;
     memset(ex->present, 0, sizeof ex->present);
@@ -194,6 +265,12 @@ void ex_info_free(ex_ctx *ex)
     ex->blocks = NULL;
     ex->n_blocks = 0;
     ex->n_info = 0;
+    for (size_t i = 0; i < ex->n_text_blocks; i++)
+        free(ex->text_blocks[i]);
+    free(ex->text_blocks);
+    ex->text_blocks = NULL;
+    ex->n_text_blocks = 0;
+    ex->n_texts = 0;
 }
 
 void ex_clear_private(xmlNodePtr root)
@@ -468,23 +545,6 @@ xmlNodePtr ex_copy_tree(ex_ctx *ex, xmlNodePtr src)
     return root;
 }
 
-/* Pre-order successor among elements, staying inside root. */
-xmlNodePtr ex_next_element(xmlNodePtr node, int skip_children, xmlNodePtr root)
-{
-    if (!skip_children) {
-        for (xmlNodePtr c = node->children; c != NULL; c = c->next)
-            if (c->type == XML_ELEMENT_NODE)
-                return c;
-    }
-    while (node != NULL && node != root) {
-        for (xmlNodePtr s = node->next; s != NULL; s = s->next)
-            if (s->type == XML_ELEMENT_NODE)
-                return s;
-        node = node->parent;
-    }
-    return NULL;
-}
-
 size_t ex_element_children(xmlNodePtr node)
 {
     size_t n = 0;
@@ -534,8 +594,13 @@ static int text_is_blank(const xmlChar *s)
 
 int ex_is_whitespace_node(ex_ctx *ex, xmlNodePtr node)
 {
-    if (ex_is_text(node))
+    if (ex_is_text(node)) {
+        /* a measured text is blank when nothing in it is not white space */
+        const ex_text_info *info = ex_text_peek(node);
+        if (info != NULL)
+            return info->fig.shape.nonws == 0;
         return text_is_blank(node->content);
+    }
     return ex_tag_of(ex, node) == EX_TAG_BR;
 }
 
@@ -618,23 +683,16 @@ const char *ex_attr(xmlNodePtr node, const char *name, char *buf, size_t cap)
 {
     if (node->type != XML_ELEMENT_NODE)
         return NULL;
-    /* the first letter rules out most attributes before strcasecmp */
-    const unsigned char first = (unsigned char)name[0];
-    const unsigned char other = first >= 'a' && first <= 'z'   ? (unsigned char)(first - 32)
-                                : first >= 'A' && first <= 'Z' ? (unsigned char)(first + 32)
-                                                               : first;
     for (xmlAttrPtr a = node->properties; a != NULL; a = a->next) {
-        if (a->name == NULL || (a->name[0] != first && a->name[0] != other) ||
-            strcasecmp((const char *)a->name, name) != 0)
+        if (a->name == NULL || !ex_name_is(a->name, name))
             continue;
         size_t len = 0;
         buf[0] = '\0';
         for (xmlNodePtr t = a->children; t != NULL; t = t->next) {
             if (t->content == NULL)
                 continue;
-            size_t n = strlen((const char *)t->content);
-            if (len + n >= cap)
-                n = cap - 1 - len;
+            /* only what fits is measured: values can be long URLs */
+            const size_t n = strnlen((const char *)t->content, cap - 1 - len);
             memcpy(buf + len, t->content, n);
             len += n;
             buf[len] = '\0';
@@ -644,21 +702,6 @@ const char *ex_attr(xmlNodePtr node, const char *name, char *buf, size_t cap)
     return NULL;
 }
 
-uint32_t ex_attr_initials(xmlNodePtr node)
-{
-    uint32_t bits = 0;
-    if (node->type != XML_ELEMENT_NODE)
-        return 0;
-    for (xmlAttrPtr a = node->properties; a != NULL; a = a->next) {
-        if (a->name == NULL)
-            continue;
-        /* ASCII letters only: other bytes fall outside a..z */
-        const unsigned letter = (unsigned)(a->name[0] | 0x20) - 'a';
-        if (letter < 26)
-            bits |= (uint32_t)1 << letter;
-    }
-    return bits;
-}
 
 /* Ends with a non-whitespace character (Readability's /\S$/). */
 static int text_has_content(xmlNodePtr text)

@@ -312,7 +312,8 @@ void ex_read_metadata(ex_ctx *ex, xmlNodePtr root)
     for (xmlNodePtr node = root; node != NULL; node = ex_next_element(node, 0, root)) {
         if (node->type != XML_ELEMENT_NODE)
             continue;
-        switch (ex_tag_lookup(node->name)) {
+        /* through the records, which the search goes on with */
+        switch (ex_tag_of(ex, node)) {
         case EX_TAG_META:
             scan_meta(ms, node);
             break;
@@ -320,8 +321,7 @@ void ex_read_metadata(ex_ctx *ex, xmlNodePtr root)
             scan_jsonld(ms, node);
             break;
         case EX_TAG_TITLE:
-            if (!ms->have_title && (node->parent == NULL ||
-                                    ex_tag_lookup(node->parent->name) != EX_TAG_SVG))
+            if (!ms->have_title && ex_tag_of(ex, node->parent) != EX_TAG_SVG)
                 read_title(ms, node);
             break;
         case EX_TAG_H1:

@@ -216,9 +216,14 @@ void ex_prep_document(ex_ctx *ex, xmlNodePtr page)
     unwrap_noscript_images(ex, page);
     remove_junk(ex, page);
     /* Fonts are renamed as the walk reaches them, so a <font> after a <br>
-     * still ends its paragraph, as in Readability (which renames later). */
+     * still ends its paragraph, as in Readability (which renames later).
+     * The walk meets every element left in the page, images included,
+     * none of which it edits: it tells whether a lazy image is there. */
+    ex->no_lazy_images = 1;
     for (xmlNodePtr node = ex_next_element(page, 0, page); node != NULL && !ex->nomem;) {
         ex_tag tag = ex_tag_of(ex, node);
+        if (ex->no_lazy_images && ex_may_fix_lazy_image(node, tag))
+            ex->no_lazy_images = 0;
         if (tag == EX_TAG_BR)
             node = replace_br_chain(ex, node);
         else if (tag == EX_TAG_FONT)

@@ -37,8 +37,7 @@ static int is_modal_dialog(xmlNodePtr node)
            strcmp(role, "dialog") == 0;
 }
 
-/* initials: ex_attr_initials of node; hints: ex_match_hints of its match
- * string. */
+/* initials: ex_attr_initials of node; hints: ex_node_hints of it. */
 static int is_byline(ex_ctx *ex, xmlNodePtr node, uint32_t initials, unsigned hints)
 {
     if (ex->byline_found || ex->has_meta_byline)
@@ -120,7 +119,7 @@ static void prep_nodes(ex_ctx *ex, xmlNodePtr page, ex_vec *to_score)
 
     /* Subtree figures are read on entry to a node, before anything below it
      * has changed, so one walk up front serves the whole pass. */
-    ex_stats_walk(ex, page, NULL, NULL);
+    ex_stats_walk_page(ex, page);
 
     xmlNodePtr node = ex_next_element(page, 0, page);
     while (node != NULL && !ex->nomem) {
@@ -166,7 +165,7 @@ static void prep_nodes(ex_ctx *ex, xmlNodePtr page, ex_vec *to_score)
                 ex_remove(ex, node);
                 node = p;
                 ex_vec_push(ex, to_score, node);
-            } else if (!made_paragraphs && !ex_info_of(ex, node)->st.has_block) {
+            } else if (!made_paragraphs && !(ex_info_of(ex, node)->st.flags & EX_ST_BLOCK)) {
                 ex_set_tag(ex, node, EX_TAG_P, "p");
                 ex_vec_push(ex, to_score, node);
             }

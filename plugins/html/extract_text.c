@@ -7,7 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bytewords.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "extract_internal.h"
 
 /* One code point from s; malformed bytes decode as themselves, one at a time. */
@@ -70,11 +73,94 @@ static int is_comma(uint32_t cp)
     }
 }
 
-/* The high bit of each of eight bytes that JavaScript's \s takes for a
- * space among ASCII: ' ' and tab to CR. */
-static inline uint64_t space_bytes(uint64_t v)
+/* ------------------------------------------------------ measuring */
+
+#define BLOCK 16
+
+/* Bit k of each mask stands for byte k of a block of text. */
+typedef struct block_masks {
+    unsigned high;  /* 0x80 and up: a byte of a UTF-8 sequence */
+    unsigned space; /* JavaScript's \s among ASCII: ' ' and tab to CR */
+    unsigned comma; /* ',' */
+} block_masks;
+
+/* The masks of the n bytes at s (n <= BLOCK); the short last block of a
+ * text is read zero-padded, and a zero byte is in no mask. SSE2 (every
+ * x86-64) asks each question of sixteen bytes at once. */
+static inline block_masks block_scan(const unsigned char *s, size_t n)
 {
-    return oct_word_eq(v, ' ') | (oct_word_below(v, 0x0E) & ~oct_word_below(v, 0x09));
+    block_masks m;
+#if defined(__SSE2__)
+    __m128i b;
+    if (n >= BLOCK) {
+        b = _mm_loadu_si128((const __m128i *)(const void *)s);
+    } else {
+        /* two loads that overlap, each within the text, rather than a
+         * copy: most texts are this short */
+        uint64_t lo = 0, hi = 0;
+        if (n >= 8) {
+            memcpy(&lo, s, 8);
+            if (n > 8) {
+                memcpy(&hi, s + n - 8, 8);
+                hi >>= 8 * (BLOCK - n);
+            }
+        } else if (n >= 4) {
+            uint32_t first, last;
+            memcpy(&first, s, 4);
+            memcpy(&last, s + n - 4, 4);
+            lo = first | (uint64_t)last << (8 * (n - 4));
+        } else if (n > 0) {
+            lo = (uint64_t)s[0] | (uint64_t)s[n / 2] << (8 * (n / 2)) |
+                 (uint64_t)s[n - 1] << (8 * (n - 1));
+        }
+        b = _mm_set_epi64x((long long)hi, (long long)lo);
+    }
+    /* signed compares: the high bytes are negative, so never spaces */
+    const __m128i control = _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8(0x08)),
+                                          _mm_cmplt_epi8(b, _mm_set1_epi8(0x0E)));
+    const __m128i space = _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(' ')), control);
+    m.high = (unsigned)_mm_movemask_epi8(b);
+    m.space = (unsigned)_mm_movemask_epi8(space);
+    m.comma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8(',')));
+#else
+    m.high = m.space = m.comma = 0;
+    for (size_t k = 0; k < n && k < BLOCK; k++) {
+        const unsigned char c = s[k];
+        m.high |= (unsigned)(c >= 0x80) << k;
+        m.space |= (unsigned)(c == ' ' || (c >= 0x09 && c <= 0x0D)) << k;
+        m.comma |= (unsigned)(c == ',') << k;
+    }
+#endif
+    return m;
+}
+
+/* The masks of the bytes of a text from i, up to BLOCK of them. A text of
+ * BLOCK bytes or more ends with a block that overlaps the one before: its
+ * bytes already counted are shifted out, so that only short texts are read
+ * zero-padded. */
+static inline block_masks masks_at(const unsigned char *s, size_t len, size_t i)
+{
+    const size_t left = len - i;
+    if (left >= BLOCK)
+        return block_scan(s + i, BLOCK);
+    if (len < BLOCK)
+        return block_scan(s + i, left);
+    block_masks m = block_scan(s + len - BLOCK, BLOCK);
+    const unsigned counted = (unsigned)(BLOCK - left);
+    m.high >>= counted;
+    m.space >>= counted;
+    m.comma >>= counted;
+    return m;
+}
+
+#define BITS2(n) n, n + 1, n + 1, n + 2
+#define BITS4(n) BITS2(n), BITS2(n + 1), BITS2(n + 1), BITS2(n + 2)
+#define BITS6(n) BITS4(n), BITS4(n + 1), BITS4(n + 1), BITS4(n + 2)
+static const unsigned char bits_in_byte[256] = {BITS6(0), BITS6(1), BITS6(1), BITS6(2)};
+
+static inline unsigned count_bits16(unsigned mask)
+{
+    return (unsigned)bits_in_byte[mask & 0xFF] + bits_in_byte[(mask >> 8) & 0xFF];
 }
 
 /* A white-space character: leading if nothing came before, and the start
@@ -88,79 +174,68 @@ static inline void shape_space(ex_shape *sh, int *in_ws)
     *in_ws = 1;
 }
 
-void ex_text_measure(const char *text, size_t len, ex_stats *st)
+/* Most texts are short (a word, the line break between two tags) and
+ * ASCII: their bytes are counted sixteen at a time from masks. A byte
+ * from 0x80 up ends the ASCII bytes before it; the code points from there
+ * are decoded one by one up to the next ASCII byte. */
+void ex_text_measure(const char *text, size_t len, ex_text_figures *out)
 {
     const unsigned char *s = (const unsigned char *)text;
     ex_shape sh = {0, 0, 0, 0, 0};
-    uint32_t raw = 0, commas = 0, ascii_commas = 0;
-    int in_ws = 0;
+    uint32_t raw = 0, ascii_commas = 0, other_commas = 0;
+    unsigned in_ws = 0;
     size_t i = 0;
     while (i < len) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        /* Eight ASCII bytes at a time: the spaces, the runs they start and
-         * the commas counted from masks rather than byte by byte (byte k of
-         * the text is byte k of v from the low end). */
-        while (len - i >= 8) {
-            const uint64_t v = oct_word_load(s + i);
-            if (oct_word_high(v))
-                break;
-            const uint64_t ws = space_bytes(v);
-            const uint64_t run_starts = ws & ~((ws << 8) | (in_ws ? 0x80u : 0u));
-            const uint32_t n_ws = oct_word_count(ws);
-            const uint32_t n_commas = oct_word_count(oct_word_eq(v, ','));
-            if (!sh.any && (ws & 0x80u))
-                sh.lead_ws = 1;
-            sh.runs += oct_word_count(run_starts);
-            sh.nonws += 8 - n_ws;
-            commas += n_commas;
-            ascii_commas += n_commas;
-            raw += 8;
-            in_ws = (int)(ws >> 63);
-            sh.any = 1;
-            i += 8;
-        }
-        if (i == len)
-            break;
-#endif
-        const unsigned char c = s[i];
-        if (c < 0x80) {
-            /* ASCII, most of any text: \s is tab to CR and space */
-            i++;
-            raw++;
-            if (c == ' ' || (c >= 0x09 && c <= 0x0D)) {
-                shape_space(&sh, &in_ws);
+        size_t n = len - i < BLOCK ? len - i : BLOCK;
+        const block_masks m = masks_at(s, len, i);
+        if (m.high != 0)
+            n = (size_t)__builtin_ctz(m.high);
+        if (n > 0) {
+            const unsigned valid = (1u << n) - 1;
+            const unsigned space = m.space & valid;
+            if (!sh.any)
+                sh.lead_ws = (uint8_t)(space & 1);
+            /* blocks of words only, or of white space only (indentation
+             * between tags), need no counting */
+            if (space == 0) {
+                sh.nonws += (uint32_t)n;
+            } else if (space == valid) {
+                sh.runs += !in_ws;
             } else {
-                sh.nonws++;
-                in_ws = 0;
-                if (c == ',') {
-                    commas++;
-                    ascii_commas++;
-                }
+                sh.runs += count_bits16(space & ~((space << 1) | in_ws));
+                sh.nonws += (uint32_t)n - count_bits16(space);
+            }
+            if (m.comma & valid) /* most blocks have none */
+                ascii_commas += count_bits16(m.comma & valid);
+            raw += (uint32_t)n;
+            in_ws = (space >> (n - 1)) & 1;
+            sh.any = 1;
+            i += n;
+        }
+        if (m.high == 0)
+            continue;
+        int ws = (int)in_ws;
+        do {
+            uint32_t cp;
+            i += ex_utf8_next(s + i, len - i, &cp);
+            const uint32_t units = cp > 0xFFFF ? 2 : 1;
+            raw += units;
+            if (ex_is_js_space(cp)) {
+                shape_space(&sh, &ws);
+            } else {
+                sh.nonws += units;
+                ws = 0;
+                other_commas += (uint32_t)is_comma(cp); /* never ',' */
             }
             sh.any = 1;
-            continue;
-        }
-        uint32_t cp;
-        i += ex_utf8_next(s + i, len - i, &cp);
-        uint32_t units = cp > 0xFFFF ? 2 : 1;
-        raw += units;
-        if (ex_is_js_space(cp)) {
-            shape_space(&sh, &in_ws);
-        } else {
-            sh.nonws += units;
-            in_ws = 0;
-            if (is_comma(cp)) {
-                commas++;
-                ascii_commas += cp == ',';
-            }
-        }
-        sh.any = 1;
+        } while (i < len && s[i] >= 0x80);
+        in_ws = (unsigned)ws;
     }
     sh.trail_ws = (uint8_t)in_ws;
-    st->shape = sh;
-    st->raw_len = raw;
-    st->commas = commas;
-    st->ascii_commas = ascii_commas;
+    out->shape = sh;
+    out->raw_len = raw;
+    out->commas = ascii_commas + other_commas;
+    out->ascii_commas = ascii_commas;
 }
 
 /* ------------------------------------------------------ title similarity */
