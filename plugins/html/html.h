@@ -70,7 +70,7 @@ void html_page_memory_install(void);
 html_page_memory *html_page_memory_open(size_t input_len);
 void html_page_memory_close(html_page_memory *pm, xmlDocPtr dom);
 /* As open, with the arena's budget in bytes (open's grows with the page). */
-html_page_memory *html_page_memory_open_within(size_t input_len, size_t budget);
+html_page_memory *html_page_memory_open_within(size_t budget);
 /* Bytes of arena chunks the page holds; whether it went past the budget. */
 size_t html_page_memory_used(const html_page_memory *pm);
 int html_page_memory_spilled(const html_page_memory *pm);

@@ -55,11 +55,11 @@
  * before them (realloc needs it). */
 #define ALIGN 16
 #define HEADER 8
-/* The first chunk is sized from the page; later ones double up to the cap.
- * A block bigger than a quarter of a chunk gets a chunk of its own. */
-#define FIRST_CHUNK_MIN (256u * 1024)
-#define FIRST_CHUNK_PER_INPUT_BYTE 32
-#define CHUNK_CAP (16u * 1024 * 1024)
+/* Chunks of one size, small enough for malloc to hand the same memory to
+ * the next page (fresh memory costs a page fault per 4 KiB: a chunk sized
+ * to each page came from mmap every time and doubled the faults). A block
+ * bigger than a quarter of a chunk gets a chunk of its own. */
+#define CHUNK_SIZE ((size_t)1 << 20)
 /* The budget: enough for any page's tree many times over; a page that
  * needs more (libxml2 growing blocks that are not the last one, say) goes
  * on with malloc. */
@@ -67,7 +67,6 @@
 #define BUDGET_MIN (64u * 1024 * 1024)
 
 typedef struct chunk {
-    struct chunk *older;
     size_t size; /* usable bytes after the struct */
     size_t used;
     /* The blocks follow, from an ALIGN-aligned offset. */
@@ -75,22 +74,24 @@ typedef struct chunk {
 
 struct html_page_memory {
     chunk *newest;       /* where blocks are carved from */
-    chunk *big;          /* chunks of single big blocks */
+    chunk **chunks;      /* all of them, big blocks' too, by address */
+    size_t n_chunks, cap_chunks;
     unsigned char *last; /* the newest block, which realloc may grow in place */
-    size_t next_chunk;   /* size of the next ordinary chunk */
     size_t total;        /* bytes of all chunks */
     size_t budget;
     int spilled;         /* some page memory came from malloc */
 };
 
-/* The page open on this thread, if any. */
+/* The page open on this thread, if any. Initial-exec: one load from the
+ * thread pointer on every libxml2 allocation, and LeakSanitizer scans it
+ * with the thread (it crashed on this module's dynamic TLS block). */
 static __thread html_page_memory *open_page __attribute__((tls_model("initial-exec")));
-/* The biggest chunk of this thread's last page, kept for its next page:
- * fresh memory costs a page fault per 4 KiB, and a batch reads page after
- * page on the same threads. Freed when the thread ends. */
-static __thread chunk *spare __attribute__((tls_model("initial-exec")));
-static pthread_key_t spare_key;
 static int hooks_installed;
+/* The allocator the hooks replaced (plain malloc, or a host's own): what
+ * is not page memory goes to it. */
+static xmlFreeFunc outer_free = free;
+static xmlMallocFunc outer_malloc = malloc;
+static xmlReallocFunc outer_realloc = realloc;
 
 static unsigned char *chunk_start(chunk *c)
 {
@@ -103,15 +104,42 @@ static int chunk_holds(chunk *c, const void *p)
     return (const unsigned char *)p >= s && (const unsigned char *)p < s + c->used;
 }
 
+/* Most frees are of blocks just made; the rest find their chunk by binary
+ * search (a big page has hundreds of chunks, and a list would make the
+ * extractor's frees quadratic). */
 static int page_holds(const html_page_memory *pm, const void *p)
 {
-    for (chunk *c = pm->newest; c; c = c->older)
-        if (chunk_holds(c, p))
-            return 1;
-    for (chunk *c = pm->big; c; c = c->older)
-        if (chunk_holds(c, p))
-            return 1;
-    return 0;
+    if (pm->newest && chunk_holds(pm->newest, p))
+        return 1;
+    size_t lo = 0, hi = pm->n_chunks; /* the last chunk starting at or below p */
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if ((const void *)pm->chunks[mid] <= p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && chunk_holds(pm->chunks[lo - 1], p);
+}
+
+/* Files c among the page's chunks, in address order. */
+static int add_chunk(html_page_memory *pm, chunk *c)
+{
+    if (pm->n_chunks == pm->cap_chunks) {
+        const size_t cap = pm->cap_chunks ? pm->cap_chunks * 2 : 16;
+        chunk **grown = realloc(pm->chunks, cap * sizeof *grown);
+        if (!grown)
+            return 0;
+        pm->chunks = grown;
+        pm->cap_chunks = cap;
+    }
+    size_t at = pm->n_chunks;
+    while (at > 0 && (void *)pm->chunks[at - 1] > (void *)c)
+        at--;
+    memmove(pm->chunks + at + 1, pm->chunks + at, (pm->n_chunks - at) * sizeof *pm->chunks);
+    pm->chunks[at] = c;
+    pm->n_chunks++;
+    return 1;
 }
 
 static size_t block_size(const void *p)
@@ -141,7 +169,10 @@ static chunk *new_chunk(html_page_memory *pm, size_t usable)
     chunk *c = malloc(head + usable);
     if (!c)
         return NULL;
-    c->older = NULL;
+    if (!add_chunk(pm, c)) {
+        free(c);
+        return NULL;
+    }
     c->size = usable;
     /* The first header sits just before an aligned block. */
     c->used = ALIGN - HEADER;
@@ -160,25 +191,20 @@ static void *carve(html_page_memory *pm, size_t n)
     const size_t need = footprint(n);
     chunk *c = pm->newest;
     if (!c || c->size - c->used < need) {
-        if (need > pm->next_chunk / 4) {
+        if (need > CHUNK_SIZE / 4) {
             chunk *own = new_chunk(pm, need + ALIGN);
             if (!own)
                 return NULL;
-            own->older = pm->big;
-            pm->big = own;
             unsigned char *p = chunk_start(own) + own->used + HEADER;
             own->used += need;
             ASAN_UNPOISON_MEMORY_REGION(p - HEADER, HEADER + n);
             set_block_size(p, n);
             return p; /* not "last": nothing follows it in its chunk */
         }
-        chunk *fresh = new_chunk(pm, pm->next_chunk);
+        chunk *fresh = new_chunk(pm, CHUNK_SIZE);
         if (!fresh)
             return NULL;
-        fresh->older = c;
         pm->newest = c = fresh;
-        if (pm->next_chunk < CHUNK_CAP)
-            pm->next_chunk *= 2;
     }
     unsigned char *p = chunk_start(c) + c->used + HEADER;
     c->used += need;
@@ -192,12 +218,12 @@ static void *page_malloc(size_t n)
 {
     html_page_memory *pm = open_page;
     if (!pm)
-        return malloc(n);
+        return outer_malloc(n);
     void *p = carve(pm, n);
     if (p)
         return p;
     pm->spilled = 1;
-    return malloc(n);
+    return outer_malloc(n);
 }
 
 static void page_free(void *p)
@@ -209,14 +235,14 @@ static void page_free(void *p)
         ASAN_POISON_MEMORY_REGION(p, block_size(p));
         return;
     }
-    free(p);
+    outer_free(p);
 }
 
 static void *page_realloc(void *p, size_t n)
 {
     html_page_memory *pm = open_page;
     if (!pm || !p || !page_holds(pm, p))
-        return p ? realloc(p, n) : page_malloc(n);
+        return p ? outer_realloc(p, n) : page_malloc(n);
     const size_t old = block_size(p);
     /* The newest block grows where it is while its chunk has room. */
     if (p == pm->last && n <= SIZE_MAX / 2) {
@@ -281,36 +307,26 @@ static int make_resident(void)
     return in_program;
 }
 
-static void free_chunks(chunk *c)
+static void free_chunks(html_page_memory *pm)
 {
-    while (c) {
-        chunk *older = c->older;
-        ASAN_UNPOISON_MEMORY_REGION(chunk_start(c), c->size);
-        free(c);
-        c = older;
+    for (size_t i = 0; i < pm->n_chunks; i++) {
+        ASAN_UNPOISON_MEMORY_REGION(chunk_start(pm->chunks[i]), pm->chunks[i]->size);
+        free(pm->chunks[i]);
     }
-}
-
-static void drop_spare(void *c)
-{
-    free_chunks(c);
-    spare = NULL;
-}
-
-/* Threads other than the main one drop theirs through the key; the main
- * thread's goes when the process exits. */
-__attribute__((destructor)) static void drop_main_spare(void)
-{
-    if (hooks_installed && spare) {
-        pthread_setspecific(spare_key, NULL);
-        drop_spare(spare);
-    }
+    free(pm->chunks);
 }
 
 static void install_hooks(void)
 {
-    if (pthread_key_create(&spare_key, drop_spare) != 0)
-        return;
+    xmlFreeFunc f;
+    xmlMallocFunc m;
+    xmlReallocFunc r;
+    xmlStrdupFunc d;
+    if (xmlMemGet(&f, &m, &r, &d) == 0 && f && m && r) {
+        outer_free = f;
+        outer_malloc = m;
+        outer_realloc = r;
+    }
     if (make_resident() && xmlMemSetup(page_free, page_malloc, page_realloc, page_strdup) == 0)
         hooks_installed = 1;
 }
@@ -324,52 +340,33 @@ void html_page_memory_install(void)
 html_page_memory *html_page_memory_open(size_t input_len)
 {
     return html_page_memory_open_within(
-        input_len, input_len < (SIZE_MAX - BUDGET_MIN) / BUDGET_PER_INPUT_BYTE
+        input_len < (SIZE_MAX - BUDGET_MIN) / BUDGET_PER_INPUT_BYTE
                        ? BUDGET_MIN + input_len * BUDGET_PER_INPUT_BYTE
                        : SIZE_MAX);
 }
 
-html_page_memory *html_page_memory_open_within(size_t input_len, size_t budget)
+html_page_memory *html_page_memory_open_within(size_t budget)
 {
     if (!hooks_installed || open_page)
         return NULL;
+    /* Someone may have put another allocator in since: then the page's
+     * memory would not be ours, and its tree must be freed as usual. */
+    xmlFreeFunc f = NULL;
+    xmlMemGet(&f, NULL, NULL, NULL);
+    if (f != page_free)
+        return NULL;
+    /* libxml2 sets up its global tables (encoding handlers...) with
+     * xmlMalloc on first use, and again after xmlCleanupParser: that must
+     * not happen inside a page, whose memory goes when the page does. */
+    xmlInitParser();
     html_page_memory *pm = calloc(1, sizeof *pm);
     if (!pm)
         return NULL;
-    size_t first = input_len < CHUNK_CAP / FIRST_CHUNK_PER_INPUT_BYTE
-                       ? input_len * FIRST_CHUNK_PER_INPUT_BYTE
-                       : CHUNK_CAP;
-    pm->next_chunk = first < FIRST_CHUNK_MIN ? FIRST_CHUNK_MIN : first;
     pm->budget = budget;
-    if (spare) {
-        pm->newest = spare;
-        pm->total = spare->size;
-        if (pm->next_chunk <= spare->size)
-            pm->next_chunk = spare->size < CHUNK_CAP ? spare->size * 2 : CHUNK_CAP;
-        spare = NULL;
-        pthread_setspecific(spare_key, NULL);
-    }
     open_page = pm;
     return pm;
 }
 
-/* Keeps the biggest ordinary chunk, emptied, for the thread's next page. */
-static void keep_spare(html_page_memory *pm)
-{
-    chunk **best = NULL;
-    for (chunk **c = &pm->newest; *c; c = &(*c)->older)
-        if (!best || (*c)->size > (*best)->size)
-            best = c;
-    if (!best || (*best)->size > CHUNK_CAP)
-        return;
-    chunk *kept = *best;
-    *best = kept->older;
-    kept->older = NULL;
-    kept->used = ALIGN - HEADER;
-    ASAN_POISON_MEMORY_REGION(chunk_start(kept), kept->size);
-    spare = kept;
-    pthread_setspecific(spare_key, kept);
-}
 
 void html_page_memory_close(html_page_memory *pm, xmlDocPtr dom)
 {
@@ -384,9 +381,7 @@ void html_page_memory_close(html_page_memory *pm, xmlDocPtr dom)
     /* libxml2 keeps a copy of the page's last error for this thread. */
     xmlResetLastError();
     open_page = NULL;
-    keep_spare(pm);
-    free_chunks(pm->newest);
-    free_chunks(pm->big);
+    free_chunks(pm);
     free(pm);
 }
 

@@ -12,10 +12,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/encoding.h>
 #include <libxml/xmlmemory.h>
 
 #include "html.h"
@@ -122,12 +124,13 @@ static void test_page_past_its_budget(void **state)
         memcpy(html + len, para, plen);
     len += (size_t)sprintf(html + len, "</body></html>");
 
-    html_page_memory *pm = html_page_memory_open_within(len, 256 * 1024);
+    html_page_memory *pm = html_page_memory_open_within(3 * 1024 * 1024);
     assert_non_null(pm);
     htmlDocPtr dom = htmlReadMemory(html, (int)len, NULL, "UTF-8",
                                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
     assert_non_null(dom);
     assert_true(html_page_memory_spilled(pm));
+    assert_true(html_page_memory_used(pm) > 0); /* arena first, then malloc */
     /* The whole tree is there, arena and malloc parts alike. */
     size_t paragraphs = 0;
     for (xmlNode *n = xmlDocGetRootElement(dom)->children->children; n; n = n->next)
@@ -196,6 +199,45 @@ static void test_threads_have_their_own_pages(void **state)
     }
 }
 
+/* Another allocator put in after ours: pages are no longer ours to drop,
+ * so none opens (and trees are freed as usual). */
+static void test_allocator_replaced(void **state)
+{
+    (void)state;
+    xmlFreeFunc f;
+    xmlMallocFunc m;
+    xmlReallocFunc r;
+    xmlStrdupFunc d;
+    assert_int_equal(xmlMemGet(&f, &m, &r, &d), 0);
+    assert_int_equal(xmlMemSetup(free, malloc, realloc, strdup), 0);
+    assert_null(html_page_memory_open(100));
+    assert_int_equal(xmlMemSetup(f, m, r, d), 0);
+    html_page_memory *pm = html_page_memory_open(100);
+    assert_non_null(pm);
+    html_page_memory_close(pm, NULL);
+}
+
+/* xmlCleanupParser frees libxml2's global tables; they are set up again
+ * outside any page, not in page memory that goes with the page (ASan
+ * reports the use of a dropped table otherwise). Last: it resets libxml2. */
+static void test_cleanup_between_pages(void **state)
+{
+    (void)state;
+    const char *html = "<p>one</p>";
+    for (int round = 0; round < 2; round++) {
+        html_page_memory *pm = html_page_memory_open(strlen(html));
+        assert_non_null(pm);
+        htmlDocPtr dom = htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
+                                        HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+        assert_non_null(dom);
+        html_page_memory_close(pm, dom);
+        xmlCleanupParser();
+    }
+    xmlCharEncodingHandlerPtr utf16 = xmlFindCharEncodingHandler("UTF-16LE");
+    assert_non_null(utf16);
+    assert_string_equal(utf16->name, "UTF-16LE");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +246,8 @@ int main(void)
         cmocka_unit_test(test_page_past_its_budget),
         cmocka_unit_test(test_page_within_budget),
         cmocka_unit_test(test_threads_have_their_own_pages),
+        cmocka_unit_test(test_allocator_replaced),
+        cmocka_unit_test(test_cleanup_between_pages),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
