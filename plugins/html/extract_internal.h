@@ -236,11 +236,14 @@ static inline int ex_is_text(xmlNodePtr node)
     return node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE;
 }
 
-/* The element's record if it has one, without making one. */
+/* The element's record if it has one, without making one. A text's
+ * record is the smaller ex_text_info, also starting with its node: the
+ * type check keeps one from ever being taken for the other (the assert in
+ * ex_info_of is gone in release builds). */
 static inline ex_info *ex_info_peek(xmlNodePtr node)
 {
     ex_info *info = node->_private;
-    return info != NULL && info->node == node ? info : NULL;
+    return info != NULL && info->node == node && !ex_is_text(node) ? info : NULL;
 }
 
 /* A text's record, made (so measured) on first use; never NULL (a
@@ -250,7 +253,7 @@ ex_text_info *ex_text_info_new(ex_ctx *ex, xmlNodePtr text);
 static inline const ex_text_info *ex_text_peek(xmlNodePtr text)
 {
     const ex_text_info *info = text->_private;
-    return info != NULL && info->node == text ? info : NULL;
+    return info != NULL && info->node == text && ex_is_text(text) ? info : NULL;
 }
 static inline const ex_text_info *ex_text_of(ex_ctx *ex, xmlNodePtr text)
 {

@@ -425,15 +425,18 @@ static int name_equals(const char *name, size_t n, const char *word, size_t word
     return 1;
 }
 
-/* Elements whose white space is kept as written. Asked of every tag: the
- * first letter turns most names away. */
+/* Elements whose white space is kept as written: 1 + their index in a
+ * count of open ones, 0 for any other name. Asked of every tag: the first
+ * letter turns most names away. */
+enum { KEEPING_NAMES = 5, PLAINTEXT = 5 };
 static int keeps_white_space(const char *name, size_t n)
 {
     switch (lower((unsigned char)name[0])) {
-    case 'p': return name_equals(name, n, "pre", 3) || name_equals(name, n, "plaintext", 9);
-    case 'l': return name_equals(name, n, "listing", 7);
-    case 't': return name_equals(name, n, "textarea", 8);
-    case 'x': return name_equals(name, n, "xmp", 3);
+    case 'p':
+        return name_equals(name, n, "pre", 3) ? 1 : name_equals(name, n, "plaintext", 9) ? 5 : 0;
+    case 'l': return name_equals(name, n, "listing", 7) ? 2 : 0;
+    case 't': return name_equals(name, n, "textarea", 8) ? 3 : 0;
+    case 'x': return name_equals(name, n, "xmp", 3) ? 4 : 0;
     default: return 0;
     }
 }
@@ -469,17 +472,18 @@ oct_status html_prepare(const char *in, size_t len, unsigned flags, oct_buf *out
 {
     const int fold = (flags & HTML_PREPARE_FOLD_INDENTATION) != 0;
     pass p = {in, len, 0, 0, out};
-    /* Open elements that keep their white space (pre and kin); plaintext
-     * keeps it to the end. Overcounting only keeps more as written. */
-    size_t keeping = 0;
-    int plaintext = 0;
+    /* Open elements that keep their white space, counted per name: libxml2
+     * ignores a stray end tag ("</xmp>" in a pre), which must not end the
+     * pre's count. plaintext keeps it to the end. Overcounting only keeps
+     * more as written. */
+    size_t keeping[KEEPING_NAMES] = {0}, kept_open = 0;
     while (p.i < p.len && out->status == OCT_OK) {
         const char *lt = memchr(p.s + p.i, '<', p.len - p.i);
         const size_t tag = lt ? (size_t)(lt - p.s) : p.len;
         /* A pretty-printed page is a quarter indentation: each run between
          * tags goes to libxml2 as one line break, which every later step
          * reads as the same white space, instead of byte by byte. */
-        if (fold && !keeping && !plaintext && is_blank_lines(p.s, p.i, tag)) {
+        if (fold && !kept_open && is_blank_lines(p.s, p.i, tag)) {
             flush(&p);
             oct_buf_putc(p.out, '\n');
             p.i = p.emitted = tag;
@@ -519,12 +523,13 @@ oct_status html_prepare(const char *in, size_t len, unsigned flags, oct_buf *out
             name[0] = '\0';
         else
             name[name_end - name_at] = '\0';
-        if (keeps_white_space(s + name_at, name_end - name_at)) {
-            if (!end_tag)
-                keeping++;
-            else if (keeping)
-                keeping--;
-            plaintext |= !end_tag && name_end - name_at == 9;
+        const int kept = keeps_white_space(s + name_at, name_end - name_at);
+        if (kept && !end_tag) {
+            keeping[kept - 1]++;
+            kept_open++;
+        } else if (kept && keeping[kept - 1] && kept != PLAINTEXT) {
+            keeping[kept - 1]--;
+            kept_open--;
         }
         copy_text(&p, p.i + name_end, 0, 0, 1);
         const int make_empty = !end_tag && is_unknown_void(name);

@@ -123,6 +123,10 @@ static void test_fold_indentation(void **state)
                   "<PRE>\n  <b>a</b>\n  <pre>\n  </pre>\n  </Pre>\n<p>");
     expect_folded("<textarea>\n  <x>\n  </textarea><listing>\n  <x>\n  </listing>\n  <p>",
                   "<textarea>\n  <x>\n  </textarea><listing>\n  <x>\n  </listing>\n<p>");
+    /* A stray end tag of another of them (libxml2 ignores it) does not
+     * end the pre. */
+    expect_folded("<pre></xmp><span>if</span>\n    <span>y</span>\n</pre>\n  <p>",
+                  "<pre></xmp><span>if</span>\n    <span>y</span>\n</pre>\n<p>");
     /* plaintext never ends. */
     expect_folded("<plaintext>\n  <b>\n  </plaintext>\n  <p>",
                   "<plaintext>\n  <b>\n  </plaintext>\n  <p>");
