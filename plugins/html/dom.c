@@ -176,19 +176,6 @@ int html_is_hidden(const xmlNode *n)
     return style_says(flat, "display:none") || style_says(flat, "visibility:hidden");
 }
 
-xmlNode *html_next(const xmlNode *root, const xmlNode *n, int skip_children)
-{
-    if (!skip_children && n->children && n->type != XML_ATTRIBUTE_NODE &&
-        n->type != XML_ENTITY_REF_NODE)
-        return n->children;
-    while (n && n != root) {
-        if (n->next)
-            return n->next;
-        n = n->parent;
-    }
-    return NULL;
-}
-
 xmlNode *html_find_descendant(const xmlNode *root, const char *name, size_t max_nodes)
 {
     size_t seen = 0;

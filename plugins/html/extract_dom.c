@@ -678,27 +678,30 @@ int ex_gather_text(xmlNodePtr node, char *buf, size_t cap, int max_nodes)
     return 1;
 }
 
+const char *ex_attr_copy(xmlAttrPtr a, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (xmlNodePtr t = a->children; t != NULL; t = t->next) {
+        if (t->content == NULL)
+            continue;
+        /* only what fits is measured: values can be long URLs */
+        const size_t n = strnlen((const char *)t->content, cap - 1 - len);
+        memcpy(buf + len, t->content, n);
+        len += n;
+        buf[len] = '\0';
+    }
+    return buf;
+}
+
 /* The attribute's value copied into buf (truncated), or NULL if absent. */
 const char *ex_attr(xmlNodePtr node, const char *name, char *buf, size_t cap)
 {
     if (node->type != XML_ELEMENT_NODE)
         return NULL;
-    for (xmlAttrPtr a = node->properties; a != NULL; a = a->next) {
-        if (a->name == NULL || !ex_name_is(a->name, name))
-            continue;
-        size_t len = 0;
-        buf[0] = '\0';
-        for (xmlNodePtr t = a->children; t != NULL; t = t->next) {
-            if (t->content == NULL)
-                continue;
-            /* only what fits is measured: values can be long URLs */
-            const size_t n = strnlen((const char *)t->content, cap - 1 - len);
-            memcpy(buf + len, t->content, n);
-            len += n;
-            buf[len] = '\0';
-        }
-        return buf;
-    }
+    for (xmlAttrPtr a = node->properties; a != NULL; a = a->next)
+        if (a->name != NULL && ex_name_is(a->name, name))
+            return ex_attr_copy(a, buf, cap);
     return NULL;
 }
 

@@ -509,17 +509,7 @@ static const char *attr_text_in(xmlAttrPtr a, char *buf, size_t cap)
     if (a->children != NULL && a->children->next == NULL && a->children->content != NULL &&
         strnlen((const char *)a->children->content, cap) < cap)
         return (const char *)a->children->content;
-    size_t len = 0;
-    buf[0] = '\0';
-    for (xmlNodePtr t = a->children; t != NULL; t = t->next) {
-        if (t->content == NULL)
-            continue;
-        const size_t n = strnlen((const char *)t->content, cap - 1 - len);
-        memcpy(buf + len, t->content, n);
-        len += n;
-        buf[len] = '\0';
-    }
-    return buf;
+    return ex_attr_copy(a, buf, cap);
 }
 
 int ex_hidden_by_attrs(xmlNodePtr node, uint32_t initials)

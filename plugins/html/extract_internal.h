@@ -344,6 +344,8 @@ static inline int ex_name_is(const xmlChar *name, const char *lower)
 }
 /* The value of the first attribute called name (lowercase), in any case. */
 const char *ex_attr(xmlNodePtr node, const char *name, char *buf, size_t cap);
+/* The attribute's text copied into buf (cap >= 1 bytes, truncated); buf. */
+const char *ex_attr_copy(xmlAttrPtr a, char *buf, size_t cap);
 /* The first letters of node's attribute names, lowercased, as bits
  * (EX_INITIAL('c') for class...): an attribute whose letter is missing
  * need not be looked for. */

@@ -207,15 +207,7 @@ html_notes *html_notes_find(xmlDocPtr dom)
             add_note(notes, n);
             skip = 1;
         }
-        /* html_next, written out: this visits every node of the page. */
-        if (!skip && n->children && n->type != XML_ATTRIBUTE_NODE &&
-            n->type != XML_ENTITY_REF_NODE) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != root && !n->next)
-            n = n->parent;
-        n = !n || n == root ? NULL : n->next;
+        n = html_next(root, n, skip);
     }
     if (notes->n == 0)
         return notes;

@@ -121,8 +121,20 @@ int html_attr_has_token(const xmlNode *n, const char *attr, const char *token);
 /* Hidden by the hidden attribute, aria-hidden="true" or an inline style. */
 int html_is_hidden(const xmlNode *n);
 /* The next node of a pre-order walk of root's subtree after n, skipping n's
- * children when skip_children is set; NULL at the end. */
-xmlNode *html_next(const xmlNode *root, const xmlNode *n, int skip_children);
+ * children when skip_children is set; NULL at the end. Inline: the notes,
+ * metadata and table passes take it for every node of the page. */
+static inline xmlNode *html_next(const xmlNode *root, const xmlNode *n, int skip_children)
+{
+    if (!skip_children && n->children && n->type != XML_ATTRIBUTE_NODE &&
+        n->type != XML_ENTITY_REF_NODE)
+        return n->children;
+    while (n && n != root) {
+        if (n->next)
+            return n->next;
+        n = n->parent;
+    }
+    return NULL;
+}
 /* The first element of the subtree (root excluded) named name, or NULL;
  * looks at no more than max_nodes nodes. */
 xmlNode *html_find_descendant(const xmlNode *root, const char *name, size_t max_nodes);

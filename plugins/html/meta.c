@@ -262,19 +262,11 @@ static void collect(found *f, xmlDocPtr dom)
     xmlNode *body = html_body(dom);
     if (body && body != root)
         f->body_dir = html_attr(body, "dir");
-    /* html_next's walk, written out: it visits every node of the page. */
     for (xmlNode *n = root; n;) {
         int skip = 0;
         if (n->type == XML_ELEMENT_NODE)
             collect_element(f, n, &skip);
-        if (!skip && n->children && n->type != XML_ATTRIBUTE_NODE &&
-            n->type != XML_ENTITY_REF_NODE) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != root && !n->next)
-            n = n->parent;
-        n = !n || n == root ? NULL : n->next;
+        n = html_next(root, n, skip);
     }
 }
 

@@ -74,15 +74,7 @@ int html_table_is_layout(const xmlNode *table, int inside_data_cell)
                     break;
                 }
         }
-        /* html_next, written out: this runs for every node of the table. */
-        if (!skip && n->children && n->type != XML_ATTRIBUTE_NODE &&
-            n->type != XML_ENTITY_REF_NODE) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != table && !n->next)
-            n = n->parent;
-        n = !n || n == table ? NULL : n->next;
+        n = html_next(table, n, skip);
     }
     max_cols = cols > max_cols ? cols : max_cols;
     /* A plain grid inside a data cell reads better as its content. */
