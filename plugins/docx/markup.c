@@ -3,74 +3,16 @@
  */
 #include "markup.h"
 
-void markup_init(markup *m, oct_xml *x)
-{
-    m->x = x;
-    m->tag_open = 0;
-    m->len = 0;
-}
-
-static void flush(markup *m)
-{
-    /* never an empty raw write: it would finish an element xmlTextWriter
-     * has open and turn its <name/> into <name></name> */
-    if (!m->len)
-        return;
-    m->buf[m->len] = '\0';
-    oct_xml_raw(m->x, m->buf);
-    m->len = 0;
-}
-
 void markup_sync(markup *m)
 {
     markup_finish_tag(m);
-    flush(m);
-}
-
-void markup_bytes_slow(markup *m, const char *s, size_t n)
-{
-    while (n) {
-        size_t room = MARKUP_BUFFER - m->len;
-        if (!room) {
-            flush(m);
-            room = MARKUP_BUFFER;
-        }
-        size_t take = n < room ? n : room;
-        memcpy(m->buf + m->len, s, take);
-        m->len += take;
-        s += take;
-        n -= take;
-    }
-}
-
-/* Decimal digits of v into end[-n..0); returns n. */
-static size_t format_long(long v, char *end)
-{
-    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    size_t n = 0;
-    do {
-        *--end = (char)('0' + u % 10);
-        u /= 10;
-        n++;
-    } while (u);
-    if (v < 0) {
-        *--end = '-';
-        n++;
-    }
-    return n;
-}
-
-static void append_long(markup *m, long value)
-{
-    char digits[24];
-    size_t n = format_long(value, digits + sizeof digits);
-    markup_bytes(m, digits + sizeof digits - n, n);
+    oct_markup_flush(m);
 }
 
 void markup_int(markup *m, long value)
 {
     markup_finish_tag(m);
-    append_long(m, value);
+    oct_markup_put_long(m, value);
 }
 
 void markup_attr_numbered(markup *m, const char *name, const char *prefix, long value)
@@ -79,7 +21,7 @@ void markup_attr_numbered(markup *m, const char *name, const char *prefix, long 
     markup_bytes(m, name, strlen(name));
     markup_bytes(m, "=\"", 2);
     markup_bytes(m, prefix, strlen(prefix));
-    append_long(m, value);
+    oct_markup_put_long(m, value);
     markup_bytes(m, "\"", 1);
 }
 

@@ -21,41 +21,21 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "xmlout.h"
+#include "markup_batch.h"
 
-#define MARKUP_BUFFER 8192
+/* The shared batch (plugins/common/markup_batch.h), with WordprocessingML's
+ * vocabulary on top. */
+typedef oct_markup markup;
 
-typedef struct markup {
-    oct_xml *x;
-    int tag_open; /* "<name attr..." written, its ">" or "/>" not yet */
-    size_t len;
-    char buf[MARKUP_BUFFER + 1]; /* + its terminating NUL */
-} markup;
-
-void markup_init(markup *m, oct_xml *x);
+static inline void markup_init(markup *m, oct_xml *x) { oct_markup_init(m, x); }
 /* Hands everything gathered to libxml2 (an open tag is finished with ">"):
  * call before writing to m->x directly. */
 void markup_sync(markup *m);
-void markup_bytes_slow(markup *m, const char *s, size_t n);
 
 /* Appends bytes the caller guarantees well-formed and escaped. */
-static inline void markup_bytes(markup *m, const char *s, size_t n)
-{
-    if (n <= MARKUP_BUFFER - m->len) {
-        memcpy(m->buf + m->len, s, n);
-        m->len += n;
-        return;
-    }
-    markup_bytes_slow(m, s, n);
-}
+static inline void markup_bytes(markup *m, const char *s, size_t n) { oct_markup_put(m, s, n); }
 
-static inline void markup_finish_tag(markup *m)
-{
-    if (m->tag_open) {
-        m->tag_open = 0;
-        markup_bytes(m, ">", 1);
-    }
-}
+static inline void markup_finish_tag(markup *m) { oct_markup_finish_tag(m); }
 
 /* Fixed markup such as "<w:r>" or "</w:t>". */
 static inline void markup_raw(markup *m, const char *s)

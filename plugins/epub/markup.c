@@ -12,52 +12,13 @@
  * needs at least 8 bytes to make progress. */
 #define ESCAPE_ROOM 64
 
-static void fail(markup *m) { m->x->failed = 1; }
+static void fail(markup *m) { m->core.x->failed = 1; }
 
-static void flush(markup *m)
-{
-    /* Never an empty raw write: it would finish a start tag the document
-     * has open for nothing. */
-    if (!m->len)
-        return;
-    m->buf[m->len] = '\0';
-    oct_xml_raw(m->x, m->buf);
-    m->len = 0;
-}
+static void flush(markup *m) { oct_markup_flush(&m->core); }
 
-static void put_slow(markup *m, const char *s, size_t n)
-{
-    while (n) {
-        size_t room = MARKUP_BUFFER - m->len;
-        if (!room) {
-            flush(m);
-            room = MARKUP_BUFFER;
-        }
-        const size_t take = n < room ? n : room;
-        memcpy(m->buf + m->len, s, take);
-        m->len += take;
-        s += take;
-        n -= take;
-    }
-}
+static inline void put(markup *m, const char *s, size_t n) { oct_markup_put(&m->core, s, n); }
 
-static inline void put(markup *m, const char *s, size_t n)
-{
-    if (n <= MARKUP_BUFFER - m->len) {
-        memcpy(m->buf + m->len, s, n);
-        m->len += n;
-        return;
-    }
-    put_slow(m, s, n);
-}
-
-static inline void finish_tag(markup *m)
-{
-    if (m->tag_open) {
-        m->tag_open = 0;
-        put(m, ">", 1);
-    }
-}
+static inline void finish_tag(markup *m) { oct_markup_finish_tag(&m->core); }
 
 /* Does this byte of text come out of cleaning and escaping unchanged?
  * Printable ASCII other than the markup characters, and tab and LF: only
@@ -82,9 +43,7 @@ static inline uint64_t odd_text_bytes(uint64_t v)
 
 void markup_init(markup *m, oct_xml *x)
 {
-    m->x = x;
-    m->tag_open = 0;
-    m->len = 0;
+    oct_markup_init(&m->core, x);
     m->open = NULL;
     m->n_open = m->cap_open = 0;
 }
@@ -114,7 +73,7 @@ void markup_start_n(markup *m, const char *name, size_t len)
     finish_tag(m);
     put(m, "<", 1);
     put(m, name, len);
-    m->tag_open = 1;
+    m->core.tag_open = 1;
 }
 
 /* Does this byte of an attribute value come out of cleaning and escaping
@@ -168,15 +127,15 @@ void markup_attr_n(markup *m, const char *name, size_t name_len, const char *val
 {
     if (!value)
         return;
-    if (!m->tag_open) {
+    if (!m->core.tag_open) {
         fail(m); /* xmlTextWriter refuses an attribute after content, too */
         return;
     }
     const size_t len = strlen(value);
     const size_t plain = plain_attr_run(value, len);
-    if (plain == len && name_len + len + 4 <= MARKUP_BUFFER - m->len) {
+    if (plain == len && name_len + len + 4 <= OCT_MARKUP_BUFFER - m->core.len) {
         /* most values: ids, classes, plain links */
-        char *o = m->buf + m->len;
+        char *o = m->core.buf + m->core.len;
         *o++ = ' ';
         memcpy(o, name, name_len);
         o += name_len;
@@ -185,7 +144,7 @@ void markup_attr_n(markup *m, const char *name, size_t name_len, const char *val
         memcpy(o, value, len);
         o += len;
         *o++ = '"';
-        m->len = (size_t)(o - m->buf);
+        m->core.len = (size_t)(o - m->core.buf);
         return;
     }
     put(m, " ", 1);
@@ -200,21 +159,13 @@ void markup_attr_numbered(markup *m, const char *name, const char *prefix, long 
 {
     char text[48];
     char digits[24];
-    char *p = digits + sizeof digits;
-    unsigned long u = value < 0 ? 0UL - (unsigned long)value : (unsigned long)value;
     size_t plen = strlen(prefix);
-
-    *--p = '\0';
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (value < 0)
-        *--p = '-';
     if (plen > sizeof text - sizeof digits)
         plen = sizeof text - sizeof digits;
     memcpy(text, prefix, plen);
-    memcpy(text + plen, p, (size_t)(digits + sizeof digits - p));
+    const size_t n = oct_markup_format_long(value, digits + sizeof digits);
+    memcpy(text + plen, digits + sizeof digits - n, n);
+    text[plen + n] = '\0';
     markup_attr(m, name, text);
 }
 
@@ -249,16 +200,16 @@ static size_t plain_text_run(const char *s, size_t len)
 static void put_escaped(markup *m, const char *s, size_t end, size_t *pos)
 {
     while (*pos < end) {
-        if (MARKUP_BUFFER - m->len < ESCAPE_ROOM)
+        if (OCT_MARKUP_BUFFER - m->core.len < ESCAPE_ROOM)
             flush(m);
-        const size_t at = m->len + (m->tag_open ? 1 : 0);
-        const size_t n = oct_xml_escape_content(s, end, pos, m->buf + at, MARKUP_BUFFER - at);
+        const size_t at = m->core.len + (m->core.tag_open ? 1 : 0);
+        const size_t n = oct_xml_escape_content(s, end, pos, m->core.buf + at, OCT_MARKUP_BUFFER - at);
         if (n) {
-            if (m->tag_open) {
-                m->buf[m->len] = '>';
-                m->tag_open = 0;
+            if (m->core.tag_open) {
+                m->core.buf[m->core.len] = '>';
+                m->core.tag_open = 0;
             }
-            m->len = at + n;
+            m->core.len = at + n;
         }
     }
 }
@@ -303,22 +254,22 @@ static void end_element(markup *m, int allow_empty)
         return;
     }
     const struct markup_open *el = &m->open[--m->n_open];
-    if (m->tag_open) {
-        m->tag_open = 0;
+    if (m->core.tag_open) {
+        m->core.tag_open = 0;
         if (allow_empty) {
             put(m, "/>", 2);
             return;
         }
         put(m, ">", 1);
     }
-    if (el->len + 3 <= MARKUP_BUFFER - m->len) {
-        char *o = m->buf + m->len;
+    if (el->len + 3 <= OCT_MARKUP_BUFFER - m->core.len) {
+        char *o = m->core.buf + m->core.len;
         *o++ = '<';
         *o++ = '/';
         memcpy(o, el->name, el->len);
         o += el->len;
         *o++ = '>';
-        m->len = (size_t)(o - m->buf);
+        m->core.len = (size_t)(o - m->core.buf);
         return;
     }
     put(m, "</", 2);

@@ -24,14 +24,12 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "xmlout.h"
+#include "markup_batch.h"
 
-#define MARKUP_BUFFER 8192
-
+/* The shared batch (plugins/common/markup_batch.h), with XHTML's
+ * escaping and the stack of open elements on top. */
 typedef struct markup {
-    oct_xml *x;
-    int tag_open;         /* "<name attr..." written, its ">" not yet */
-    size_t len;
+    oct_markup core;
     /* The elements open, innermost last (as many as the tree is deep);
      * their names are static strings: the writer's own, never the input's. */
     struct markup_open {
@@ -39,7 +37,6 @@ typedef struct markup {
         size_t len;
     } *open;
     size_t n_open, cap_open;
-    char buf[MARKUP_BUFFER + 1]; /* + a terminating NUL for the raw write */
 } markup;
 
 /* Binds m to x. The batch only ever writes into an element x has open

@@ -163,7 +163,7 @@ static void test_markup_unclosed_at_finish(void **state)
 static void test_markup_long_values(void **state)
 {
     (void)state;
-    const size_t len = 3 * MARKUP_BUFFER + 77;
+    const size_t len = 3 * OCT_MARKUP_BUFFER + 77;
     char *big = malloc(len + 1);
     op ops[8];
 

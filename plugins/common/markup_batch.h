@@ -1,0 +1,64 @@
+/*
+ * markup_batch.h — XML markup gathered in a buffer and handed to an oct_xml
+ * document in one raw write per 8 KB.
+ *
+ * A book's body is tens of thousands of small elements, and every
+ * xmlTextWriter call costs allocations and a stack push; those calls, not
+ * the text, dominated the DOCX and EPUB writers' profiles. Each writer
+ * builds its own markup vocabulary (plugins/docx/markup.h,
+ * plugins/epub/markup.h) on this batch: the bytes put here must already be
+ * well-formed and escaped.
+ *
+ * An element's start tag stays open ("<name attr...", tag_open) until
+ * something follows it, as in xmlTextWriter, so that an element closed
+ * right away can still be written <name/>.
+ */
+#ifndef OCTAVO_MARKUP_BATCH_H
+#define OCTAVO_MARKUP_BATCH_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "xmlout.h"
+
+#define OCT_MARKUP_BUFFER 8192
+
+typedef struct oct_markup {
+    oct_xml *x;
+    int tag_open; /* "<name attr..." written, its ">" or "/>" not yet */
+    size_t len;
+    char buf[OCT_MARKUP_BUFFER + 1]; /* + a terminating NUL for the raw write */
+} oct_markup;
+
+void oct_markup_init(oct_markup *m, oct_xml *x);
+/* Hands the bytes gathered to the document (never an empty raw write: it
+ * would finish a start tag the document has open). An open tag here stays
+ * open: finish it first when the document is written to directly. */
+void oct_markup_flush(oct_markup *m);
+void oct_markup_put_slow(oct_markup *m, const char *s, size_t n);
+
+static inline void oct_markup_put(oct_markup *m, const char *s, size_t n)
+{
+    if (n <= OCT_MARKUP_BUFFER - m->len) {
+        memcpy(m->buf + m->len, s, n);
+        m->len += n;
+        return;
+    }
+    oct_markup_put_slow(m, s, n);
+}
+
+/* Ends an open start tag with ">". */
+static inline void oct_markup_finish_tag(oct_markup *m)
+{
+    if (m->tag_open) {
+        m->tag_open = 0;
+        oct_markup_put(m, ">", 1);
+    }
+}
+
+/* value in decimal into end[-n..0); returns n (at most 20). */
+size_t oct_markup_format_long(long value, char *end);
+/* value in decimal. */
+void oct_markup_put_long(oct_markup *m, long value);
+
+#endif
