@@ -44,21 +44,10 @@ typedef struct note_attrs {
 
 static note_attrs read_note_attrs(const xmlNode *n)
 {
-    note_attrs r = {NULL, NULL, NULL};
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (!a->name)
-            continue;
-        const char **slot = NULL;
-        switch (a->name[0] | 0x20) {
-        case 'c': slot = html_name_is(a->name, "class") ? &r.cls : NULL; break;
-        case 'r': slot = html_name_is(a->name, "role") ? &r.role : NULL; break;
-        case 'e': slot = html_name_is(a->name, "epub:type") ? &r.epub_type : NULL; break;
-        default: break;
-        }
-        if (slot && !*slot)
-            *slot = html_attr_text(a);
-    }
-    return r;
+    static const char *const names[] = {"class", "role", "epub:type"};
+    const char *v[3];
+    html_attrs(n, names, v, 3);
+    return (note_attrs){v[0], v[1], v[2]};
 }
 
 static int is_container(const xmlNode *n)

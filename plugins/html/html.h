@@ -110,6 +110,26 @@ static inline int html_name_is(const xmlChar *name, const char *lower)
 const char *html_attr(const xmlNode *n, const char *name);
 /* An attribute's value as html_attr gives it ("" for a bare attribute). */
 const char *html_attr_text(const xmlAttr *a);
+/* Several attributes in one pass over n's: values[i] is the text of the
+ * attribute named names[i] (lowercase; any case in the page) as html_attr
+ * gives it, the first of its name, or NULL. Inline: the walk and the
+ * metadata, notes and table passes ask it of nearly every element. */
+static inline void html_attrs(const xmlNode *n, const char *const *names, const char **values,
+                              size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        values[i] = NULL;
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        if (!a->name)
+            continue;
+        const char first = (char)(a->name[0] | 0x20);
+        for (size_t i = 0; i < count; i++)
+            if (names[i][0] == first && !values[i] && html_name_is(a->name, names[i])) {
+                values[i] = html_attr_text(a);
+                break;
+            }
+    }
+}
 /* A whitespace-separated list (the value of class, rel, itemprop...)
  * contains token: exactly, or ignoring ASCII case when nocase is set. */
 int html_list_has_token(const char *list, const char *token, int nocase);

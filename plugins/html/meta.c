@@ -159,27 +159,10 @@ static void byline_candidate(found *f, xmlNode *n)
 {
     if (f->itemprop_author && f->rel_author && f->byline_class)
         return;
-    const char *itemprop = NULL, *rel = NULL, *cls = NULL;
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (!a->name)
-            continue;
-        switch (a->name[0] | 0x20) {
-        case 'i':
-            if (!itemprop && html_name_is(a->name, "itemprop"))
-                itemprop = html_attr_text(a);
-            break;
-        case 'r':
-            if (!rel && html_name_is(a->name, "rel"))
-                rel = html_attr_text(a);
-            break;
-        case 'c':
-            if (!cls && html_name_is(a->name, "class"))
-                cls = html_attr_text(a);
-            break;
-        default:
-            break;
-        }
-    }
+    static const char *const names[] = {"itemprop", "rel", "class"};
+    const char *v[3];
+    html_attrs(n, names, v, 3);
+    const char *itemprop = v[0], *rel = v[1], *cls = v[2];
     if (!f->itemprop_author && itemprop && html_list_has_token(itemprop, "author", 1))
         f->itemprop_author = n;
     if (!f->rel_author && rel && html_list_has_token(rel, "author", 1))

@@ -161,31 +161,10 @@ void html_cell_setup(const xmlNode *cell, oct_node *node)
 {
     /* The four attributes a cell is set up from, found in one pass (each
      * the first of its name, as html_attr finds it). */
-    const char *colspan = NULL, *rowspan = NULL, *style = NULL, *align = NULL;
-    for (const xmlAttr *a = cell->properties; a; a = a->next) {
-        if (!a->name)
-            continue;
-        switch (a->name[0] | 0x20) {
-        case 'c':
-            if (!colspan && html_name_is(a->name, "colspan"))
-                colspan = html_attr_text(a);
-            break;
-        case 'r':
-            if (!rowspan && html_name_is(a->name, "rowspan"))
-                rowspan = html_attr_text(a);
-            break;
-        case 's':
-            if (!style && html_name_is(a->name, "style"))
-                style = html_attr_text(a);
-            break;
-        case 'a':
-            if (!align && html_name_is(a->name, "align"))
-                align = html_attr_text(a);
-            break;
-        default:
-            break;
-        }
-    }
+    static const char *const names[] = {"colspan", "rowspan", "style", "align"};
+    const char *v[4];
+    html_attrs(cell, names, v, 4);
+    const char *colspan = v[0], *rowspan = v[1], *style = v[2], *align = v[3];
     oct_node_set_cell_header(node, html_is(cell, "th"));
     oct_node_set_cell_span(node, span_value(colspan), span_value(rowspan));
     oct_align al = style_align(style);

@@ -306,23 +306,10 @@ typedef struct common_attrs {
 
 static common_attrs read_common(const xmlNode *e)
 {
-    common_attrs c = {NULL, NULL, NULL, NULL};
-    for (const xmlAttr *a = e->properties; a; a = a->next) {
-        const char *name = (const char *)a->name;
-        if (!name)
-            continue;
-        const char **slot = NULL;
-        switch (name[0] | 0x20) {
-        case 'l': slot = html_name_is(a->name, "lang") ? &c.lang : NULL; break;
-        case 'x': slot = html_name_is(a->name, "xml:lang") ? &c.xml_lang : NULL; break;
-        case 'd': slot = html_name_is(a->name, "dir") ? &c.dir : NULL; break;
-        case 'i': slot = html_name_is(a->name, "id") ? &c.id : NULL; break;
-        default: break;
-        }
-        if (slot && !*slot)
-            *slot = html_attr_text(a);
-    }
-    return c;
+    static const char *const names[] = {"lang", "xml:lang", "dir", "id"};
+    const char *v[4];
+    html_attrs(e, names, v, 4);
+    return (common_attrs){v[0], v[1], v[2], v[3]};
 }
 
 /* block: n is a block (blocks also carry the id and the source line). */
