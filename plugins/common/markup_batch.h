@@ -17,8 +17,10 @@
 #define OCTAVO_MARKUP_BATCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "bytewords.h"
 #include "xmlout.h"
 
 #define OCT_MARKUP_BUFFER 8192
@@ -54,6 +56,24 @@ static inline void oct_markup_finish_tag(oct_markup *m)
         m->tag_open = 0;
         oct_markup_put(m, ">", 1);
     }
+}
+
+/* The document's text, cleaned and escaped exactly as oct_xml_text would
+ * write it. An open start tag is finished only by text that survives
+ * cleaning, as in xmlTextWriter, which never sees text that cleans away. */
+void oct_markup_text(oct_markup *m, const char *s, size_t len);
+
+/* 0x80 in the bytes of v that may not come out of cleaning and escaping
+ * as they are: controls, DEL and above, and the markup characters < > & ".
+ * (Tab and LF are flagged too, as controls: callers sort them out byte by
+ * byte.) */
+static inline uint64_t oct_markup_odd_text_bytes(uint64_t v)
+{
+    const uint64_t at_least_7f =
+        (((v & OCT_BYTES_LOW7) + OCT_BYTES_EACH(0x01)) | v) & OCT_BYTES_HIGH;
+    /* '<' and '>' differ only in bit 1, '"' and '&' only in bit 2 */
+    return oct_word_below(v, 0x20) | at_least_7f |
+           oct_word_eq(v | OCT_BYTES_EACH(0x02), '>') | oct_word_eq(v | OCT_BYTES_EACH(0x04), '&');
 }
 
 /* value in decimal into end[-n..0); returns n (at most 20). */

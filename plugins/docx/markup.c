@@ -37,22 +37,6 @@ void markup_val_int(markup *m, const char *name, long value)
     markup_close(m, name);
 }
 
-void markup_text(markup *m, const char *s, size_t len)
-{
-    size_t pos = 0;
-
-    /* Cleaned and escaped exactly as oct_xml_text would, but into the batch:
-     * one libxml2 call per 8 KB instead of two per run of text. */
-    while (pos < len) {
-        char piece[1024];
-        const size_t n = oct_xml_escape_content(s, len, &pos, piece, sizeof piece);
-        if (n) {
-            markup_finish_tag(m);
-            markup_bytes(m, piece, n);
-        }
-    }
-}
-
 void markup_writer_start(markup *m, const char *name)
 {
     markup_sync(m);

@@ -99,7 +99,7 @@ void markup_val_int(markup *m, const char *name, long value);
  * left open is finished with ">" only when the cleaned text is not empty, so
  * an element holding nothing but cleaned-away text stays <name/>, as
  * xmlTextWriter writes it. */
-void markup_text(markup *m, const char *s, size_t len);
+static inline void markup_text(markup *m, const char *s, size_t len) { oct_markup_text(m, s, len); }
 
 /* Elements with attributes carrying the document's text (a tooltip, say)
  * go through xmlTextWriter, which escapes them. */

@@ -8,9 +8,6 @@
 
 #include "bytewords.h"
 
-/* Room kept free before escaping into the buffer: oct_xml_escape_content
- * needs at least 8 bytes to make progress. */
-#define ESCAPE_ROOM 64
 
 static void fail(markup *m) { m->core.x->failed = 1; }
 
@@ -19,27 +16,6 @@ static void flush(markup *m) { oct_markup_flush(&m->core); }
 static inline void put(markup *m, const char *s, size_t n) { oct_markup_put(&m->core, s, n); }
 
 static inline void finish_tag(markup *m) { oct_markup_finish_tag(&m->core); }
-
-/* Does this byte of text come out of cleaning and escaping unchanged?
- * Printable ASCII other than the markup characters, and tab and LF: only
- * ASCII bytes, which matters to markup_text(). */
-static inline int text_byte_is_plain(unsigned char c)
-{
-    return c < 0x20 ? c == '\t' || c == '\n'
-                    : c < 0x7F && c != '<' && c != '>' && c != '&' && c != '"';
-}
-
-/* 0x80 in the bytes of v that may not be plain: controls, DEL and above,
- * and the markup characters. Tab and LF are flagged too (as controls) and
- * sorted out byte by byte: they are rare enough. */
-static inline uint64_t odd_text_bytes(uint64_t v)
-{
-    const uint64_t at_least_7f =
-        (((v & OCT_BYTES_LOW7) + OCT_BYTES_EACH(0x01)) | v) & OCT_BYTES_HIGH;
-    /* '<' and '>' differ only in bit 1, '"' and '&' only in bit 2 */
-    return oct_word_below(v, 0x20) | at_least_7f |
-           oct_word_eq(v | OCT_BYTES_EACH(0x02), '>') | oct_word_eq(v | OCT_BYTES_EACH(0x04), '&');
-}
 
 void markup_init(markup *m, oct_xml *x)
 {
@@ -88,7 +64,7 @@ static size_t plain_attr_run(const char *s, size_t len)
 {
     size_t i = 0;
 
-    while (len - i >= 8 && !odd_text_bytes(oct_word_load(s + i)))
+    while (len - i >= 8 && !oct_markup_odd_text_bytes(oct_word_load(s + i)))
         i += 8;
     while (i < len && attr_byte_is_plain((unsigned char)s[i]))
         i++;
@@ -174,69 +150,10 @@ void markup_attr_int(markup *m, const char *name, long value)
     markup_attr_numbered(m, name, "", value);
 }
 
-/* How many bytes from s on are plain; eight at a time while they are. */
-static size_t plain_text_run(const char *s, size_t len)
-{
-    size_t i = 0;
-
-    while (len - i >= 8) {
-        if (odd_text_bytes(oct_word_load(s + i))) {
-            size_t k = 0;
-            while (k < 8 && text_byte_is_plain((unsigned char)s[i + k]))
-                k++;
-            if (k < 8)
-                return i + k;
-        }
-        i += 8;
-    }
-    while (i < len && text_byte_is_plain((unsigned char)s[i]))
-        i++;
-    return i;
-}
-
-/* Cleans and escapes s[*pos..end) into the batch. A start tag is finished
- * only by text that survives cleaning, as in xmlTextWriter, which never
- * sees text that cleans away. */
-static void put_escaped(markup *m, const char *s, size_t end, size_t *pos)
-{
-    while (*pos < end) {
-        if (OCT_MARKUP_BUFFER - m->core.len < ESCAPE_ROOM)
-            flush(m);
-        const size_t at = m->core.len + (m->core.tag_open ? 1 : 0);
-        const size_t n = oct_xml_escape_content(s, end, pos, m->core.buf + at, OCT_MARKUP_BUFFER - at);
-        if (n) {
-            if (m->core.tag_open) {
-                m->core.buf[m->core.len] = '>';
-                m->core.tag_open = 0;
-            }
-            m->core.len = at + n;
-        }
-    }
-}
-
 void markup_text(markup *m, const char *s, size_t len)
 {
-    size_t pos = 0;
-
-    if (!s)
-        return;
-    while (pos < len) {
-        const size_t run = plain_text_run(s + pos, len - pos);
-        if (run) {
-            finish_tag(m);
-            put(m, s + pos, run);
-            pos += run;
-            continue;
-        }
-        /* The rest of the stretch that needs work goes to xmlout, up to
-         * the next plain byte: cleaning decodes UTF-8 but never reads
-         * across an ASCII byte, so its result is the same as for the whole
-         * text. */
-        size_t end = pos + 1;
-        while (end < len && !text_byte_is_plain((unsigned char)s[end]))
-            end++;
-        put_escaped(m, s, end, &pos);
-    }
+    if (s)
+        oct_markup_text(&m->core, s, len);
 }
 
 void markup_text_cstr(markup *m, const char *s)
