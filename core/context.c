@@ -11,6 +11,18 @@ typedef struct option_kv {
     char *key, *value;
 } option_kv;
 
+/* A message a forked context holds back until its parent replays it. */
+typedef struct kept_message {
+    oct_severity severity;
+    long line;
+    char *where;
+    char *text;
+} kept_message;
+
+/* A part that logs more than this keeps only the first ones and a count:
+ * what waits for the replay stays bounded, whatever the input. */
+#define MAX_KEPT_MESSAGES 10000
+
 struct oct_context {
     oct_registry *registry;
     oct_log_fn log;
@@ -21,6 +33,9 @@ struct oct_context {
     oct_limits limits;
     char *where;
     size_t warnings;
+    /* Only in a fork: messages held for oct_context_replay. */
+    kept_message *kept;
+    size_t n_kept, cap_kept, n_not_kept;
 };
 
 static volatile sig_atomic_t interrupt_requested;
@@ -60,7 +75,80 @@ void oct_context_free(oct_context *ctx)
     }
     free(ctx->options);
     free(ctx->where);
+    for (size_t i = 0; i < ctx->n_kept; i++) {
+        free(ctx->kept[i].where);
+        free(ctx->kept[i].text);
+    }
+    free(ctx->kept);
     free(ctx);
+}
+
+/* A fork's log: the message is kept, in order, for the replay. */
+static void keep_message(void *userdata, oct_severity sev, const char *where, long line,
+                         const char *message)
+{
+    oct_context *ctx = userdata;
+    if (ctx->n_kept == MAX_KEPT_MESSAGES) {
+        ctx->n_not_kept++;
+        return;
+    }
+    if (ctx->n_kept == ctx->cap_kept) {
+        size_t cap = ctx->cap_kept ? ctx->cap_kept * 2 : 8;
+        kept_message *k = realloc(ctx->kept, cap * sizeof *k);
+        if (!k) { ctx->n_not_kept++; return; }
+        ctx->kept = k;
+        ctx->cap_kept = cap;
+    }
+    kept_message *m = &ctx->kept[ctx->n_kept];
+    m->severity = sev;
+    m->line = line;
+    m->where = where ? strdup(where) : NULL;
+    m->text = strdup(message);
+    if (!m->text || (where && !m->where)) {
+        free(m->where);
+        free(m->text);
+        ctx->n_not_kept++;
+        return;
+    }
+    ctx->n_kept++;
+}
+
+oct_context *oct_context_fork(const oct_context *parent)
+{
+    if (!parent) return NULL;
+    oct_context *ctx = oct_context_new(parent->registry);
+    if (!ctx) return NULL;
+    ctx->verbosity = parent->verbosity;
+    ctx->limits = parent->limits;
+    ctx->log = keep_message;
+    ctx->log_data = ctx;
+    for (size_t i = 0; i < parent->n_options; i++) {
+        if (oct_context_set_option(ctx, parent->options[i].key, parent->options[i].value)) {
+            oct_context_free(ctx);
+            return NULL;
+        }
+    }
+    if (parent->where && !(ctx->where = strdup(parent->where))) {
+        oct_context_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+void oct_context_replay(oct_context *parent, oct_context *fork)
+{
+    if (!parent || !fork) return;
+    for (size_t i = 0; i < fork->n_kept; i++) {
+        const kept_message *m = &fork->kept[i];
+        parent->log(parent->log_data, m->severity, m->where, m->line, m->text);
+    }
+    if (fork->n_not_kept) {
+        char text[96];
+        snprintf(text, sizeof text, "%zu more message%s not shown", fork->n_not_kept,
+                 fork->n_not_kept == 1 ? "" : "s");
+        parent->log(parent->log_data, OCT_SEV_WARNING, fork->where, 0, text);
+    }
+    parent->warnings += fork->warnings;
 }
 
 oct_registry *oct_context_registry(const oct_context *ctx) { return ctx ? ctx->registry : NULL; }

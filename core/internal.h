@@ -105,6 +105,22 @@ oct_status oct_doc_make_chapter(oct_doc *part, oct_error *err);
  * become links inside the document: "ch02.html#x" -> "#x". */
 oct_status oct_docs_link_parts(oct_doc **parts, const char *const *names, size_t n);
 
+/* context.c: a context for work on another thread, with the parent's
+ * registry, options, limits and verbosity. Its messages are held back until
+ * oct_context_replay hands them to the parent, so they reach the log in
+ * the order of the inputs, not of the threads. Replay happens on the
+ * parent's thread, once the fork's work is done. */
+oct_context *oct_context_fork(const oct_context *parent);
+void oct_context_replay(oct_context *parent, oct_context *fork);
+
+/* read_parts.c: every input of a conversion read into parts[i] (made a
+ * chapter when there are several), on up to `threads` threads when the
+ * readers allow it. On failure err tells about the first input, in order,
+ * that failed; parts may then hold some documents, which the caller frees. */
+oct_status oct_read_parts(oct_context *ctx, const char *const *inputs, size_t n,
+                          const oct_format *reader, unsigned threads, oct_doc **parts,
+                          oct_error *err);
+
 /* meta.c */
 void oct_meta_free_all(oct_doc *doc);
 

@@ -342,19 +342,7 @@ oct_status oct_convert(oct_context *ctx, const oct_convert_request *req, oct_err
      * they become one document. */
     oct_doc **parts = calloc(r.n_inputs, sizeof *parts);
     if (!parts) return oct_error_set(err, OCT_ERR_NOMEM, NULL, 0, NULL);
-    oct_status st = OCT_OK;
-    for (size_t i = 0; i < r.n_inputs && !st; i++) {
-        st = oct_read_input(ctx, r.inputs[i], reader, &parts[i], err);
-        /* Images resolve against their own input's folder or URL, and the
-         * local-or-remote policy is decided per input. */
-        if (!st && oct_context_option_bool(ctx, "images", 1)) {
-            oct_context_set_where(ctx, r.inputs[i]);
-            st = oct_doc_resolve_images(ctx, parts[i], err);
-            oct_context_set_where(ctx, NULL);
-        }
-        if (!st && r.n_inputs > 1 && oct_context_option_bool(ctx, "chapters", 1))
-            st = oct_doc_make_chapter(parts[i], err);
-    }
+    oct_status st = oct_read_parts(ctx, r.inputs, r.n_inputs, reader, r.read_threads, parts, err);
     if (!st) {
         st = oct_docs_link_parts(parts, r.inputs, r.n_inputs);
         if (st) oct_error_set(err, st, NULL, 0, NULL);

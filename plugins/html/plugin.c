@@ -243,7 +243,9 @@ static const oct_format html_format = {
     .write = NULL,
     .probe = probe_html,
     .options = html_options,
-    .flags = OCT_FORMAT_TEXT,
+    /* Tables built on first use are built under pthread_once, and libxml2's
+     * memory is per thread (page_memory.c). */
+    .flags = OCT_FORMAT_TEXT | OCT_FORMAT_THREAD_SAFE,
 };
 
 static const oct_format *const html_formats[] = {&html_format, NULL};

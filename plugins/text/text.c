@@ -120,7 +120,7 @@ static const oct_format text_format = {
     .write = NULL,
     .probe = text_probe,
     .options = text_options,
-    .flags = OCT_FORMAT_TEXT,
+    .flags = OCT_FORMAT_TEXT | OCT_FORMAT_THREAD_SAFE, /* no state outside the call */
 };
 
 static const oct_format *const text_formats[] = {&text_format, NULL};

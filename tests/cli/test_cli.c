@@ -689,12 +689,64 @@ static void test_text_to_markdown(void **state)
     free(md);
 }
 
+/* A book of several HTML pages read on several threads (-j 3) comes out as
+ * with -j 1: the same bytes, and the same messages in the same order. The
+ * chapters' images are not in the corpus: each makes a warning. */
+static void test_book_read_at_once_is_the_same(void **state)
+{
+    (void)state;
+    char dir[1024];
+    octest_path(dir, sizeof dir, octest_env("OCTAVO_SOURCE_DIR"),
+                "../shared/corpora/books/debian-reference");
+    static const char *const pages[] = {"index.en.html", "ch01.en.html", "ch02.en.html",
+                                        "ch03.en.html", "apa.en.html"};
+    char paths[5][1100];
+    for (size_t i = 0; i < 5; i++) {
+        octest_path(paths[i], sizeof paths[i], dir, pages[i]);
+        if (!octest_exists(paths[i])) {
+            print_message("skipped: %s not found\n", paths[i]);
+            skip();
+        }
+    }
+    octest_result one, many;
+    octest_run_cli(&one, NULL, 0, NULL, "--list-formats", NULL);
+    char line[1024];
+    const int have = one.exit_code == 0 && find_line(one.out, "html", line, sizeof line) &&
+                     find_line(one.out, "markdown", line, sizeof line);
+    octest_result_free(&one);
+    if (!have) {
+        print_message("skipped: html or markdown plugin not built\n");
+        skip();
+    }
+    octest_run_cli(&one, NULL, 0, NULL, "--offline", "-j", "1", "-t", "markdown", paths[0],
+                   paths[1], paths[2], paths[3], paths[4], NULL);
+    expect_exit(&one, 0);
+    octest_run_cli(&many, NULL, 0, NULL, "--offline", "-j", "3", "-t", "markdown", paths[0],
+                   paths[1], paths[2], paths[3], paths[4], NULL);
+    expect_exit(&many, 0);
+    assert_true(one.out_len > 100000);
+    assert_int_equal(many.out_len, one.out_len);
+    assert_memory_equal(many.out, one.out, one.out_len);
+    assert_string_equal(many.err, one.err);
+    /* The messages name the pages in input order (the index has none). */
+    const char *at = many.err;
+    for (size_t i = 1; i < 5; i++) {
+        const char *first = strstr(many.err, pages[i]);
+        assert_non_null(first);
+        assert_true(first >= at);
+        at = first;
+    }
+    octest_result_free(&one);
+    octest_result_free(&many);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_help),
+        cmocka_unit_test(test_book_read_at_once_is_the_same),
         T(test_list_formats),
         cmocka_unit_test(test_unknown_option),
         T(test_unknown_output_format),

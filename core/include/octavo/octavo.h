@@ -639,6 +639,11 @@ typedef struct oct_convert_request {
     size_t n_stylesheets;
     const char *reference_doc;       /* DOCX whose styles the DOCX writer uses */
     const char *extract_media;       /* folder to write images to (Markdown) */
+    /* How many inputs are read at once when there are several, each on its
+     * own thread if its reader is OCT_FORMAT_THREAD_SAFE; 0 or 1 reads them
+     * one after another (so does a caller built before this field). The
+     * document and the messages are the same either way. */
+    unsigned read_threads;
 } oct_convert_request;
 
 OCT_EXPORT oct_status oct_convert(oct_context *ctx, const oct_convert_request *req, oct_error *err);

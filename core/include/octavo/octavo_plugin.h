@@ -63,7 +63,11 @@ typedef struct oct_option_spec {
 
 enum {
     OCT_FORMAT_BINARY = 1u << 0, /* output is binary: refuse to write it to a terminal */
-    OCT_FORMAT_TEXT = 1u << 1
+    OCT_FORMAT_TEXT = 1u << 1,
+    /* The reader keeps no state between calls that is not the caller's:
+     * several inputs of one book may be read at once, on several threads,
+     * each with its own context and document. */
+    OCT_FORMAT_THREAD_SAFE = 1u << 2
 };
 
 struct oct_format {
