@@ -57,6 +57,17 @@ int html_entity_lookup(const char *name, size_t len, int semicolon, uint32_t cp[
  * open. */
 oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct_error *err);
 
+/* --------------------------------------------------------------- sax tree */
+
+/* Parses UTF-8 HTML (len bytes, url for the document's URL or NULL, libxml2
+ * HTML_PARSE_* options) into the tree htmlReadMemory would give, built by
+ * our own, leaner SAX handlers (sax_tree.c): the same nodes, names,
+ * attribute values and lines, but no ID table and never a namespace.
+ * *out is NULL when libxml2 gives no tree (no bytes). OCT_ERR_NOMEM when an
+ * allocation failed (no tree then). */
+oct_status html_tree_parse(const char *text, size_t len, const char *url, int options,
+                           xmlDocPtr *out);
+
 /* ------------------------------------------------------------ page memory */
 
 /* libxml2's memory for one page, from an arena dropped whole (page_memory.c).

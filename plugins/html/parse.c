@@ -24,49 +24,6 @@ static int is_blank(const char *s, size_t len)
     return 1;
 }
 
-/* HTML has no namespaces, but libxml2's SAX2 handler makes them from
- * xmlns:p="..." attributes, and nodes then point into an ancestor's
- * declarations. Once the extractor unwraps or frees that ancestor, such a
- * pointer dangles (found by fuzzing). Every prefixed name becomes the plain
- * "p:name" the page wrote, and no node refers to a declaration any more. */
-static void flatten_qname(xmlNodePtr node)
-{
-    if (!node->ns) return;
-    if (node->ns->prefix && node->name) {
-        xmlChar *q = xmlBuildQName(node->name, node->ns->prefix, NULL, 0);
-        if (q) {
-            xmlNodeSetName(node, q);
-            xmlFree(q);
-        }
-    }
-    node->ns = NULL;
-}
-
-static void drop_namespaces(xmlDocPtr dom)
-{
-    xmlNodePtr n = xmlDocGetRootElement(dom);
-    while (n) {
-        if (n->type == XML_ELEMENT_NODE) {
-            flatten_qname(n);
-            for (xmlAttrPtr a = n->properties; a; a = a->next) flatten_qname((xmlNodePtr)a);
-        }
-        if (n->type == XML_ELEMENT_NODE && n->children) { n = n->children; continue; }
-        while (n && !n->next) n = n->parent;
-        if (n) n = n->next;
-    }
-    /* Declarations are freed only once nothing points at them. */
-    n = xmlDocGetRootElement(dom);
-    while (n) {
-        if (n->type == XML_ELEMENT_NODE && n->nsDef) {
-            xmlFreeNsList(n->nsDef);
-            n->nsDef = NULL;
-        }
-        if (n->type == XML_ELEMENT_NODE && n->children) { n = n->children; continue; }
-        while (n && !n->next) n = n->parent;
-        if (n) n = n->next;
-    }
-}
-
 oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct_error *err)
 {
     *out = NULL;
@@ -115,15 +72,20 @@ oct_status html_parse(oct_context *ctx, const oct_input *in, xmlDocPtr *out, oct
         return oct_error_set(err, OCT_ERR_LIMIT, in->name, 0, "HTML input too large");
     }
     const char *url = in->url ? in->url : NULL;
-    xmlDocPtr dom = htmlReadMemory(prepared.data ? prepared.data : "", (int)prepared.len, url,
-                                   "UTF-8", PARSE_OPTIONS);
+    /* Nodes never point at namespace declarations (which the extractor
+     * could free under them): our tree builder makes none. */
+    xmlDocPtr dom = NULL;
+    st = html_tree_parse(prepared.data ? prepared.data : "", prepared.len, url, PARSE_OPTIONS,
+                         &dom);
     /* libxml2 gives no tree for an empty page; the model's is empty too. */
-    if (!dom && is_blank(prepared.data, prepared.len))
+    if (st == OCT_OK && !dom && is_blank(prepared.data, prepared.len))
         dom = htmlNewDocNoDtD(NULL, NULL);
     oct_buf_free(&prepared);
+    if (st != OCT_OK)
+        return oct_error_set(err, st, in->name, 0, "cannot parse the HTML: %s",
+                             oct_status_message(st));
     if (!dom)
         return oct_error_set(err, OCT_ERR_PARSE, in->name, 0, "libxml2 could not parse the HTML");
-    drop_namespaces(dom);
     *out = dom;
     return OCT_OK;
 }

@@ -1,0 +1,321 @@
+/*
+ * sax_tree.c — the page's libxml2 tree, built by our own SAX handlers.
+ *
+ * Why: libxml2's HTML parser hands its events to the generic SAX2 tree
+ * builder, which does for every element and attribute work an HTML page
+ * never needs: it splits and copies the name twice, looks for namespaces,
+ * asks the (empty) DTD to normalise each attribute value, registers id and
+ * name attributes in a hash table of IDs, and walks the attribute list to
+ * its end for every attribute. On the debian-reference book that was about
+ * a tenth of the whole conversion. The handlers here build the same tree —
+ * the same nodes, names, attribute values as text children, line numbers
+ * and text runs — with one allocation per node and per string.
+ *
+ * What the tree must stay:
+ *  - Freeable by xmlFreeDoc and xmlFreeNode: every node, name and content
+ *    is its own xmlMalloc block, and the document has no dictionary, as
+ *    libxml2 makes HTML documents.
+ *  - What the parser reads back: ctxt->node (pushed and popped with the
+ *    elements), its last child (the parser's blank-text and implied-<p>
+ *    rules look at it), and ctxt->nodelen / nodemem, which describe the
+ *    text node being extended, as libxml2's handlers keep them.
+ *  - Without the ID table (nothing in the reader asks for IDs) and without
+ *    namespaces: the HTML parser never makes one, and neither do we.
+ * Comments, processing instructions and the DOCTYPE stay with libxml2.
+ */
+#include <limits.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <libxml/parserInternals.h>
+
+#include "html.h"
+
+/* Carried in ctxt->_private: the handlers' own failure. */
+typedef struct tree_state {
+    int out_of_memory;
+} tree_state;
+
+/* As libxml2 does on a failed allocation: no more events, the parse ends. */
+static void stop_out_of_memory(xmlParserCtxtPtr ctxt)
+{
+    tree_state *state = ctxt->_private;
+    state->out_of_memory = 1;
+    ctxt->errNo = XML_ERR_NO_MEMORY;
+    ctxt->instate = XML_PARSER_EOF;
+    ctxt->disableSAX = 1;
+}
+
+static xmlChar *copy_bytes(const xmlChar *s, size_t len)
+{
+    xmlChar *p = xmlMalloc(len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = 0;
+    }
+    return p;
+}
+
+static xmlChar *copy_string(const xmlChar *s)
+{
+    return copy_bytes(s, strlen((const char *)s));
+}
+
+static xmlNodePtr new_node(xmlElementType type)
+{
+    xmlNodePtr n = xmlMalloc(sizeof *n);
+    if (n)
+        *n = (xmlNode){.type = type};
+    return n;
+}
+
+static xmlAttrPtr new_attribute(void)
+{
+    xmlAttrPtr a = xmlMalloc(sizeof *a);
+    if (a)
+        *a = (xmlAttr){.type = XML_ATTRIBUTE_NODE};
+    return a;
+}
+
+/* The name libxml2's SAX2 gives an element named "p:x" in an HTML page: the
+ * part after the first colon, unless the colon comes first or last. */
+static const xmlChar *element_name(const xmlChar *qname)
+{
+    if (qname[0] == ':')
+        return qname;
+    const xmlChar *colon = (const xmlChar *)strchr((const char *)qname, ':');
+    return colon && colon[1] ? colon + 1 : qname;
+}
+
+/* libxml2 keeps 16 bits of line number in a node. */
+static unsigned short current_line(const xmlParserCtxt *ctxt)
+{
+    if (!ctxt->linenumbers || !ctxt->input)
+        return 0;
+    return ctxt->input->line < USHRT_MAX ? (unsigned short)ctxt->input->line : USHRT_MAX;
+}
+
+static void append_child(xmlNodePtr parent, xmlNodePtr child)
+{
+    child->parent = parent;
+    if (parent->last) {
+        parent->last->next = child;
+        child->prev = parent->last;
+    } else {
+        parent->children = child;
+    }
+    parent->last = child;
+}
+
+/* An attribute as libxml2 makes one in an HTML page: a bare boolean
+ * attribute ("checked") gets its own name as value, any other bare one no
+ * value (no text child) at all. Appended after *tail. */
+static int add_attribute(xmlNodePtr element, xmlAttrPtr *tail, const xmlChar *name,
+                         const xmlChar *value)
+{
+    xmlAttrPtr attr = new_attribute();
+    if (!attr)
+        return 0;
+    attr->name = copy_string(name);
+    if (!attr->name) {
+        xmlFree(attr);
+        return 0;
+    }
+    attr->parent = element;
+    attr->doc = element->doc;
+    if (*tail) {
+        (*tail)->next = attr;
+        attr->prev = *tail;
+    } else {
+        element->properties = attr;
+    }
+    *tail = attr;
+    if (!value && htmlIsBooleanAttr(name))
+        value = name;
+    if (!value)
+        return 1;
+    xmlNodePtr text = new_node(XML_TEXT_NODE);
+    if (!text)
+        return 0;
+    text->name = xmlStringText;
+    text->doc = element->doc;
+    text->parent = (xmlNodePtr)attr;
+    text->content = copy_string(value);
+    attr->children = attr->last = text;
+    return text->content != NULL;
+}
+
+static void start_element(void *user, const xmlChar *qname, const xmlChar **atts)
+{
+    xmlParserCtxtPtr ctxt = user;
+    xmlDocPtr doc = ctxt->myDoc;
+    if (!qname || !doc)
+        return;
+    xmlNodePtr element = new_node(XML_ELEMENT_NODE);
+    if (!element) {
+        stop_out_of_memory(ctxt);
+        return;
+    }
+    element->doc = doc;
+    element->name = copy_string(element_name(qname));
+    if (!element->name) {
+        xmlFree(element);
+        stop_out_of_memory(ctxt);
+        return;
+    }
+    element->line = current_line(ctxt);
+    /* Where SAX2 puts it: the first element is the document's root; with no
+     * open element (content after </html>) it goes into the document's
+     * first child when that is an element, else after it. */
+    xmlNodePtr parent = ctxt->node;
+    if (!doc->children)
+        xmlAddChild((xmlNodePtr)doc, element);
+    else if (!parent)
+        parent = doc->children;
+    ctxt->nodemem = -1;
+    if (nodePush(ctxt, element) < 0) {
+        xmlUnlinkNode(element);
+        xmlFreeNode(element);
+        return;
+    }
+    if (parent) {
+        if (parent->type == XML_ELEMENT_NODE)
+            append_child(parent, element);
+        else
+            xmlAddSibling(parent, element);
+    }
+    if (!atts)
+        return;
+    xmlAttrPtr tail = NULL;
+    for (size_t i = 0; atts[i]; i += 2)
+        if (!add_attribute(element, &tail, atts[i], atts[i + 1])) {
+            stop_out_of_memory(ctxt);
+            return;
+        }
+}
+
+static void end_element(void *user, const xmlChar *name)
+{
+    (void)name;
+    xmlParserCtxtPtr ctxt = user;
+    ctxt->nodemem = -1;
+    nodePop(ctxt);
+}
+
+/* A text or CDATA node as SAX2 makes it (only text nodes get a line). */
+static xmlNodePtr new_text(xmlParserCtxtPtr ctxt, const xmlChar *ch, int len,
+                           xmlElementType type)
+{
+    xmlNodePtr text = new_node(type);
+    if (!text)
+        return NULL;
+    if (type == XML_TEXT_NODE) {
+        text->name = xmlStringText;
+        text->line = current_line(ctxt);
+    }
+    text->content = copy_bytes(ch, (size_t)len);
+    if (!text->content) {
+        xmlFree(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* Appends characters to the open element: to its last child when that is
+ * a text of the same kind (the parser reports a run in pieces: split at
+ * references and every 1,000 bytes), else as a new node. nodelen and
+ * nodemem are the length and capacity of the text being extended; -1
+ * after a tag, when a new text may not be grown in place. */
+static void add_characters(xmlParserCtxtPtr ctxt, const xmlChar *ch, int len,
+                           xmlElementType type)
+{
+    xmlNodePtr parent = ctxt->node;
+    if (!parent || len < 0)
+        return;
+    xmlNodePtr last = parent->last;
+    const int extends = last && last->type == type &&
+                        (type != XML_TEXT_NODE || last->name == xmlStringText);
+    if (!extends) {
+        xmlNodePtr text = new_text(ctxt, ch, len, type);
+        if (!text) {
+            stop_out_of_memory(ctxt);
+            return;
+        }
+        text->doc = parent->doc;
+        append_child(parent, text);
+        ctxt->nodelen = len;
+        ctxt->nodemem = len + 1;
+        return;
+    }
+    /* libxml2 never leaves a text last after a tag, so the counts describe
+     * it; should they not, measure rather than trust them. */
+    if (ctxt->nodemem <= 0 || !last->content) {
+        const size_t have = last->content ? strlen((const char *)last->content) : 0;
+        if (have >= INT_MAX) {
+            stop_out_of_memory(ctxt);
+            return;
+        }
+        ctxt->nodelen = (int)have;
+        ctxt->nodemem = (int)have + 1;
+        if (!last->content && !(last->content = copy_bytes(BAD_CAST "", 0))) {
+            stop_out_of_memory(ctxt);
+            return;
+        }
+    }
+    const size_t need = (size_t)ctxt->nodelen + (size_t)len + 1;
+    if (need > (size_t)ctxt->nodemem) {
+        size_t size = ((size_t)ctxt->nodemem + (size_t)len) * 2;
+        if (size > INT_MAX)
+            size = need;
+        xmlChar *grown = size <= INT_MAX ? xmlRealloc(last->content, size) : NULL;
+        if (!grown) {
+            stop_out_of_memory(ctxt);
+            return;
+        }
+        last->content = grown;
+        ctxt->nodemem = (int)size;
+    }
+    memcpy(last->content + ctxt->nodelen, ch, (size_t)len);
+    ctxt->nodelen += len;
+    last->content[ctxt->nodelen] = 0;
+}
+
+static void characters(void *user, const xmlChar *ch, int len)
+{
+    add_characters(user, ch, len, XML_TEXT_NODE);
+}
+
+/* The content of script and style. */
+static void cdata_block(void *user, const xmlChar *ch, int len)
+{
+    add_characters(user, ch, len, XML_CDATA_SECTION_NODE);
+}
+
+oct_status html_tree_parse(const char *text, size_t len, const char *url, int options,
+                           xmlDocPtr *out)
+{
+    *out = NULL;
+    /* As htmlReadMemory: no bytes, no tree. */
+    if (len == 0)
+        return OCT_OK;
+    if (len > INT_MAX)
+        return OCT_ERR_LIMIT;
+    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+    if (!ctxt)
+        return OCT_ERR_NOMEM;
+    tree_state state = {0};
+    ctxt->_private = &state;
+    ctxt->sax->startElement = start_element;
+    ctxt->sax->endElement = end_element;
+    ctxt->sax->characters = characters;
+    ctxt->sax->cdataBlock = cdata_block;
+    xmlDocPtr dom = htmlCtxtReadMemory(ctxt, text, (int)len, url, "UTF-8", options);
+    htmlFreeParserCtxt(ctxt);
+    if (state.out_of_memory) {
+        xmlFreeDoc(dom);
+        return OCT_ERR_NOMEM;
+    }
+    *out = dom;
+    return OCT_OK;
+}
