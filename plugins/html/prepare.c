@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "bytewords.h"
 #include "html.h"
 
@@ -64,11 +68,35 @@ int html_entity_lookup(const char *name, size_t len, int semicolon, uint32_t cp[
     return 1;
 }
 
-/* html_is_space, inlined: the pass asks it of nearly every byte of a tag. */
-static inline int is_space(int c)
+/* What the pass asks of a byte, each question one bit of one lookup: it
+ * asks them of nearly every byte of a tag. */
+enum {
+    B_SPACE = 1,                /* HTML white space */
+    B_CHANGES = 2,              /* may go out otherwise: NUL, CR, '&' */
+    B_ENDS_NAME = 4,            /* ends a tag name: white space, '/', '>', NUL */
+    B_ENDS_ATTRIBUTE_NAME = 8,  /* white space, '/', '>', '=' */
+    B_ENDS_VALUE = 16,          /* ends an unquoted value: white space, '>' */
+};
+#define B_WHITE (B_SPACE | B_ENDS_NAME | B_ENDS_ATTRIBUTE_NAME | B_ENDS_VALUE)
+static const unsigned char byte_class[256] = {
+    ['\t'] = B_WHITE,
+    ['\n'] = B_WHITE,
+    ['\f'] = B_WHITE,
+    [' '] = B_WHITE,
+    ['\r'] = B_WHITE | B_CHANGES,
+    ['\0'] = B_CHANGES | B_ENDS_NAME,
+    ['&'] = B_CHANGES,
+    ['/'] = B_ENDS_NAME | B_ENDS_ATTRIBUTE_NAME,
+    ['>'] = B_ENDS_NAME | B_ENDS_ATTRIBUTE_NAME | B_ENDS_VALUE,
+    ['='] = B_ENDS_ATTRIBUTE_NAME,
+};
+
+static inline unsigned byte_is(int c, unsigned classes)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    return byte_class[(unsigned char)c] & classes;
 }
+
+static inline int is_space(int c) { return byte_is(c, B_SPACE) != 0; }
 
 static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
@@ -183,25 +211,93 @@ static void drop_to(pass *p, size_t j)
     p->emitted = j;
 }
 
-/* Bytes copy_text stops at: CR, NUL, and (bit 2) '&' when decoding. */
-static const unsigned char text_stop[256] = {['\0'] = 1, ['\r'] = 1, ['&'] = 2};
+/* Eight bytes of s, the first in the low byte whatever the machine's byte
+ * order: the lowest mark of a mask is then the first byte. */
+static inline uint64_t load_word(const char *s)
+{
+    uint64_t v = oct_word_load(s);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
 
-/* The first byte of s[from..end) that copy_text stops at (stop: the
- * text_stop bits that count), or end. Eight bytes at a time while none is
- * one: most text has none at all. */
-static size_t scan_text(const char *s, size_t from, size_t end, unsigned char stop)
+/* 0x80 in the first byte of v equal to c, and perhaps in bytes after it
+ * (a borrow out of that byte can mark the ones above). Half the work of
+ * oct_word_eq, and exact where it is read: the scans below want only the
+ * first of the bytes they look for. */
+static inline uint64_t mark_first_eq(uint64_t v, unsigned char c)
+{
+    const uint64_t x = v ^ OCT_BYTES_EACH(c);
+    return (x - OCT_BYTES_EACH(1)) & ~x & OCT_BYTES_HIGH;
+}
+
+/* The index of the first byte a mask (not 0) marks. */
+static inline unsigned first_marked(uint64_t mask)
+{
+    return (unsigned)__builtin_ctzll(mask) / 8;
+}
+
+/* The first byte of s[from..end) that is a, b, c or d, or end. Runs of
+ * text and attribute values go by without a byte test: sixteen bytes at a
+ * time with SSE2 (every x86-64), then eight at a time in plain C (the
+ * whole way elsewhere; tests/html compares the two). */
+static inline size_t find_first_of(const char *s, size_t from, size_t end, unsigned char a,
+                                   unsigned char b, unsigned char c, unsigned char d)
 {
     size_t i = from;
-    const unsigned char amp = (stop & 2) ? '&' : '\0'; /* '\0': already looked for */
-    while (end - i >= 8) {
-        const uint64_t v = oct_word_load(s + i);
-        if (oct_word_eq(v, '\0') | oct_word_eq(v, '\r') | oct_word_eq(v, amp))
-            break;
-        i += 8;
+#if defined(__SSE2__)
+    const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
+    const __m128i vc = _mm_set1_epi8((char)c), vd = _mm_set1_epi8((char)d);
+    for (; end - i >= 16; i += 16) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        const __m128i ab = _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb));
+        const __m128i cd = _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd));
+        const unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(ab, cd));
+        if (m)
+            return i + (unsigned)__builtin_ctz(m);
     }
-    while (i < end && !(text_stop[(unsigned char)s[i]] & stop))
-        i++;
-    return i;
+#endif
+    for (; end - i >= 8; i += 8) {
+        const uint64_t v = load_word(s + i);
+        const uint64_t hits = mark_first_eq(v, a) | mark_first_eq(v, b) | mark_first_eq(v, c) |
+                              mark_first_eq(v, d);
+        if (hits)
+            return i + first_marked(hits);
+    }
+    for (; i < end; i++) {
+        const unsigned char x = (unsigned char)s[i];
+        if (x == a || x == b || x == c || x == d)
+            return i;
+    }
+    return end;
+}
+
+/* At p->i, a byte that goes out otherwise: CR or CRLF becomes LF, NUL is
+ * dropped, a reference (bounded by end) is decoded or, unknown, left as
+ * it is. */
+static void rewrite_at(pass *p, size_t end, int in_attribute)
+{
+    const char c = p->s[p->i];
+    if (c == '\r') {
+        flush(p);
+        oct_buf_putc(p->out, '\n');
+        p->i++;
+        if (p->i < end && p->s[p->i] == '\n')
+            p->i++;
+        p->emitted = p->i;
+    } else if (c == '\0') {
+        drop_to(p, p->i + 1);
+    } else {
+        flush(p);
+        const size_t used = reference(p->s + p->i, end - p->i, in_attribute, p->out);
+        if (used == 0) {
+            p->i++; /* the '&' stays as it is */
+        } else {
+            p->i += used;
+            p->emitted = p->i;
+        }
+    }
 }
 
 /* Copies s[i..end) with CR/CRLF -> LF and NUL dropped; decodes references
@@ -212,41 +308,125 @@ static void copy_text(pass *p, size_t end, int decode, int in_attribute, int kee
         drop_to(p, end);
         return;
     }
-    const unsigned char stop = decode ? 3 : 1;
+    const unsigned char amp = decode ? '&' : '\0'; /* '\0': looked for anyway */
     while (p->i < end) {
-        const size_t run = scan_text(p->s, p->i, end, stop);
-        p->i = run;
-        if (run >= end)
+        p->i = find_first_of(p->s, p->i, end, '\0', '\r', amp, '\0');
+        if (p->i >= end)
             return;
-        const char c = p->s[run];
-        if (c == '\r') {
-            flush(p);
-            oct_buf_putc(p->out, '\n');
-            p->i++;
-            if (p->i < end && p->s[p->i] == '\n')
-                p->i++;
-            p->emitted = p->i;
-        } else if (c == '\0') {
-            drop_to(p, p->i + 1);
-        } else {
-            flush(p);
-            const size_t used = reference(p->s + p->i, end - p->i, in_attribute, p->out);
-            if (used == 0) {
-                p->i++; /* the '&' stays as it is */
-            } else {
-                p->i += used;
-                p->emitted = p->i;
-            }
-        }
+        rewrite_at(p, end, in_attribute);
     }
 }
 
+/* The text from p->i up to the next '<' (left at p->i) or the end, as
+ * copy_text with references decoded. One scan finds both where the text
+ * ends and what in it must change. A reference cannot reach past the '<':
+ * none holds one, so the end of the input bounds it as well. */
+static void copy_text_to_tag(pass *p)
+{
+    for (;;) {
+        p->i = find_first_of(p->s, p->i, p->len, '<', '&', '\r', '\0');
+        if (p->i >= p->len || p->s[p->i] == '<')
+            return;
+        rewrite_at(p, p->len, 0);
+    }
+}
+
+/* What skip_white_space saw. */
+enum { SAW_LINE_BREAK = 1, SAW_CR = 2 };
+
+/* The first byte from s[i] that is neither a space nor an LF, or len; adds
+ * to *saw. Indentation is mostly those two: a block at a time, as in
+ * find_first_of. */
+static size_t skip_spaces_and_lfs(const char *s, size_t i, size_t len, unsigned *saw)
+{
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(' '), lf = _mm_set1_epi8('\n');
+    for (; len - i >= 16; i += 16) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        const unsigned lfs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
+        const unsigned others =
+            ~(lfs | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) & 0xFFFF;
+        if (others == 0) {
+            *saw |= lfs ? SAW_LINE_BREAK : 0;
+            continue;
+        }
+        const unsigned k = (unsigned)__builtin_ctz(others);
+        *saw |= (lfs & ((1u << k) - 1)) ? SAW_LINE_BREAK : 0;
+        return i + k;
+    }
+#endif
+    for (; len - i >= 8; i += 8) {
+        const uint64_t v = load_word(s + i);
+        const uint64_t lfs = oct_word_eq(v, '\n');
+        const uint64_t others = ~(lfs | oct_word_eq(v, ' ')) & OCT_BYTES_HIGH;
+        if (others == 0) {
+            *saw |= lfs ? SAW_LINE_BREAK : 0;
+            continue;
+        }
+        const unsigned k = first_marked(others);
+        *saw |= (lfs & ((UINT64_C(1) << (8 * k)) - 1)) ? SAW_LINE_BREAK : 0;
+        return i + k;
+    }
+    for (; i < len && (s[i] == ' ' || s[i] == '\n'); i++)
+        *saw |= s[i] == '\n' ? SAW_LINE_BREAK : 0;
+    return i;
+}
+
+/* Where the white space from s[i] ends; adds to *saw. */
+static size_t skip_white_space(const char *s, size_t i, size_t len, unsigned *saw)
+{
+    for (;;) {
+        i = skip_spaces_and_lfs(s, i, len, saw);
+        if (i >= len)
+            return i;
+        if (s[i] == '\r')
+            *saw |= SAW_LINE_BREAK | SAW_CR;
+        else if (s[i] != '\t' && s[i] != '\f')
+            return i;
+        i++;
+    }
+}
+
+/* At the start of a text, with folding on: a text that is only white space
+ * and holds a line break goes out as one LF, as HTML renders it alike (at
+ * two bytes or more: a lone LF is that already). Returns 1 then, with p->i
+ * at the '<' or the end. Otherwise the white space the text starts with is
+ * left pending (when it holds no CR, the text needs no second look). */
+static int fold_blank_text(pass *p)
+{
+    const size_t from = p->i;
+    if (!is_space(p->s[from]))
+        return 0; /* most text, and a tag right after a tag */
+    unsigned saw = 0;
+    const size_t to = skip_white_space(p->s, from, p->len, &saw);
+    if ((to == p->len || p->s[to] == '<') && (saw & SAW_LINE_BREAK) && to - from >= 2) {
+        /* Indentation mostly starts with the LF it becomes: that goes out
+         * with the pending text, in one append. */
+        if (p->s[from] == '\n') {
+            p->i = from + 1;
+            flush(p);
+        } else {
+            flush(p);
+            oct_buf_putc(p->out, '\n');
+        }
+        p->i = p->emitted = to;
+        return 1;
+    }
+    if (!(saw & SAW_CR))
+        p->i = to;
+    return 0;
+}
+
+/* The first '<' of s[from..len) that starts needle (lowercase, from '<'
+ * on) in any case, or len. */
 static size_t find_ci(const char *s, size_t from, size_t len, const char *needle)
 {
     const size_t n = strlen(needle);
     for (size_t i = from; n <= len && i <= len - n; i++) {
-        if (s[i] != '<')
-            continue;
+        const char *lt = memchr(s + i, '<', len - n + 1 - i);
+        if (lt == NULL)
+            break;
+        i = (size_t)(lt - s);
         size_t k = 0;
         while (k < n && lower((unsigned char)s[i + k]) == needle[k])
             k++;
@@ -254,6 +434,27 @@ static size_t find_ci(const char *s, size_t from, size_t len, const char *needle
             return i;
     }
     return len;
+}
+
+/* At "<!--": the comment, up to "-->" or the end, with line ends
+ * normalised and NULs dropped, nothing decoded. The dashes of "<!--" are
+ * not those of its end: "<!-->" goes on. */
+static void copy_comment(pass *p)
+{
+    const char *s = p->s + p->i;
+    const size_t left = p->len - p->i;
+    size_t end = p->len;
+    for (size_t gt = 6; gt < left; gt++) { /* a '>' at 6 or later, after "--" */
+        const char *q = memchr(s + gt, '>', left - gt);
+        if (q == NULL)
+            break;
+        gt = (size_t)(q - s);
+        if (s[gt - 1] == '-' && s[gt - 2] == '-') {
+            end = p->i + gt + 1;
+            break;
+        }
+    }
+    copy_text(p, end, 0, 0, 1);
 }
 
 /* After "<name" or "</name": the attributes up to and including '>'.
@@ -283,8 +484,7 @@ static void copy_tag_rest(pass *p, int make_empty)
         }
         const int keep = ++count <= HTML_MAX_ATTRIBUTES;
         size_t end = p->i + 1; /* a name may start with '=' */
-        while (end < p->len && !is_space((unsigned char)p->s[end]) && p->s[end] != '/' &&
-               p->s[end] != '>' && p->s[end] != '=')
+        while (end < p->len && !byte_is(p->s[end], B_ENDS_ATTRIBUTE_NAME))
             end++;
         copy_text(p, end, 0, 0, keep);
         size_t j = p->i;
@@ -306,23 +506,18 @@ static void copy_tag_rest(pass *p, int make_empty)
             copy_text(p, vend, 0, 0, keep);
         } else {
             size_t vend = p->i;
-            while (vend < p->len && !is_space((unsigned char)p->s[vend]) && p->s[vend] != '>')
+            while (vend < p->len && !byte_is(p->s[vend], B_ENDS_VALUE))
                 vend++;
             copy_text(p, vend, 1, 1, keep);
         }
     }
 }
 
-/* Bytes that make a tag's text differ from what goes out. */
-static int changes_in_tag(char c)
-{
-    return c == '&' || c == '\r' || c == '\0';
-}
-
 /* Where the rest of a tag starting at s[i] ends (just past its '>'), when
  * copy_tag_rest would copy all of it unchanged: no reference, CR or NUL
  * anywhere, at most HTML_MAX_ATTRIBUTES attributes. 0 otherwise, and for a
- * tag the text ends in. The same steps as copy_tag_rest, writing nothing. */
+ * tag the text ends in. The same steps as copy_tag_rest, writing nothing;
+ * a byte that changes anything ends the walk wherever it is met. */
 static size_t verbatim_tag_end(const char *s, size_t i, size_t len)
 {
     size_t count = 0;
@@ -330,65 +525,37 @@ static size_t verbatim_tag_end(const char *s, size_t i, size_t len)
         const char c = s[i];
         if (c == '>')
             return i + 1;
-        if (changes_in_tag(c))
+        if (byte_is(c, B_CHANGES))
             return 0;
-        if (is_space((unsigned char)c) || c == '/') {
+        if (byte_is(c, B_SPACE) || c == '/') {
             i++;
             continue;
         }
         if (++count > HTML_MAX_ATTRIBUTES)
             return 0;
         i++; /* a name may start with '=' */
-        while (i < len && !is_space((unsigned char)s[i]) && s[i] != '/' && s[i] != '>' &&
-               s[i] != '=') {
-            if (changes_in_tag(s[i]))
-                return 0;
+        while (i < len && !byte_is(s[i], B_ENDS_ATTRIBUTE_NAME | B_CHANGES))
             i++;
-        }
-        size_t j = i;
-        while (j < len && is_space((unsigned char)s[j]))
-            j++;
-        if (j >= len || s[j] != '=')
+        while (i < len && byte_is(s[i], B_SPACE | B_CHANGES) == B_SPACE)
+            i++;
+        if (i >= len || s[i] != '=')
             continue;
-        for (; i < j; i++)
-            if (s[i] == '\r')
-                return 0;
-        i = j + 1;
-        while (i < len && is_space((unsigned char)s[i])) {
-            if (s[i] == '\r')
-                return 0;
+        i++;
+        while (i < len && byte_is(s[i], B_SPACE | B_CHANGES) == B_SPACE)
             i++;
-        }
         if (i >= len)
             return 0;
         const char q = s[i];
         if (q == '"' || q == '\'') {
-            const char *close = memchr(s + i + 1, q, len - i - 1);
-            if (close == NULL)
+            const size_t close = find_first_of(s, i + 1, len, (unsigned char)q, '&', '\r', '\0');
+            if (close >= len || s[close] != q)
                 return 0;
-            for (i++; s + i < close; i++)
-                if (changes_in_tag(s[i]))
-                    return 0;
-            i++;
+            i = close + 1;
         } else {
-            while (i < len && !is_space((unsigned char)s[i]) && s[i] != '>') {
-                if (changes_in_tag(s[i]))
-                    return 0;
+            while (i < len && !byte_is(s[i], B_ENDS_VALUE | B_CHANGES))
                 i++;
-            }
         }
     }
-    return 0;
-}
-
-static int is_unknown_void(const char *name)
-{
-    if (name[0] != 'e' && name[0] != 's' && name[0] != 't' && name[0] != 'w' && name[0] != 'k')
-        return 0; /* most tags: one test rather than five comparisons */
-    static const char *const voids[] = {"embed", "source", "track", "wbr", "keygen", NULL};
-    for (size_t i = 0; voids[i]; i++)
-        if (strcmp(name, voids[i]) == 0)
-            return 1;
     return 0;
 }
 
@@ -414,58 +581,53 @@ static void copy_raw_text(pass *p, const char *close)
     }
 }
 
-/* name (n bytes, any case) is word, a lowercase name of n bytes. */
-static int name_equals(const char *name, size_t n, const char *word, size_t word_len)
+/* name (n bytes, any case) is word, a lowercase word of n bytes. */
+static int name_is(const char *name, const char *word, size_t n)
 {
-    if (n != word_len)
-        return 0;
     for (size_t j = 0; j < n; j++)
         if (lower((unsigned char)name[j]) != word[j])
             return 0;
     return 1;
 }
 
-/* Elements whose white space is kept as written: 1 + their index in a
- * count of open ones, 0 for any other name. Asked of every tag: the first
- * letter turns most names away. */
-enum { KEEPING_NAMES = 5, PLAINTEXT = 5 };
-static int keeps_white_space(const char *name, size_t n)
-{
-    switch (lower((unsigned char)name[0])) {
-    case 'p':
-        return name_equals(name, n, "pre", 3) ? 1 : name_equals(name, n, "plaintext", 9) ? 5 : 0;
-    case 'l': return name_equals(name, n, "listing", 7) ? 2 : 0;
-    case 't': return name_equals(name, n, "textarea", 8) ? 3 : 0;
-    case 'x': return name_equals(name, n, "xmp", 3) ? 4 : 0;
-    default: return 0;
-    }
-}
+/* What a tag's name means to the pass. */
+typedef enum tag_kind {
+    TAG_OTHER,
+    /* white space kept as written while one is open */
+    TAG_PRE,
+    TAG_LISTING,
+    TAG_TEXTAREA,
+    TAG_XMP,
+    TAG_PLAINTEXT, /* to the end: libxml2 never closes it */
+    TAG_UNKNOWN_VOID, /* HTML5 void elements libxml2 2.9 does not know */
+    TAG_SCRIPT,
+    TAG_STYLE,
+} tag_kind;
 
-/* s[from..to) is only white space and holds a line break: indentation
- * between tags, which HTML renders as one space at most. */
-static int is_blank_lines(const char *s, size_t from, size_t to)
+#define KEEPING_NAMES (TAG_PLAINTEXT - TAG_PRE + 1)
+
+/* Asked of every tag: the length turns most names away. */
+static tag_kind kind_of(const char *name, size_t n)
 {
-    if (to - from < 2)
-        return 0;
-    if (!is_space((unsigned char)s[from]))
-        return 0; /* most text: decided by its first byte */
-    int line_break = 0;
-    size_t i = from;
-    for (; to - i >= 8; i += 8) {
-        const uint64_t v = oct_word_load(s + i);
-        const uint64_t breaks = oct_word_eq(v, '\n') | oct_word_eq(v, '\r');
-        const uint64_t blank = breaks | oct_word_eq(v, ' ') | oct_word_eq(v, '\t') |
-                               oct_word_eq(v, '\f');
-        if (blank != OCT_BYTES_HIGH)
-            return 0;
-        line_break |= breaks != 0;
+    switch (n) {
+    case 3:
+        return name_is(name, "pre", 3)   ? TAG_PRE
+               : name_is(name, "xmp", 3) ? TAG_XMP
+               : name_is(name, "wbr", 3) ? TAG_UNKNOWN_VOID
+                                         : TAG_OTHER;
+    case 5:
+        return name_is(name, "style", 5)                                ? TAG_STYLE
+               : name_is(name, "embed", 5) || name_is(name, "track", 5) ? TAG_UNKNOWN_VOID
+                                                                        : TAG_OTHER;
+    case 6:
+        return name_is(name, "script", 6)                                 ? TAG_SCRIPT
+               : name_is(name, "source", 6) || name_is(name, "keygen", 6) ? TAG_UNKNOWN_VOID
+                                                                          : TAG_OTHER;
+    case 7: return name_is(name, "listing", 7) ? TAG_LISTING : TAG_OTHER;
+    case 8: return name_is(name, "textarea", 8) ? TAG_TEXTAREA : TAG_OTHER;
+    case 9: return name_is(name, "plaintext", 9) ? TAG_PLAINTEXT : TAG_OTHER;
+    default: return TAG_OTHER;
     }
-    for (; i < to; i++) {
-        if (!is_space((unsigned char)s[i]))
-            return 0;
-        line_break |= s[i] == '\n' || s[i] == '\r';
-    }
-    return line_break;
 }
 
 oct_status html_prepare(const char *in, size_t len, unsigned flags, oct_buf *out)
@@ -478,31 +640,18 @@ oct_status html_prepare(const char *in, size_t len, unsigned flags, oct_buf *out
      * more as written. */
     size_t keeping[KEEPING_NAMES] = {0}, kept_open = 0;
     while (p.i < p.len && out->status == OCT_OK) {
-        const char *lt = memchr(p.s + p.i, '<', p.len - p.i);
-        const size_t tag = lt ? (size_t)(lt - p.s) : p.len;
         /* A pretty-printed page is a quarter indentation: each run between
          * tags goes to libxml2 as one line break, which every later step
          * reads as the same white space, instead of byte by byte. */
-        if (fold && !kept_open && is_blank_lines(p.s, p.i, tag)) {
-            flush(&p);
-            oct_buf_putc(p.out, '\n');
-            p.i = p.emitted = tag;
-        } else {
-            copy_text(&p, tag, 1, 0, 1);
-        }
+        if (!(fold && !kept_open && fold_blank_text(&p)))
+            copy_text_to_tag(&p);
         if (p.i >= p.len)
             break;
         /* p.i is at '<' */
         const char *s = p.s + p.i;
         const size_t left = p.len - p.i;
         if (left >= 4 && memcmp(s, "<!--", 4) == 0) {
-            const char *end = NULL;
-            for (size_t k = 4; k + 3 <= left; k++)
-                if (s[k] == '-' && s[k + 1] == '-' && s[k + 2] == '>') {
-                    end = s + k + 3;
-                    break;
-                }
-            copy_text(&p, end ? (size_t)(end - p.s) : p.len, 0, 0, 1);
+            copy_comment(&p);
             continue;
         }
         const int end_tag = left >= 2 && s[1] == '/';
@@ -511,35 +660,29 @@ oct_status html_prepare(const char *in, size_t len, unsigned flags, oct_buf *out
             p.i++; /* a '<' that starts no tag */
             continue;
         }
-        size_t name_end = name_at;
-        char name[8] = "";
-        while (name_end < left && !is_space((unsigned char)s[name_end]) &&
-               s[name_end] != '/' && s[name_end] != '>' && s[name_end] != '\0') {
-            if (name_end - name_at < sizeof name - 1)
-                name[name_end - name_at] = (char)lower((unsigned char)s[name_end]);
+        size_t name_end = name_at + 1;
+        while (name_end < left && !byte_is(s[name_end], B_ENDS_NAME))
             name_end++;
+        const tag_kind kind = kind_of(s + name_at, name_end - name_at);
+        if (kind >= TAG_PRE && kind <= TAG_PLAINTEXT) {
+            size_t *open = &keeping[kind - TAG_PRE];
+            if (!end_tag) {
+                (*open)++;
+                kept_open++;
+            } else if (*open && kind != TAG_PLAINTEXT) {
+                (*open)--;
+                kept_open--;
+            }
         }
-        if (name_end - name_at >= sizeof name - 1)
-            name[0] = '\0';
-        else
-            name[name_end - name_at] = '\0';
-        const int kept = keeps_white_space(s + name_at, name_end - name_at);
-        if (kept && !end_tag) {
-            keeping[kept - 1]++;
-            kept_open++;
-        } else if (kept && keeping[kept - 1] && kept != PLAINTEXT) {
-            keeping[kept - 1]--;
-            kept_open--;
-        }
-        copy_text(&p, p.i + name_end, 0, 0, 1);
-        const int make_empty = !end_tag && is_unknown_void(name);
+        p.i += name_end; /* pending: a name holds no CR or NUL */
+        const int make_empty = !end_tag && kind == TAG_UNKNOWN_VOID;
         const size_t verbatim_end = make_empty ? 0 : verbatim_tag_end(p.s, p.i, p.len);
         if (verbatim_end != 0)
             p.i = verbatim_end; /* pending, written with what follows */
         else
             copy_tag_rest(&p, make_empty);
-        if (!end_tag && name[0] == 's' && (strcmp(name, "script") == 0 || strcmp(name, "style") == 0))
-            copy_raw_text(&p, strcmp(name, "script") == 0 ? "</script" : "</style");
+        if (!end_tag && (kind == TAG_SCRIPT || kind == TAG_STYLE))
+            copy_raw_text(&p, kind == TAG_SCRIPT ? "</script" : "</style");
     }
     flush(&p);
     return out->status;

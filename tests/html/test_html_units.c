@@ -16,6 +16,18 @@
 #include "html.h"
 #include "html_test_support.h"
 
+/* prepare.c once more, without SSE2 and under other names: the plain C
+ * scans that platforms without SSE2 use, compared here with the SSE2 ones
+ * (the test links the plugin's own build of prepare.c as well). */
+oct_status html_prepare_portable(const char *in, size_t len, unsigned flags, oct_buf *out);
+int html_entity_lookup_portable(const char *name, size_t len, int semicolon, uint32_t cp[2]);
+#undef __SSE2__
+#define html_prepare html_prepare_portable
+#define html_entity_lookup html_entity_lookup_portable
+#include "prepare.c"
+#undef html_prepare
+#undef html_entity_lookup
+
 static void expect_charset(const char *bytes, const char *content_type, const char *want,
                            size_t want_bom)
 {
@@ -98,8 +110,125 @@ static void test_prepare(void **state)
                     "<script>s = \"<\\/p>&check;\";</script><p>\xe2\x9c\x93");
     /* HTML5 void elements libxml2 2.9 would leave open. */
     expect_prepared("<embed src=x><source srcset=y><wbr>", "<embed src=x/><source srcset=y/><wbr/>");
-    /* Comments are copied verbatim. */
+    /* Comments are copied verbatim. The dashes of "<!--" do not end it. */
     expect_prepared("<!-- &check; <b> -->", "<!-- &check; <b> -->");
+    expect_prepared("<!--->&check;-->&check;", "<!--->&check;-->\xe2\x9c\x93");
+    expect_prepared("<!---->&check;", "<!---->\xe2\x9c\x93");
+}
+
+/* in through html_prepare and its plain C build (both must give want),
+ * folding or not. */
+static void expect_both_ways(const char *in, size_t len, unsigned flags, const char *want)
+{
+    oct_buf sse, plain;
+    oct_buf_init(&sse, 0);
+    oct_buf_init(&plain, 0);
+    assert_int_equal(html_prepare(in, len, flags, &sse), OCT_OK);
+    assert_int_equal(html_prepare_portable(in, len, flags, &plain), OCT_OK);
+    oct_buf_putc(&sse, 0);
+    oct_buf_putc(&plain, 0);
+    assert_string_equal(sse.data, want);
+    assert_string_equal(plain.data, want);
+    oct_buf_free(&sse);
+    oct_buf_free(&plain);
+}
+
+/* The scans look at 16 bytes (SSE2), then 8 (plain C), then one at a time:
+ * runs of every length around those sizes, with the byte that decides at
+ * every offset, must come out as a byte by byte reading says. */
+static void test_prepare_block_edges(void **state)
+{
+    (void)state;
+    char run[48], in[128], want[128];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t at = 0; at <= n; at++) {
+            /* White space between tags with an LF at `at` (none at n):
+             * one LF; a word after it, or no LF (one past the '<' is not
+             * in it), keeps it as written. */
+            memset(run, ' ', n);
+            run[n] = '\0';
+            if (at < n)
+                run[at] = '\n';
+            snprintf(in, sizeof in, "<a>%s<b>\n", run);
+            expect_both_ways(in, strlen(in), HTML_PREPARE_FOLD_INDENTATION,
+                             at < n ? "<a>\n<b>\n" : in);
+            snprintf(in, sizeof in, "<a>%sx<b>\n", run);
+            expect_both_ways(in, strlen(in), HTML_PREPARE_FOLD_INDENTATION, in);
+            /* A reference, a CR and a NUL at `at` in text and in values. */
+            memset(run, 'v', n);
+            run[n] = '\0';
+            const int head = (int)at;
+            snprintf(in, sizeof in, "<p>%.*s&check;%s</p><a title=\"%.*s&check;%s\">", head, run,
+                     run + at, head, run, run + at);
+            snprintf(want, sizeof want, "<p>%.*s\xe2\x9c\x93%s</p><a title=\"%.*s\xe2\x9c\x93%s\">",
+                     head, run, run + at, head, run, run + at);
+            expect_both_ways(in, strlen(in), 0, want);
+            snprintf(in, sizeof in, "<p>%.*s\r%s</p><a title=\"%.*s\r%s\">", head, run, run + at,
+                     head, run, run + at);
+            snprintf(want, sizeof want, "<p>%.*s\n%s</p><a title=\"%.*s\n%s\">", head, run,
+                     run + at, head, run, run + at);
+            expect_both_ways(in, strlen(in), 0, want);
+            snprintf(in, sizeof in, "<p>%.*s#%s</p><a title=\"%.*s#%s\">", head, run, run + at,
+                     head, run, run + at);
+            const size_t len = strlen(in);
+            for (size_t k = 0; k < len; k++)
+                if (in[k] == '#')
+                    in[k] = '\0';
+            snprintf(want, sizeof want, "<p>%s</p><a title=\"%s\">", run, run);
+            expect_both_ways(in, len, 0, want);
+        }
+    }
+}
+
+static uint32_t next_random(uint32_t *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
+}
+
+/* Random pages made of the pieces the pass reacts to: the SSE2 build and
+ * the plain C one agree on every one. */
+static void test_prepare_builds_agree(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "<", ">", "/", "=", "\"", "'", " ", "\n", "\r", "\t", "\f", "&", ";", "#", "x", "a", "Z",
+        "9", "\x01", "\xc3\xa9", "<p", "</p", "<pre", "</PRE", "<xmp", "</xmp", "<plaintext",
+        "</plaintext", "<textarea", "</textarea", "<script", "</script", "<style", "</style",
+        "<embed", "<wbr", "<!--", "-->", "-", "&amp", "&copy", "&copy=", "&#x80;", "&#150",
+        "&check;", " href=", " a=\"", "\n    ", "\n  \n", "                ", "a=b=\"c d>\"",
+        "<div class=\"x\">", "\n\t  "};
+    const size_t n_pieces = sizeof pieces / sizeof pieces[0];
+    uint32_t seed = 2024;
+    char page[2048];
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 0;
+        const size_t count = 1 + next_random(&seed) % 80;
+        for (size_t k = 0; k < count; k++) {
+            if (next_random(&seed) % 40 == 0) {
+                page[len++] = '\0';
+                continue;
+            }
+            const char *piece = pieces[next_random(&seed) % n_pieces];
+            const size_t n = strlen(piece);
+            if (len + n > sizeof page)
+                break;
+            memcpy(page + len, piece, n);
+            len += n;
+        }
+        for (unsigned flags = 0; flags <= HTML_PREPARE_FOLD_INDENTATION; flags++) {
+            oct_buf sse, plain;
+            oct_buf_init(&sse, 0);
+            oct_buf_init(&plain, 0);
+            assert_int_equal(html_prepare(page, len, flags, &sse), OCT_OK);
+            assert_int_equal(html_prepare_portable(page, len, flags, &plain), OCT_OK);
+            assert_int_equal(sse.len, plain.len);
+            if (sse.len)
+                assert_memory_equal(sse.data, plain.data, sse.len);
+            oct_buf_free(&sse);
+            oct_buf_free(&plain);
+        }
+    }
 }
 
 static void test_fold_indentation(void **state)
@@ -272,6 +401,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_charset_order), cmocka_unit_test(test_prepare),
+        cmocka_unit_test(test_prepare_block_edges), cmocka_unit_test(test_prepare_builds_agree),
         cmocka_unit_test(test_fold_indentation),
         cmocka_unit_test(test_attribute_cap), cmocka_unit_test(test_dates),
         cmocka_unit_test(test_probe),         cmocka_unit_test(test_sample_article)};
