@@ -16,6 +16,9 @@
  * Most cells are written as their character whatever surrounds them
  * (verbatim): the passes visit only the others, listed in specials, and a
  * run of verbatim cells is written by copying the UTF-8 kept for all cells.
+ * Most spaces are verbatim too (those between two plain characters of one
+ * text): they are listed apart, in joins, as the places where a re-wrapped
+ * paragraph may break its lines.
  */
 #include "markdown.h"
 
@@ -126,6 +129,7 @@ static int reserve(md_writer *w, size_t cells, size_t bytes)
     return grow((void **)&w->cells, &w->cap_cells, w->n_cells + cells, sizeof *w->cells) &&
            grow((void **)&w->specials, &w->cap_specials, w->n_specials + cells,
                 sizeof *w->specials) &&
+           grow((void **)&w->joins, &w->cap_joins, w->n_joins + cells, sizeof *w->joins) &&
            grow_to((void **)&w->bytes, &w->cap_bytes, w->n_bytes + bytes, 1, 4 * MAX_CELLS);
 }
 
@@ -201,13 +205,66 @@ static inline uint64_t *put_ascii_cell(md_cell *out, unsigned char b,
     return special;
 }
 
+/* Is text byte b written as it stands, whatever its neighbours (b < 0x80)? */
+static int plain_text_byte(unsigned char b) { return char_role[b] == R_VERBATIM; }
+
+/* The text counterpart of add_ascii(): ASCII from s[i] on, up to a byte
+ * outside ASCII, a newline or len. A space between two plain bytes of the
+ * same text (most spaces: those between words) is verbatim too: no rule
+ * acts on it, nothing makes it an entity, and a line may break there
+ * (breakable_at() holds), so it is listed in joins rather than specials. */
+static size_t add_text_ascii(md_writer *w, const char *s, size_t i, size_t len,
+                             unsigned flags)
+{
+    size_t stop = i;
+    while (stop + 8 <= len) {
+        const uint64_t v = oct_word_load(s + stop);
+        if (oct_word_high(v) | oct_word_eq(v, '\n'))
+            break;
+        stop += 8;
+    }
+    while (stop < len && (unsigned char)s[stop] < 0x80 && s[stop] != '\n')
+        stop++;
+    const uint64_t verbatim = cell_word(0, C_TEXT, (uint8_t)(flags | F_VERBATIM));
+    const uint64_t other = cell_word(0, C_TEXT, (uint8_t)flags);
+    const uint64_t unit = cell_word(1, 0, 0);
+    /* a space may join words only where it may also break the line */
+    const size_t space_from = flags & F_NO_BREAK ? SIZE_MAX : i + 1;
+    md_cell *const out = w->cells + w->n_cells;
+    uint64_t *special = w->specials + w->n_specials, *join = w->joins + w->n_joins;
+    /* a cell a byte: the entry of s[k] is first's, k - i steps further */
+    const uint64_t first = special_entry(w->n_cells, w->n_bytes);
+    for (size_t k = i; k < stop; k++) {
+        const unsigned char b = (unsigned char)s[k];
+        uint64_t cell = verbatim | (uint64_t)b * unit;
+        if (!plain_text_byte(b)) {
+            if (b == ' ' && k >= space_from && k + 1 < stop &&
+                plain_text_byte((unsigned char)s[k - 1]) &&
+                plain_text_byte((unsigned char)s[k + 1])) {
+                *join++ = first + (k - i) * SPECIAL_STEP;
+            } else {
+                cell = other | (uint64_t)b * unit;
+                *special++ = first + (k - i) * SPECIAL_STEP;
+            }
+        }
+        memcpy(&out[k - i], &cell, sizeof cell);
+    }
+    memcpy(w->bytes + w->n_bytes, s + i, stop - i);
+    w->n_bytes += stop - i;
+    w->n_cells += stop - i;
+    w->n_specials = (size_t)(special - w->specials);
+    w->n_joins = (size_t)(join - w->joins);
+    return stop;
+}
+
 /* Makes the cells of the ASCII bytes from s[i] on, up to a byte outside
  * ASCII, a newline of text (a soft break) or len; returns where it stopped.
  * The room is there. */
 static size_t add_ascii(md_writer *w, const char *s, size_t i, size_t len, int kind,
                         unsigned flags)
 {
-    const unsigned char *const role = kind == C_TEXT ? char_role : mark_role;
+    if (kind == C_TEXT)
+        return add_text_ascii(w, s, i, len, flags);
     const uint64_t word[2] = {cell_word(0, (uint8_t)kind, (uint8_t)(flags | F_VERBATIM)),
                               cell_word(0, (uint8_t)kind, (uint8_t)flags)};
     const uint64_t unit = cell_word(1, 0, 0);
@@ -219,13 +276,12 @@ static size_t add_ascii(md_writer *w, const char *s, size_t i, size_t len, int k
     /* eight bytes at a time while none of them ends the run */
     for (; i + 8 <= len; i += 8) {
         const uint64_t v = oct_word_load(s + i);
-        const uint64_t newlines = oct_word_eq(v, '\n');
-        if (oct_word_high(v) | (kind == C_TEXT ? newlines : 0))
+        if (oct_word_high(v))
             break;
-        if (kind == C_TEXT || newlines) {
+        if (oct_word_eq(v, '\n')) {
             for (size_t k = i; k < i + 8; k++)
-                special = put_ascii_cell(&out[k - from], (unsigned char)s[k], role, word, unit,
-                                         special, first + (k - from) * SPECIAL_STEP);
+                special = put_ascii_cell(&out[k - from], (unsigned char)s[k], mark_role, word,
+                                         unit, special, first + (k - from) * SPECIAL_STEP);
             continue;
         }
         /* markup without a line end, most of it: all verbatim */
@@ -236,9 +292,9 @@ static size_t add_ascii(md_writer *w, const char *s, size_t i, size_t len, int k
     }
     for (; i < len; i++) {
         const unsigned char b = (unsigned char)s[i];
-        if (b >= 0x80 || (b == '\n' && kind == C_TEXT))
+        if (b >= 0x80)
             break;
-        special = put_ascii_cell(&out[i - from], b, role, word, unit, special,
+        special = put_ascii_cell(&out[i - from], b, mark_role, word, unit, special,
                                  first + (i - from) * SPECIAL_STEP);
     }
     memcpy(w->bytes + w->n_bytes, s + from, i - from);
@@ -333,6 +389,9 @@ void md_inline_free(md_writer *w)
     free(w->stack);
     free(w->bytes);
     free(w->specials);
+    free(w->joins);
+    w->joins = NULL;
+    w->n_joins = w->cap_joins = 0;
     free(w->run_marks);
     w->run_marks = NULL;
     w->cap_run_marks = 0;
@@ -1405,6 +1464,36 @@ static int is_verbatim(const md_cell *c)
     return (c->flags & F_VERBATIM) != 0;
 }
 
+/* Writes the verbatim cells [i, end), whose UTF-8 is bytes [pos, to), where
+ * lines may wrap: at the spaces between words among them, which joins
+ * lists from *join on (see add_text_ascii()), since breakable_at() holds
+ * there. */
+static void out_run_breaking(const md_writer *w, text_out *o, size_t *join, size_t i,
+                             size_t end, size_t pos, size_t to)
+{
+    const char *const b = w->bytes;
+    const int non_ascii = to - pos != end - i; /* else a byte a cell */
+    size_t from = pos;                         /* not written yet */
+    size_t j = *join;
+    while (j < w->n_joins && special_index(w->joins[j]) < i)
+        j++;
+    for (; j < w->n_joins && special_index(w->joins[j]) < end; j++) {
+        const size_t q = special_at(w->joins[j]);
+        if (o->len == 0 && q > from) { /* a word alone: no need to gather it first */
+            const size_t columns =
+                non_ascii ? oct_utf8_display_width(b + from, q - from) : q - from;
+            if (!md_render_word_fits(o->r, b + from, q - from, columns, w->n_bytes - from))
+                md_render_text_break_space(o->r, b + from, q - from, columns);
+        } else {
+            out_known(o, b + from, q - from, non_ascii);
+            out_break_space(o);
+        }
+        from = q + 1;
+    }
+    *join = j;
+    out_known(o, b + from, to - from, non_ascii);
+}
+
 static void emit(md_writer *w, md_render *r, md_inline_place place,
                  const unsigned char *opener_before, const unsigned char *closer_after)
 {
@@ -1412,6 +1501,8 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
     run_state run = {0, 0};
     size_t escape_at = SIZE_MAX; /* a '.' or ')' after line-start digits */
     int gfm = w->opt.flavour == MD_GFM;
+    /* the spaces between words, verbatim, are where lines may break */
+    const int breaks = w->opt.wrap == MD_WRAP_AUTO && place == MD_PLACE_PARAGRAPH;
     text_out out_store, *const o = &out_store;
     o->r = r;
     o->len = 0;
@@ -1419,6 +1510,7 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
     const uint64_t *const special = w->specials;
     const size_t n_special = w->n_specials;
     size_t sp = 0;  /* in special: the first at or after i */
+    size_t join = 0; /* in joins: the same */
     size_t pos = 0; /* in bytes: where the UTF-8 of cell i begins */
     for (size_t i = 0; i < n && w->status == OCT_OK; i++) {
         const md_cell *c = &w->cells[i];
@@ -1438,7 +1530,10 @@ static void emit(md_writer *w, md_render *r, md_inline_place place,
                 for (size_t m = i; m < end; m++)
                     to += utf8_length(w->cells[m].cp);
             }
-            out_known(o, w->bytes + pos, to - pos, to - pos != end - i); /* else a byte a cell */
+            if (breaks)
+                out_run_breaking(w, o, &join, i, end, pos, to);
+            else
+                out_known(o, w->bytes + pos, to - pos, to - pos != end - i); /* else a byte a cell */
             pos = to;
             i = end - 1;
             continue;
@@ -1646,6 +1741,7 @@ oct_status md_write_inlines(md_writer *w, md_render *r, const oct_node *block,
     w->n_cells = 0;
     w->n_bytes = 0;
     w->n_specials = 0;
+    w->n_joins = 0;
     w->n_delims = 0;
     w->n_stack = 0;
     size_t term = 0;

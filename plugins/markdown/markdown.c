@@ -293,14 +293,15 @@ static void enter_item(walker *k, const oct_node *n)
     md_writer *w = k->w;
     frame *lf = list_frame(k, oct_node_parent(n));
     char lead[64];
-    if (!lf) {
-        snprintf(lead, sizeof lead, "- ");
-    } else if (lf->marker == '.' || lf->marker == ')') {
+    if (lf && (lf->marker == '.' || lf->marker == ')')) {
         snprintf(lead, sizeof lead, "%ld%c ", lf->number, lf->marker);
         if (lf->number < 999999999)
             lf->number++;
     } else {
-        snprintf(lead, sizeof lead, "%c ", lf->marker);
+        /* a bullet, most items: no formatting call for two bytes */
+        lead[0] = lf ? lf->marker : '-';
+        lead[1] = ' ';
+        lead[2] = '\0';
     }
     if (lf && !lf->tight && oct_node_prev(n))
         md_render_blank_line(&w->r);

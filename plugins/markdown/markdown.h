@@ -50,6 +50,10 @@ typedef struct md_writer {
     size_t n_bytes, cap_bytes;
     uint64_t *specials;
     size_t n_specials, cap_specials;
+    /* The verbatim spaces of text (between words), entries as in specials:
+     * where lines may break. */
+    uint64_t *joins;
+    size_t n_joins, cap_joins;
     unsigned char *run_marks; /* what emphasis runs may pair with */
     size_t cap_run_marks;
     md_delim *delims;

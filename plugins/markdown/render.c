@@ -145,7 +145,8 @@ static void end_line(md_render *r)
 static void write_prefix(md_render *r)
 {
     const char *prefix = r->prefix.data ? r->prefix.data : "";
-    out_append(r, prefix, r->prefix.len);
+    if (r->prefix.len > 0) /* most lines have none */
+        out_append(r, prefix, r->prefix.len);
     /* measured once for the many lines it starts */
     if (r->prefix_columns == SIZE_MAX)
         r->prefix_columns = text_width(prefix, r->prefix.len);
@@ -259,6 +260,8 @@ void md_render_text_break_space(md_render *r, const char *s, size_t len, size_t 
         md_render_break_space(r);
         return;
     }
+    if (md_render_word_fits(r, s, len, columns, len))
+        return;
     /* md_render_text_columns() then md_render_break_space(), the second
      * finding the line begun by the first */
     start_content(r);

@@ -13,6 +13,8 @@
 
 #include <octavo/octavo.h>
 
+#include <string.h>
+
 typedef struct md_render {
     oct_sink *sink;      /* NULL: output stays in out (tables, tests) */
     oct_buf out;         /* pending output; flushed to sink at line ends */
@@ -55,6 +57,33 @@ void md_render_text_columns(md_render *r, const char *s, size_t len, size_t colu
 void md_render_break_space(md_render *r);
 /* md_render_text_columns() then md_render_break_space(), in one call. */
 void md_render_text_break_space(md_render *r, const char *s, size_t len, size_t columns);
+/* What md_render_text_break_space() does with a word (len > 0) when that
+ * is simple, as for most words of a paragraph: the line is begun and has
+ * room for the word and the space after it, and so has the buffer. Returns
+ * 0, having done nothing, otherwise. Inline: it is asked a word at a time.
+ * readable: how many bytes at s may be read (at least len). */
+static inline int md_render_word_fits(md_render *r, const char *s, size_t len, size_t columns,
+                                      size_t readable)
+{
+    oct_buf *b = &r->out;
+    if ((r->pending | r->begin_line | r->after_lead | !r->wrote_any) ||
+        r->column + columns >= r->width || b->status != OCT_OK || len + 1 >= b->cap - b->len ||
+        len + 1 > b->max - b->len)
+        return 0;
+    if (len <= 8 && readable >= 8 && b->cap - b->len > 8) {
+        /* a short word, as most are: eight bytes copied at once (those
+         * past the word land beyond the end of the text) */
+        memcpy(b->data + b->len, s, 8);
+    } else {
+        memcpy(b->data + b->len, s, len);
+    }
+    b->len += len;
+    r->break_at = b->len;
+    b->data[b->len++] = ' ';
+    b->data[b->len] = '\0';
+    r->column += columns + 1;
+    return 1;
+}
 /* Ends the current line inside the block (the prefix repeats). */
 void md_render_newline(md_render *r);
 

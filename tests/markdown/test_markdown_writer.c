@@ -289,6 +289,46 @@ static void test_wrapping(void **state)
     oct_doc_free(doc);
 }
 
+/* The spaces between two plain characters of one text are never looked at
+ * one by one (they break lines where they fall); all other spaces are, and
+ * so are the spaces of markup, which never break. */
+static void test_spaces_between_words(void **state)
+{
+    (void)state;
+    /* words outside ASCII around spaces between words, and a code span
+     * whose spaces sit among them in the output */
+    oct_doc *doc = doc_of_text("h\xc3\xa9llo w\xc3\xb6rld ab ");
+    oct_node *p = oct_node_first_child(oct_doc_root(doc));
+    oct_node *code = add(p, OCT_NODE_CODE);
+    oct_node_set_literal(code, "x y z", 5);
+    add_text(p, "cd ef  gh \xc3\xa9 ij");
+    expect_md(doc, "markdown",
+              "h\xc3\xa9llo\nw\xc3\xb6rld\nab\n`x y z`cd\nef  gh\n\xc3\xa9 ij\n", "columns=6",
+              (const char *)NULL);
+    expect_md(doc, "markdown",
+              "h\xc3\xa9llo w\xc3\xb6rld ab `x y z`cd ef  gh \xc3\xa9 ij\n", "wrap=none",
+              (const char *)NULL);
+    oct_doc_free(doc);
+
+    /* text that may not break: a code span in link text written as tags */
+    doc = oct_doc_new();
+    oct_node *link = add(add_para(oct_doc_root(doc), "a b "), OCT_NODE_LINK);
+    oct_node_set_url(link, "u");
+    code = add(link, OCT_NODE_CODE);
+    oct_node_set_literal(code, "c ]: d e f", 10);
+    expect_md(doc, "markdown", "a b\n[<code>c \\]: d e f</code>](u)\n", "columns=4",
+              (const char *)NULL);
+    oct_doc_free(doc);
+
+    /* an escape at a line start, right before a space between words; and a
+     * heading, which never wraps */
+    doc = doc_of_text("1) bb cc dd");
+    add_text(add(oct_doc_root(doc), OCT_NODE_HEADING), "ee ff gg hh");
+    expect_md(doc, "markdown", "1\\) bb\ncc dd\n\n# ee ff gg hh\n", "columns=6",
+              (const char *)NULL);
+    oct_doc_free(doc);
+}
+
 static void test_lists_and_quotes(void **state)
 {
     (void)state;
@@ -627,6 +667,7 @@ int main(void)
         cmocka_unit_test(test_backslashes_in_destinations),
         cmocka_unit_test(test_hard_breaks_and_soft_breaks),
         cmocka_unit_test(test_wrapping),
+        cmocka_unit_test(test_spaces_between_words),
         cmocka_unit_test(test_lists_and_quotes),
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_gfm_extensions_and_notes),
