@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,6 @@ typedef struct kept_message {
     char *text;
 } kept_message;
 
-/* A part that logs more than this keeps only the first ones and a count:
- * what waits for the replay stays bounded, whatever the input. */
-#define MAX_KEPT_MESSAGES 10000
 
 struct oct_context {
     oct_registry *registry;
@@ -33,15 +31,20 @@ struct oct_context {
     oct_limits limits;
     char *where;
     size_t warnings;
-    /* Only in a fork: messages held for oct_context_replay. */
+    /* Only in a fork: messages held for oct_context_replay, and the budget
+     * they draw on, shared by the forks of one reading. */
     kept_message *kept;
     size_t n_kept, cap_kept, n_not_kept;
+    char *not_kept_where;
+    atomic_size_t *kept_budget;
 };
 
-static volatile sig_atomic_t interrupt_requested;
+/* Set by a signal handler, read by every thread that reads or fetches: a
+ * lock-free atomic is safe in both places. */
+static atomic_int interrupt_requested;
 
-void oct_request_interrupt(void) { interrupt_requested = 1; }
-int oct_interrupted(void) { return interrupt_requested != 0; }
+void oct_request_interrupt(void) { atomic_store(&interrupt_requested, 1); }
+int oct_interrupted(void) { return atomic_load(&interrupt_requested) != 0; }
 
 void oct_log_stderr(void *userdata, oct_severity sev, const char *where, long line,
                     const char *message)
@@ -80,44 +83,61 @@ void oct_context_free(oct_context *ctx)
         free(ctx->kept[i].text);
     }
     free(ctx->kept);
+    free(ctx->not_kept_where);
     free(ctx);
 }
 
-/* A fork's log: the message is kept, in order, for the replay. */
+/* Takes n bytes from the shared budget, or says there are not enough. */
+static int take_from_budget(atomic_size_t *budget, size_t n)
+{
+    size_t left = atomic_load(budget);
+    do {
+        if (left < n) return 0;
+    } while (!atomic_compare_exchange_weak(budget, &left, left - n));
+    return 1;
+}
+
+/* A fork's log: the message is kept, in order, for the replay, as long as
+ * the shared budget lasts; past it, only a count (and where the first
+ * dropped message came from) is kept. */
 static void keep_message(void *userdata, oct_severity sev, const char *where, long line,
                          const char *message)
 {
     oct_context *ctx = userdata;
-    if (ctx->n_kept == MAX_KEPT_MESSAGES) {
-        ctx->n_not_kept++;
-        return;
+    const size_t size = sizeof(kept_message) + strlen(message) + 1 + (where ? strlen(where) + 1 : 0);
+    kept_message *m = NULL;
+    if (take_from_budget(ctx->kept_budget, size)) {
+        if (ctx->n_kept == ctx->cap_kept) {
+            size_t cap = ctx->cap_kept ? ctx->cap_kept * 2 : 8;
+            kept_message *k = realloc(ctx->kept, cap * sizeof *k);
+            if (k) {
+                ctx->kept = k;
+                ctx->cap_kept = cap;
+            }
+        }
+        if (ctx->n_kept < ctx->cap_kept) m = &ctx->kept[ctx->n_kept];
     }
-    if (ctx->n_kept == ctx->cap_kept) {
-        size_t cap = ctx->cap_kept ? ctx->cap_kept * 2 : 8;
-        kept_message *k = realloc(ctx->kept, cap * sizeof *k);
-        if (!k) { ctx->n_not_kept++; return; }
-        ctx->kept = k;
-        ctx->cap_kept = cap;
-    }
-    kept_message *m = &ctx->kept[ctx->n_kept];
-    m->severity = sev;
-    m->line = line;
-    m->where = where ? strdup(where) : NULL;
-    m->text = strdup(message);
-    if (!m->text || (where && !m->where)) {
+    if (m) {
+        m->severity = sev;
+        m->line = line;
+        m->where = where ? strdup(where) : NULL;
+        m->text = strdup(message);
+        if (m->text && (!where || m->where)) {
+            ctx->n_kept++;
+            return;
+        }
         free(m->where);
         free(m->text);
-        ctx->n_not_kept++;
-        return;
     }
-    ctx->n_kept++;
+    if (!ctx->n_not_kept++ && where) ctx->not_kept_where = strdup(where);
 }
 
-oct_context *oct_context_fork(const oct_context *parent)
+oct_context *oct_context_fork(const oct_context *parent, atomic_size_t *kept_budget)
 {
-    if (!parent) return NULL;
+    if (!parent || !kept_budget) return NULL;
     oct_context *ctx = oct_context_new(parent->registry);
     if (!ctx) return NULL;
+    ctx->kept_budget = kept_budget;
     ctx->verbosity = parent->verbosity;
     ctx->limits = parent->limits;
     ctx->log = keep_message;
@@ -139,16 +159,24 @@ void oct_context_replay(oct_context *parent, oct_context *fork)
 {
     if (!parent || !fork) return;
     for (size_t i = 0; i < fork->n_kept; i++) {
-        const kept_message *m = &fork->kept[i];
+        kept_message *m = &fork->kept[i];
         parent->log(parent->log_data, m->severity, m->where, m->line, m->text);
+        atomic_fetch_add(fork->kept_budget, sizeof *m + strlen(m->text) + 1 +
+                                                (m->where ? strlen(m->where) + 1 : 0));
+        free(m->where);
+        free(m->text);
     }
+    fork->n_kept = 0;
     if (fork->n_not_kept) {
-        char text[96];
-        snprintf(text, sizeof text, "%zu more message%s not shown", fork->n_not_kept,
-                 fork->n_not_kept == 1 ? "" : "s");
-        parent->log(parent->log_data, OCT_SEV_WARNING, fork->where, 0, text);
+        char text[128];
+        snprintf(text, sizeof text,
+                 "%zu more message%s not shown (too many waited for an earlier input)",
+                 fork->n_not_kept, fork->n_not_kept == 1 ? "" : "s");
+        parent->log(parent->log_data, OCT_SEV_WARNING, fork->not_kept_where, 0, text);
+        fork->n_not_kept = 0;
     }
     parent->warnings += fork->warnings;
+    fork->warnings = 0;
 }
 
 oct_registry *oct_context_registry(const oct_context *ctx) { return ctx ? ctx->registry : NULL; }

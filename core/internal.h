@@ -5,6 +5,8 @@
 #ifndef OCTAVO_INTERNAL_H
 #define OCTAVO_INTERNAL_H
 
+#include <stdatomic.h>
+
 #include "octavo/octavo.h"
 #include "octavo/octavo_plugin.h"
 #include "arena.h"
@@ -108,9 +110,11 @@ oct_status oct_docs_link_parts(oct_doc **parts, const char *const *names, size_t
 /* context.c: a context for work on another thread, with the parent's
  * registry, options, limits and verbosity. Its messages are held back until
  * oct_context_replay hands them to the parent, so they reach the log in
- * the order of the inputs, not of the threads. Replay happens on the
- * parent's thread, once the fork's work is done. */
-oct_context *oct_context_fork(const oct_context *parent);
+ * the order of the inputs, not of the threads. The messages held by all
+ * forks of one reading draw on one budget of bytes (*kept_budget, which
+ * replay gives back); past it a fork keeps only a count. Replay happens
+ * once the fork's work is done, never two at once. */
+oct_context *oct_context_fork(const oct_context *parent, atomic_size_t *kept_budget);
 void oct_context_replay(oct_context *parent, oct_context *fork);
 
 /* read_parts.c: every input of a conversion read into parts[i] (made a

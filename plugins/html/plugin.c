@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/xmlversion.h>
+
 #include "html.h"
 
 #ifdef OCTAVO_HTML_HAVE_EXTRACT
@@ -244,8 +246,13 @@ static const oct_format html_format = {
     .probe = probe_html,
     .options = html_options,
     /* Tables built on first use are built under pthread_once, and libxml2's
-     * memory is per thread (page_memory.c). */
+     * memory is per thread (page_memory.c); libxml2 itself must have been
+     * built with threads, as Debian's is. */
+#ifdef LIBXML_THREAD_ENABLED
     .flags = OCT_FORMAT_TEXT | OCT_FORMAT_THREAD_SAFE,
+#else
+    .flags = OCT_FORMAT_TEXT,
+#endif
 };
 
 static const oct_format *const html_formats[] = {&html_format, NULL};

@@ -311,6 +311,10 @@ oct_status html_tree_parse(const char *text, size_t len, const char *url, int op
     ctxt->sax->characters = characters;
     ctxt->sax->cdataBlock = cdata_block;
     xmlDocPtr dom = htmlCtxtReadMemory(ctxt, text, (int)len, url, "UTF-8", options);
+    /* libxml2's own allocations can fail too: it then stops early, and the
+     * tree would silently lack the rest of the page. */
+    if (ctxt->errNo == XML_ERR_NO_MEMORY)
+        state.out_of_memory = 1;
     htmlFreeParserCtxt(ctxt);
     if (state.out_of_memory) {
         xmlFreeDoc(dom);

@@ -740,6 +740,42 @@ static void test_book_read_at_once_is_the_same(void **state)
     octest_result_free(&many);
 }
 
+/* Standard input named twice is read twice, one after the other (the
+ * second time it is empty), whatever -j says: two threads reading it at
+ * once would split it between them at random. */
+static void test_stdin_twice_read_in_turn(void **state)
+{
+    (void)state;
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--list-formats", NULL);
+    char line[1024];
+    const int have = r.exit_code == 0 && find_line(r.out, "text", line, sizeof line) &&
+                     find_line(r.out, "markdown", line, sizeof line);
+    octest_result_free(&r);
+    if (!have) {
+        print_message("skipped: text or markdown plugin not built\n");
+        skip();
+    }
+    const size_t size = 1u << 20;
+    char *in = malloc(size);
+    assert_non_null(in);
+    for (size_t i = 0; i < size; i++)
+        in[i] = (i % 61 == 60) ? '\n' : (i % 7 == 6) ? ' ' : (char)('a' + (i / 61) % 26);
+    octest_result one, many;
+    octest_run_cli(&one, in, size, NULL, "-j", "1", "-f", "text", "-t", "markdown", "-", "-",
+                   NULL);
+    expect_exit(&one, 0);
+    octest_run_cli(&many, in, size, NULL, "-j", "2", "-f", "text", "-t", "markdown", "-", "-",
+                   NULL);
+    expect_exit(&many, 0);
+    assert_true(one.out_len > size / 2);
+    assert_int_equal(many.out_len, one.out_len);
+    assert_memory_equal(many.out, one.out, one.out_len);
+    octest_result_free(&one);
+    octest_result_free(&many);
+    free(in);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -747,6 +783,7 @@ int main(void)
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_book_read_at_once_is_the_same),
+        cmocka_unit_test(test_stdin_twice_read_in_turn),
         T(test_list_formats),
         cmocka_unit_test(test_unknown_option),
         T(test_unknown_output_format),

@@ -639,10 +639,12 @@ typedef struct oct_convert_request {
     size_t n_stylesheets;
     const char *reference_doc;       /* DOCX whose styles the DOCX writer uses */
     const char *extract_media;       /* folder to write images to (Markdown) */
-    /* How many inputs are read at once when there are several, each on its
-     * own thread if its reader is OCT_FORMAT_THREAD_SAFE; 0 or 1 reads them
-     * one after another (so does a caller built before this field). The
-     * document and the messages are the same either way. */
+    /* How many inputs are read at once when there are several (at most
+     * 64), each on its own thread if its reader is OCT_FORMAT_THREAD_SAFE;
+     * 0 or 1 reads them one after another (so does a caller built before
+     * this field). The document and the messages are the same either way;
+     * the messages reach the context's log function in input order, one
+     * at a time, but possibly from a reading thread. */
     unsigned read_threads;
 } oct_convert_request;
 
