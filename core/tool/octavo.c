@@ -6,7 +6,6 @@
 #include <octavo/octavo.h>
 #include <octavo/octavo_plugin.h>
 
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,14 +252,6 @@ int main(int argc, char **argv)
         goto done;
     }
     install_signal_handlers();
-#ifdef M_ARENA_MAX
-    /* The reading threads allocate little with malloc (libxml2's memory
-     * comes from page arenas, the model from the document's own): one
-     * malloc arena lets what one page freed serve the next page on any
-     * thread, where an arena per thread kept each its own (3.4 MB more
-     * peak memory for the debian-reference book to DOCX). */
-    if (req.read_threads > 1 && req.n_inputs > 1) mallopt(M_ARENA_MAX, 1);
-#endif
     oct_status st = oct_convert(ctx, &req, &err);
     if (st) rc = report(&err, st);
     else if (args.fail_if_warnings && oct_context_warning_count(ctx) > 0) {
