@@ -27,6 +27,24 @@ static inline uint64_t oct_word_load(const void *s)
     return v;
 }
 
+/* Eight bytes of s with the first in the low byte whatever the machine's
+ * byte order, so that oct_word_first finds the first byte a mask marks. */
+static inline uint64_t oct_word_load_ordered(const void *s)
+{
+    uint64_t v = oct_word_load(s);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+/* The index (0-7) of the first byte a mask (not 0) of a word loaded with
+ * oct_word_load_ordered marks. */
+static inline unsigned oct_word_first(uint64_t mask)
+{
+    return (unsigned)__builtin_ctzll(mask) / 8;
+}
+
 /* 0x80 in every byte of v equal to c. */
 static inline uint64_t oct_word_eq(uint64_t v, unsigned char c)
 {

@@ -211,18 +211,8 @@ static void drop_to(pass *p, size_t j)
     p->emitted = j;
 }
 
-/* Eight bytes of s, the first in the low byte whatever the machine's byte
- * order: the lowest mark of a mask is then the first byte. */
-static inline uint64_t load_word(const char *s)
-{
-    uint64_t v = oct_word_load(s);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
-/* 0x80 in the first byte of v equal to c, and perhaps in bytes after it
+/* 0x80 in the first byte of v (loaded with oct_word_load_ordered) equal to
+ * c, and perhaps in bytes after it
  * (a borrow out of that byte can mark the ones above). Half the work of
  * oct_word_eq, and exact where it is read: the scans below want only the
  * first of the bytes they look for. */
@@ -230,12 +220,6 @@ static inline uint64_t mark_first_eq(uint64_t v, unsigned char c)
 {
     const uint64_t x = v ^ OCT_BYTES_EACH(c);
     return (x - OCT_BYTES_EACH(1)) & ~x & OCT_BYTES_HIGH;
-}
-
-/* The index of the first byte a mask (not 0) marks. */
-static inline unsigned first_marked(uint64_t mask)
-{
-    return (unsigned)__builtin_ctzll(mask) / 8;
 }
 
 /* The first byte of s[from..end) that is a, b, c or d, or end. Runs of
@@ -259,11 +243,11 @@ static inline size_t find_first_of(const char *s, size_t from, size_t end, unsig
     }
 #endif
     for (; end - i >= 8; i += 8) {
-        const uint64_t v = load_word(s + i);
+        const uint64_t v = oct_word_load_ordered(s + i);
         const uint64_t hits = mark_first_eq(v, a) | mark_first_eq(v, b) | mark_first_eq(v, c) |
                               mark_first_eq(v, d);
         if (hits)
-            return i + first_marked(hits);
+            return i + oct_word_first(hits);
     }
     for (; i < end; i++) {
         const unsigned char x = (unsigned char)s[i];
@@ -356,14 +340,14 @@ static size_t skip_spaces_and_lfs(const char *s, size_t i, size_t len, unsigned 
     }
 #endif
     for (; len - i >= 8; i += 8) {
-        const uint64_t v = load_word(s + i);
+        const uint64_t v = oct_word_load_ordered(s + i);
         const uint64_t lfs = oct_word_eq(v, '\n');
         const uint64_t others = ~(lfs | oct_word_eq(v, ' ')) & OCT_BYTES_HIGH;
         if (others == 0) {
             *saw |= lfs ? SAW_LINE_BREAK : 0;
             continue;
         }
-        const unsigned k = first_marked(others);
+        const unsigned k = oct_word_first(others);
         *saw |= (lfs & ((UINT64_C(1) << (8 * k)) - 1)) ? SAW_LINE_BREAK : 0;
         return i + k;
     }

@@ -257,18 +257,16 @@ size_t text_next_present(const text_source *src, size_t i)
 size_t text_first_word_len(const char *s, size_t len)
 {
     size_t n = 0;
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     /* eight bytes at a time to the first space or 0xC2 (which may begin
      * U+00A0): every line's first word is measured */
     for (; n + 8 <= len; n += 8) {
-        const uint64_t w = oct_word_load(s + n);
+        const uint64_t w = oct_word_load_ordered(s + n);
         const uint64_t found = oct_word_eq(w, ' ') | oct_word_eq(w, 0xC2);
         if (found) {
-            n += (size_t)__builtin_ctzll(found) / 8;
+            n += oct_word_first(found);
             break;
         }
     }
-#endif
     while (n < len && s[n] != ' ' &&
            !((unsigned char)s[n] == 0xC2 && n + 1 < len && (unsigned char)s[n + 1] == 0xA0))
         n++;
