@@ -224,7 +224,7 @@ static int make_folder(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
 }
 
-static long default_jobs(void)
+long batch_default_jobs(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > BATCH_MAX_JOBS ? BATCH_MAX_JOBS : n;
@@ -309,7 +309,7 @@ int batch_run(oct_context *ctx, const batch_options *opt)
     }
     const batch_pool_hooks hooks = {.userdata = &s, .work = convert_one, .done = on_done,
                                   .started = on_started, .tick = on_tick};
-    long jobs = opt->jobs > 0 ? opt->jobs : default_jobs();
+    long jobs = opt->jobs > 0 ? opt->jobs : batch_default_jobs();
     /* One fsync per output costs more than converting a small page; outputs
      * are still renamed into place atomically, and synced once at the end. */
     if (!oct_context_option(ctx, "fsync")) oct_context_set_option(ctx, "fsync", "off");

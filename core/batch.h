@@ -64,6 +64,10 @@ typedef struct batch_options {
     size_t n_fingerprint;
 } batch_options;
 
+/* What -j means when it is not given: one per core online, 1 to
+ * BATCH_MAX_JOBS. */
+long batch_default_jobs(void);
+
 /* Runs the batch; returns the exit status (0 when every input converted). */
 int batch_run(oct_context *ctx, const batch_options *opt);
 

@@ -103,8 +103,8 @@ static unsigned reading_threads(const cli_args *a)
 {
     if (a->output_dir) return 1;
     if (a->jobs) return (unsigned)a->jobs;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    return cores < 1 ? 1 : cores > 8 ? 8 : (unsigned)cores;
+    const long jobs = batch_default_jobs();
+    return jobs > 8 ? 8 : (unsigned)jobs;
 }
 
 static int run_batch(oct_context *ctx, const cli_args *args, const oct_convert_request *req)
