@@ -47,19 +47,11 @@ static void stop_out_of_memory(xmlParserCtxtPtr ctxt)
     ctxt->disableSAX = 1;
 }
 
-static xmlChar *copy_bytes(const xmlChar *s, size_t len)
-{
-    xmlChar *p = xmlMalloc(len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = 0;
-    }
-    return p;
-}
-
+/* A name or value of the tree, as its own block (strlen: the parser's
+ * strings hold no NUL, and pages are bounded below INT_MAX bytes). */
 static xmlChar *copy_string(const xmlChar *s)
 {
-    return copy_bytes(s, strlen((const char *)s));
+    return xmlStrndup(s, (int)strlen((const char *)s));
 }
 
 static xmlNodePtr new_node(xmlElementType type)
@@ -214,7 +206,7 @@ static xmlNodePtr new_text(xmlParserCtxtPtr ctxt, const xmlChar *ch, int len,
         text->name = xmlStringText;
         text->line = current_line(ctxt);
     }
-    text->content = copy_bytes(ch, (size_t)len);
+    text->content = xmlStrndup(ch, len);
     if (!text->content) {
         xmlFree(text);
         return NULL;
@@ -258,7 +250,7 @@ static void add_characters(xmlParserCtxtPtr ctxt, const xmlChar *ch, int len,
         }
         ctxt->nodelen = (int)have;
         ctxt->nodemem = (int)have + 1;
-        if (!last->content && !(last->content = copy_bytes(BAD_CAST "", 0))) {
+        if (!last->content && !(last->content = xmlStrndup(BAD_CAST "", 0))) {
             stop_out_of_memory(ctxt);
             return;
         }
