@@ -15,10 +15,20 @@
  *  - Freeable by xmlFreeDoc and xmlFreeNode: every node, name and content
  *    is its own xmlMalloc block, and the document has no dictionary, as
  *    libxml2 makes HTML documents.
- *  - What the parser reads back: ctxt->node (pushed and popped with the
- *    elements), its last child (the parser's blank-text and implied-<p>
- *    rules look at it), and ctxt->nodelen / nodemem, which describe the
- *    text node being extended, as libxml2's handlers keep them.
+ *  - The same depth limit: elements go on the parser's node stack
+ *    (nodePush, nodePop), as libxml2's handlers put them.
+ *  - ctxt->node left NULL between events: the open element is kept in our
+ *    own state instead. In libxml2 2.9 the HTML parser reads ctxt->node in
+ *    one place, areBlanks, which for every white-space-only text compares
+ *    the open element's last child against some fifty tag names (a
+ *    twentieth of a whole book conversion). With the default keepBlanks
+ *    its answer changes nothing there: blank or not, the text goes to
+ *    characters(), and the implied <p> it could add is only for text
+ *    directly in html or head, which areBlanks decides before it looks at
+ *    ctxt->node. libxml2's own comment and PI handlers, which do need it,
+ *    are given it for their call.
+ *  - ctxt->nodelen / nodemem describe the text node being extended, as
+ *    libxml2's handlers keep them.
  *  - Without the ID table (nothing in the reader asks for IDs) and without
  *    namespaces: the HTML parser never makes one, and neither do we.
  * Comments, processing instructions and the DOCTYPE stay with libxml2.
@@ -28,6 +38,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
+#include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
 
 #include "html.h"
@@ -35,7 +46,16 @@
 /* Carried in ctxt->_private: the handlers' own failure. */
 typedef struct tree_state {
     int out_of_memory;
+    xmlNodePtr open; /* the top of the parser's node stack; ctxt->node stays NULL */
 } tree_state;
+
+/* The node stack moved by nodePush or nodePop: its top becomes ours. */
+static void take_open_node(xmlParserCtxtPtr ctxt)
+{
+    tree_state *state = ctxt->_private;
+    state->open = ctxt->node;
+    ctxt->node = NULL;
+}
 
 /* As libxml2 does on a failed allocation: no more events, the parse ends. */
 static void stop_out_of_memory(xmlParserCtxtPtr ctxt)
@@ -160,13 +180,15 @@ static void start_element(void *user, const xmlChar *qname, const xmlChar **atts
     /* Where SAX2 puts it: the first element is the document's root; with no
      * open element (content after </html>) it goes into the document's
      * first child when that is an element, else after it. */
-    xmlNodePtr parent = ctxt->node;
+    xmlNodePtr parent = ((tree_state *)ctxt->_private)->open;
     if (!doc->children)
         xmlAddChild((xmlNodePtr)doc, element);
     else if (!parent)
         parent = doc->children;
     ctxt->nodemem = -1;
-    if (nodePush(ctxt, element) < 0) {
+    const int pushed = nodePush(ctxt, element);
+    take_open_node(ctxt);
+    if (pushed < 0) {
         xmlUnlinkNode(element);
         xmlFreeNode(element);
         return;
@@ -193,6 +215,7 @@ static void end_element(void *user, const xmlChar *name)
     xmlParserCtxtPtr ctxt = user;
     ctxt->nodemem = -1;
     nodePop(ctxt);
+    take_open_node(ctxt);
 }
 
 /* A text or CDATA node as SAX2 makes it (only text nodes get a line). */
@@ -222,7 +245,7 @@ static xmlNodePtr new_text(xmlParserCtxtPtr ctxt, const xmlChar *ch, int len,
 static void add_characters(xmlParserCtxtPtr ctxt, const xmlChar *ch, int len,
                            xmlElementType type)
 {
-    xmlNodePtr parent = ctxt->node;
+    xmlNodePtr parent = ((tree_state *)ctxt->_private)->open;
     if (!parent || len < 0)
         return;
     xmlNodePtr last = parent->last;
@@ -284,6 +307,23 @@ static void cdata_block(void *user, const xmlChar *ch, int len)
     add_characters(user, ch, len, XML_CDATA_SECTION_NODE);
 }
 
+/* libxml2's handlers, which place the node under ctxt->node. */
+static void comment(void *user, const xmlChar *value)
+{
+    xmlParserCtxtPtr ctxt = user;
+    ctxt->node = ((tree_state *)ctxt->_private)->open;
+    xmlSAX2Comment(ctxt, value);
+    ctxt->node = NULL;
+}
+
+static void processing_instruction(void *user, const xmlChar *target, const xmlChar *data)
+{
+    xmlParserCtxtPtr ctxt = user;
+    ctxt->node = ((tree_state *)ctxt->_private)->open;
+    xmlSAX2ProcessingInstruction(ctxt, target, data);
+    ctxt->node = NULL;
+}
+
 oct_status html_tree_parse(const char *text, size_t len, const char *url, int options,
                            xmlDocPtr *out)
 {
@@ -302,6 +342,8 @@ oct_status html_tree_parse(const char *text, size_t len, const char *url, int op
     ctxt->sax->endElement = end_element;
     ctxt->sax->characters = characters;
     ctxt->sax->cdataBlock = cdata_block;
+    ctxt->sax->comment = comment;
+    ctxt->sax->processingInstruction = processing_instruction;
     xmlDocPtr dom = htmlCtxtReadMemory(ctxt, text, (int)len, url, "UTF-8", options);
     /* libxml2's own allocations can fail too: it then stops early, and the
      * tree would silently lack the rest of the page. */
