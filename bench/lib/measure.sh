@@ -1,8 +1,11 @@
-# Sourced by bench/run: timing of one command with /usr/bin/time, appended
-# to a samples file as one tab-separated line per run:
+# Sourced by bench/run: timing of one command, appended to a samples file
+# as one tab-separated line per run:
 #   ROW  TOOL  RUN  WALL_S  CPU_S  PEAK_RSS_KB  EXIT
 # CPU is user + system of the command and all the children it waited for,
-# the figure that still means something on a machine shared with others.
+# the figure that still means something on a machine shared with others,
+# to the millisecond (timed.sh); the peak RSS is /usr/bin/time's, of the
+# command or of the bash that runs it (about 4 MB), whichever is larger.
+MEASURE_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # measure SAMPLES ROW TOOL RUN -- COMMAND...
 measure() {
@@ -10,14 +13,15 @@ measure() {
     shift 5
     local tfile rc=0
     tfile=$(mktemp "${BENCH_WORK:-/tmp}/time.XXXXXX")
-    /usr/bin/time -f '%e %U %S %M' -o "$tfile" "$@" >/dev/null 2>"$tfile.err" || rc=$?
-    # time(1) writes "Command exited with non-zero status N" before the figures
-    tail -n 1 "$tfile" | awk -v r="$row" -v t="$tool" -v n="$run" -v rc="$rc" \
-        'NF == 4 { printf "%s\t%s\t%s\t%s\t%.3f\t%s\t%s\n", r, t, n, $1, $2 + $3, $4, rc }' >> "$samples"
+    /usr/bin/time -f '%M' -o "$tfile.rss" bash "$MEASURE_LIB/timed.sh" "$tfile" "$@" \
+        >/dev/null 2>"$tfile.err" || rc=$?
+    # time(1) writes "Command exited with non-zero status N" before the figure
+    awk -v r="$row" -v t="$tool" -v n="$run" -v rc="$rc" -v rss="$(tail -n 1 "$tfile.rss")" \
+        'NF == 3 { printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r, t, n, $1, $2, rss, rc }' "$tfile" >> "$samples"
     if [ "$rc" -ne 0 ]; then
         echo "bench: $row: $tool exited with $rc: $(head -c 300 "$tfile.err")" >&2
     fi
-    rm -f "$tfile" "$tfile.err"
+    rm -f "$tfile" "$tfile.rss" "$tfile.err"
     return 0
 }
 
