@@ -145,6 +145,13 @@ typedef struct oct_fetched {
 } oct_fetched;
 void oct_fetched_free(oct_fetched *f);
 int oct_is_remote_url(const char *s);
+
+/* Registry lookups that read what is known of a format without opening its
+ * plugin (registry.c): the reader for a media type's essence (len bytes of
+ * type), opened; and whether every reader may run on several threads. */
+const oct_format *oct_registry_find_by_media_type(const oct_registry *reg, const char *type,
+                                                  size_t len);
+int oct_registry_readers_thread_safe(const oct_registry *reg);
 oct_status oct_fetch_url(oct_context *ctx, const char *url, uint64_t max_bytes, oct_fetched *out,
                          oct_error *err);
 /* Fetches n URLs, at most `parallel` at a time; out[i]/errs[i] get each

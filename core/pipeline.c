@@ -37,16 +37,9 @@ static const oct_format *pick_reader(oct_context *ctx, const unsigned char *data
     char ext[32];
     const char *e = extension_of(name, ext, sizeof ext);
     const oct_format *f = e ? oct_registry_find_by_extension(reg, e, 0) : NULL;
-    if (!f && content_type) {
-        /* the media type's essence, without parameters */
-        size_t n = strcspn(content_type, "; ");
-        for (size_t i = 0; !f && i < oct_registry_format_count(reg); i++) {
-            const oct_format *c = oct_registry_format_at(reg, i);
-            if (!c->read) continue;
-            for (const char *const *m = c->media_types; m && *m; m++)
-                if (strlen(*m) == n && strncasecmp(*m, content_type, n) == 0) { f = c; break; }
-        }
-    }
+    /* the media type's essence, without parameters */
+    if (!f && content_type)
+        f = oct_registry_find_by_media_type(reg, content_type, strcspn(content_type, "; "));
     if (!f) f = oct_registry_probe(reg, data, len, name);
     if (!f)
         oct_error_set(err, OCT_ERR_UNKNOWN_FORMAT, name, 0,

@@ -119,12 +119,7 @@ static void *read_some_parts(void *arg)
 static int readers_allow_threads(const oct_context *ctx, const oct_format *reader)
 {
     if (reader) return (reader->flags & OCT_FORMAT_THREAD_SAFE) != 0;
-    const oct_registry *reg = oct_context_registry(ctx);
-    for (size_t i = 0; i < oct_registry_format_count(reg); i++) {
-        const oct_format *f = oct_registry_format_at(reg, i);
-        if (f->read && !(f->flags & OCT_FORMAT_THREAD_SAFE)) return 0;
-    }
-    return 1;
+    return oct_registry_readers_thread_safe(oct_context_registry(ctx));
 }
 
 /* Standard input given twice is read twice, one after the other. */

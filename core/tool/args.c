@@ -54,7 +54,7 @@ enum {
     OPT_NO_IMAGES, OPT_INSECURE, OPT_SPLIT_LEVEL, OPT_TOC_DEPTH, OPT_MAX_INPUT, OPT_MAX_DOWNLOAD, OPT_MAX_OUTPUT, OPT_MAX_NODES,
     OPT_TITLE, OPT_NO_DEFAULT_CSS,
     OPT_OUTPUT_DIR, OPT_INCLUDE, OPT_EXCLUDE, OPT_FAIL_FAST, OPT_FAIL_IF_WARNINGS, OPT_REPORT,
-    OPT_JUNIT, OPT_INCREMENTAL, OPT_SHARD, OPT_MERGE_REPORTS,
+    OPT_JUNIT, OPT_INCREMENTAL, OPT_SHARD, OPT_MERGE_REPORTS, OPT_UPDATE_PLUGIN_CACHE,
     /* keys only a defaults file has */
     OPT_INPUT_FILES, OPT_METADATA_MAP, OPT_VARIABLES_MAP,
 };
@@ -73,6 +73,7 @@ static const struct option long_options[] = {
     {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
     {"list-formats", no_argument, NULL, OPT_LIST_FORMATS},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"update-plugin-cache", required_argument, NULL, OPT_UPDATE_PLUGIN_CACHE},
     {"dump-tree", no_argument, NULL, OPT_DUMP_TREE},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"wrap", required_argument, NULL, OPT_WRAP},
@@ -173,6 +174,7 @@ static int apply_option(cli_args *a, int c, const char *arg)
     case OPT_PLUGIN_DIR: push(&a->plugin_dirs, arg); break;
     case OPT_LIST_FORMATS: a->list_formats = 1; break;
     case OPT_VERSION: a->show_version = 1; break;
+    case OPT_UPDATE_PLUGIN_CACHE: a->update_plugin_cache = arg; break;
     case OPT_DUMP_TREE: a->to = "tree"; break;
     case OPT_ENCODING: push_var(a, "encoding", arg); break;
     case OPT_WRAP:
@@ -421,6 +423,8 @@ void cli_print_help(void)
 "\n"
 "Program\n"
 "      --plugin-dir DIR     load plugins from DIR first (repeatable)\n"
+"      --update-plugin-cache DIR   write DIR/plugins.cache, so that a\n"
+"                           conversion opens only the plugins it uses\n"
 "  -q, --quiet              no warnings\n"
 "  -v, --verbose            say what was decided (twice: more)\n"
 "      --version            versions of octavo, its libraries and plugins\n"

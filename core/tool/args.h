@@ -32,6 +32,7 @@ typedef struct cli_args {
     const char *report_json, *junit_xml;
     unsigned shard_index, shard_count; /* 1-based K of N; 0/0 when not sharding */
     const char *merge_reports;     /* --merge-reports OUT: inputs are reports */
+    const char *update_plugin_cache; /* --update-plugin-cache DIR */
 } cli_args;
 
 /* Parses argv, after the defaults files it names (YAML). Returns 0, or 2

@@ -1,12 +1,13 @@
 /* batch_report.c — the JSON report (jansson), JUnit XML (libxml2's
- * xmlTextWriter) and the merging of sharded reports. Every string from the
- * outside (file names, messages) is cleaned first: invalid UTF-8 or a
- * control character would make the file unreadable for the CI server. */
+ * xmlTextWriter, opened when a report is asked for: xml_writer_load.h) and
+ * the merging of sharded reports. Every string from the outside (file
+ * names, messages) is cleaned first: invalid UTF-8 or a control character
+ * would make the file unreadable for the CI server. */
 #include "batch_report.h"
 #include "batch_manifest.h"
+#include "xml_writer_load.h"
 
 #include <jansson.h>
-#include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,41 +171,53 @@ int batch_report_write_json(const char *path, const batch_report_info *info,
 
 /* --------------------------------------------------------------- JUnit */
 
+/* libxml2, opened for the report (xml_writer_load.h); set before writing. */
+static const xml_writer_api *xw;
+
 static void attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
     char *c = batch_clean_text(value ? value : "");
-    xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST(c ? c : ""));
+    xw->write_attribute(w, BAD_CAST name, BAD_CAST(c ? c : ""));
     free(c);
 }
 
 static void attr_count(xmlTextWriterPtr w, const char *name, size_t v)
 {
-    xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%zu", v);
+    char digits[32];
+    snprintf(digits, sizeof digits, "%zu", v);
+    xw->write_attribute(w, BAD_CAST name, BAD_CAST digits);
+}
+
+static void attr_seconds(xmlTextWriterPtr w, double seconds)
+{
+    char digits[64];
+    snprintf(digits, sizeof digits, "%.6f", seconds);
+    xw->write_attribute(w, BAD_CAST "time", BAD_CAST digits);
 }
 
 static void text_element(xmlTextWriterPtr w, const char *name, const char *type, const char *message,
                          const char *body)
 {
-    xmlTextWriterStartElement(w, BAD_CAST name);
+    xw->start_element(w, BAD_CAST name);
     if (type) attr(w, "type", type);
     if (message) attr(w, "message", message);
     if (body) {
         char *c = batch_clean_text(body);
-        xmlTextWriterWriteString(w, BAD_CAST(c ? c : ""));
+        xw->write_string(w, BAD_CAST(c ? c : ""));
         free(c);
     }
-    xmlTextWriterEndElement(w);
+    xw->end_element(w);
 }
 
 static void testcase(xmlTextWriterPtr w, const batch_item *it, const batch_report_info *info)
 {
-    xmlTextWriterStartElement(w, BAD_CAST "testcase");
+    xw->start_element(w, BAD_CAST "testcase");
     char classname[160];
     snprintf(classname, sizeof classname, "octavo.%s", info->to ? info->to : "convert");
     attr(w, "classname", classname);
     attr(w, "name", it->input);
     attr(w, "file", it->input);
-    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.6f", it->seconds);
+    attr_seconds(w, it->seconds);
     oct_buf warnings;
     oct_buf_init(&warnings, 0);
     for (size_t i = 0; i < it->n_warnings; i++) oct_buf_printf(&warnings, "warning: %s\n", it->warnings[i]);
@@ -241,16 +254,21 @@ static void testcase(xmlTextWriterPtr w, const batch_item *it, const batch_repor
     }
     if (warnings.len) text_element(w, "system-err", NULL, NULL, warnings.data);
     oct_buf_free(&warnings);
-    xmlTextWriterEndElement(w);
+    xw->end_element(w);
 }
 
 int batch_report_write_junit(const char *path, const batch_report_info *info,
                              const batch_item *items, size_t n)
 {
-    xmlBufferPtr buf = xmlBufferCreate();
-    xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+    const char *why = NULL;
+    if (!(xw = xml_writer_load(&why))) {
+        fprintf(stderr, "octavo: %s: cannot write the JUnit report: %s\n", path, why);
+        return -1;
+    }
+    xmlBufferPtr buf = xw->buffer_create();
+    xmlTextWriterPtr w = buf ? xw->new_writer(buf, 0) : NULL;
     if (!w) {
-        xmlBufferFree(buf);
+        if (buf) xw->buffer_free(buf);
         fprintf(stderr, "octavo: %s: out of memory\n", path);
         return -1;
     }
@@ -267,30 +285,30 @@ int batch_report_write_junit(const char *path, const batch_report_info *info,
                  info->shard_index, info->shard_count);
     else
         snprintf(suite, sizeof suite, "octavo to %s", info->to ? info->to : "?");
-    xmlTextWriterSetIndent(w, 1);
-    xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
-    xmlTextWriterStartElement(w, BAD_CAST "testsuites");
+    xw->set_indent(w, 1);
+    xw->start_document(w, "1.0", "UTF-8", NULL);
+    xw->start_element(w, BAD_CAST "testsuites");
     attr(w, "name", "octavo");
     attr_count(w, "tests", n);
     attr_count(w, "failures", failures);
     attr_count(w, "errors", errors);
     attr_count(w, "skipped", skipped);
-    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.6f", info->summary.elapsed);
-    xmlTextWriterStartElement(w, BAD_CAST "testsuite");
+    attr_seconds(w, info->summary.elapsed);
+    xw->start_element(w, BAD_CAST "testsuite");
     attr(w, "name", suite);
     attr_count(w, "tests", n);
     attr_count(w, "failures", failures);
     attr_count(w, "errors", errors);
     attr_count(w, "skipped", skipped);
-    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.6f", info->summary.elapsed);
+    attr_seconds(w, info->summary.elapsed);
     for (size_t i = 0; i < n; i++) testcase(w, &items[i], info);
-    xmlTextWriterEndElement(w);
-    xmlTextWriterEndElement(w);
-    int ok = xmlTextWriterEndDocument(w) >= 0;
-    xmlFreeTextWriter(w);
-    int rc = ok ? batch_write_file(path, xmlBufferContent(buf), (size_t)xmlBufferLength(buf)) : -1;
+    xw->end_element(w);
+    xw->end_element(w);
+    int ok = xw->end_document(w) >= 0;
+    xw->free_writer(w);
+    int rc = ok ? batch_write_file(path, xw->buffer_content(buf), (size_t)xw->buffer_length(buf)) : -1;
     if (!ok) fprintf(stderr, "octavo: %s: cannot build the JUnit report\n", path);
-    xmlBufferFree(buf);
+    xw->buffer_free(buf);
     return rc;
 }
 

@@ -57,6 +57,7 @@ static void list_formats(const oct_registry *reg)
     printf("%-12s %-5s %-10s %-8s %s\n", "FORMAT", "MODE", "PLUGIN", "VERSION", "FILE");
     for (size_t i = 0; i < oct_registry_format_count(reg); i++) {
         const oct_format *f = oct_registry_format_at(reg, i);
+        if (!f) continue; /* its plugin failed to open, as a warning said */
         char mode[3] = {oct_format_can_read(f) ? 'r' : '-', oct_format_can_write(f) ? 'w' : '-', 0};
         printf("%-12s %-5s %-10s %-8s %s\n", oct_format_name(f), mode,
                oct_format_plugin_name(reg, f), oct_format_plugin_version(reg, f),
@@ -146,6 +147,13 @@ int main(int argc, char **argv)
         cli_print_help();
         cli_args_free(&args);
         return 0;
+    }
+    if (args.update_plugin_cache) {
+        oct_error err;
+        oct_error_clear(&err);
+        oct_status st = oct_registry_update_cache(args.update_plugin_cache, &err);
+        cli_args_free(&args);
+        return st ? report(&err, st) : 0;
     }
     log_state ls = {args.verbosity};
     oct_registry *reg = oct_registry_new();

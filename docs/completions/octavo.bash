@@ -12,7 +12,7 @@ _octavo() {
         -t|--to) COMPREPLY=($(compgen -W "$(_octavo_formats w)" -- "$cur")); return ;;
         --wrap) COMPREPLY=($(compgen -W "auto none preserve" -- "$cur")); return ;;
         --extract) COMPREPLY=($(compgen -W "auto on off" -- "$cur")); return ;;
-        --plugin-dir|--extract-media|--output-dir)
+        --plugin-dir|--extract-media|--output-dir|--update-plugin-cache)
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
         -o|--output|--css|--cover-image|--reference-doc|--report|--junit|--defaults)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -25,7 +25,7 @@ _octavo() {
             --wrap --columns --extract-media --offline --no-images --insecure --max-input-size
             --max-download --plugin-dir --list-formats --dump-tree --quiet --verbose --version
             --help --output-dir --include --exclude --report --junit --incremental --shard
-            --defaults --fail-fast --fail-if-warnings --merge-reports"
+            --defaults --fail-fast --fail-if-warnings --merge-reports --update-plugin-cache"
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
     fi

@@ -31,6 +31,16 @@ env -u OCTAVO_PLUGIN_PATH "$bin" --list-formats | grep -q '^markdown '
 env -u OCTAVO_PLUGIN_PATH "$bin" "$src/samples/article.txt" -o "$work/article.epub"
 env -u OCTAVO_PLUGIN_PATH "$bin" "$src/samples/article.txt" -o "$work/article.md"
 test -s "$work/article.epub" && test -s "$work/article.md"
+# The installed plugins.cache is current (the build IDs survive packaging): a
+# text to Markdown conversion opens the text and Markdown plugins, no other.
+LD_DEBUG=files env -u OCTAVO_PLUGIN_PATH "$bin" "$src/samples/article.txt" -o "$work/again.md" \
+  2> "$work/loaded.log"
+cmp "$work/article.md" "$work/again.md"
+grep -q 'plugins/markdown\.so' "$work/loaded.log" && grep -q 'plugins/text\.so' "$work/loaded.log"
+if grep -Eq 'plugins/(html|epub|docx)\.so' "$work/loaded.log"; then
+  echo "deb: the installed plugin cache was not used" >&2
+  exit 1
+fi
 if [ "$installed" -eq 1 ]; then
   man -w octavo >/dev/null 2>&1 || test -f /usr/share/man/man1/octavo.1.gz || test -f /usr/share/man/man1/octavo.1
   dpkg -r octavo >/dev/null

@@ -564,8 +564,18 @@ OCT_EXPORT void oct_registry_set_log(oct_registry *reg, oct_log_fn fn, void *use
 /* Loads one plugin file. */
 OCT_EXPORT oct_status oct_registry_load_file(oct_registry *reg, const char *path, oct_error *err);
 /* Loads every "*.so" of dir in name order; failures are logged and skipped.
- * Returns the number of plugins loaded. */
+ * Returns the number of plugins loaded. When dir holds an up-to-date
+ * plugins.cache (the same files, each with the GNU build ID written for
+ * it), its plugins are registered from it and each is opened only when one
+ * of its formats is first asked for: format_at, find, find_by_extension
+ * and probe open it, and return NULL for a format whose plugin then fails
+ * to open (logged once, as a warning). */
 OCT_EXPORT size_t oct_registry_load_dir(oct_registry *reg, const char *dir);
+/* Writes dir's plugins.cache after opening every plugin in it. Refused,
+ * with the reason in err, when the scan logs anything (a plugin skipped,
+ * shadowed or from a newer ABI: a cache must say what a scan says), when a
+ * plugin has no build ID, or when the file cannot be written. */
+OCT_EXPORT oct_status oct_registry_update_cache(const char *dir, oct_error *err);
 /* The standard search: extra_dirs (--plugin-dir) in order, then
  * $OCTAVO_PLUGIN_PATH (colon-separated), then the directory found from
  * liboctavo's own location, then the compiled-in install directory.
@@ -592,7 +602,8 @@ OCT_EXPORT const char *oct_format_plugin_version(const oct_registry *reg, const 
 OCT_EXPORT const char *oct_format_name(const oct_format *f);
 OCT_EXPORT int oct_format_can_read(const oct_format *f);
 OCT_EXPORT int oct_format_can_write(const oct_format *f);
-/* Number of plugins loaded, and each plugin's path/name/version. */
+/* Number of plugins registered (opened or cached), and each plugin's
+ * path/name/version. */
 OCT_EXPORT size_t oct_registry_plugin_count(const oct_registry *reg);
 OCT_EXPORT const char *oct_registry_plugin_info(const oct_registry *reg, size_t i,
                                                 const char **name, const char **version);
