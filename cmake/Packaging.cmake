@@ -15,9 +15,12 @@ set(CPACK_DEBIAN_PACKAGE_SECTION "text")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # Library dependencies come from the binaries themselves (dpkg-shlibdeps).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# ...except libcurl, which liboctavo opens with dlopen when it first fetches a
-# URL (core/curl_load.h), so dpkg-shlibdeps cannot see it.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0)")
+# ...except what is opened with dlopen, which dpkg-shlibdeps cannot see:
+# libcurl, when liboctavo first fetches a URL (core/curl_load.h), and
+# libuchardet, when the text reader first guesses an encoding
+# (plugins/text/uchardet_load.h). libxml2, which the command line opens for
+# a JUnit report, is linked by the HTML, EPUB and DOCX plugins.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0), libuchardet0")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")

@@ -8,13 +8,13 @@
  */
 #include "text_internal.h"
 #include "bytes.h"
+#include "uchardet_load.h"
 
 #include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <uchardet.h>
 
 #define TAB_STOP 8
 #define ICONV_CHUNK 65536
@@ -171,22 +171,26 @@ static oct_status convert_with_iconv(iconv_t cd, const unsigned char *s, size_t 
 }
 
 /* uchardet's guess for bytes that are not valid UTF-8; NULL when it has none
- * or guesses a Unicode form (then the bytes are repaired as UTF-8). */
-static char *guess_legacy_encoding(const unsigned char *s, size_t len)
+ * or guesses a Unicode form (then the caller's fallback applies). When
+ * libuchardet cannot be loaded, NULL too, with *unloaded saying why. */
+static char *guess_legacy_encoding(const unsigned char *s, size_t len, const char **unloaded)
 {
-    uchardet_t ud = uchardet_new();
+    const text_uchardet_api *uc = text_uchardet(unloaded);
+    if (!uc)
+        return NULL;
+    uchardet_t ud = uc->new_detector();
     if (!ud)
         return NULL;
     char *name = NULL;
     /* the first megabyte is plenty to guess from */
-    if (uchardet_handle_data(ud, (const char *)s, len < DETECT_BYTES ? len : DETECT_BYTES) == 0) {
-        uchardet_data_end(ud);
-        const char *guess = uchardet_get_charset(ud);
+    if (uc->handle_data(ud, (const char *)s, len < DETECT_BYTES ? len : DETECT_BYTES) == 0) {
+        uc->data_end(ud);
+        const char *guess = uc->get_charset(ud);
         if (guess && *guess && strncasecmp(guess, "UTF-", 4) != 0 &&
             strcasecmp(guess, "ASCII") != 0)
             name = strdup(guess);
     }
-    uchardet_delete(ud);
+    uc->delete_detector(ud);
     return name;
 }
 
@@ -299,7 +303,8 @@ oct_status text_decode(oct_context *ctx, const unsigned char *s, size_t len, con
         out->len = n;
         return OCT_OK;
     }
-    char *guess = guess_legacy_encoding(s, len);
+    const char *unloaded = NULL;
+    char *guess = guess_legacy_encoding(s, len, &unloaded);
     const char *legacy = guess ? guess : "WINDOWS-1252";
     iconv_t cd = iconv_open("UTF-8", legacy);
     if (cd == (iconv_t)-1 && guess) {
@@ -315,7 +320,12 @@ oct_status text_decode(oct_context *ctx, const unsigned char *s, size_t len, con
         oct_buf_append(&utf8, s, len);
         return finish_owned(&utf8, out, err);
     }
-    oct_warn(ctx, "text is not valid UTF-8; read as %s (use -V encoding=NAME to choose)", legacy);
+    if (unloaded) /* say why a file in another encoding came out wrong */
+        oct_warn(ctx, "text is not valid UTF-8 and its encoding cannot be guessed: %s; read as %s "
+                 "(use -V encoding=NAME to choose)", unloaded, legacy);
+    else
+        oct_warn(ctx, "text is not valid UTF-8; read as %s (use -V encoding=NAME to choose)",
+                 legacy);
     const oct_status st = convert_with_iconv(cd, s, len, &utf8);
     iconv_close(cd);
     free(guess);

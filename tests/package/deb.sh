@@ -12,8 +12,10 @@ cmake --build "$build" -j"$(nproc)" >/dev/null
 deb=$(ls "$build"/octavo_*.deb | head -n 1)
 echo "package: $deb"
 dpkg-deb --info "$deb" | grep -E 'Package|Version|Depends'
-# libcurl is opened with dlopen, invisible to shlibdeps: it must be declared
+# libcurl and libuchardet are opened with dlopen, invisible to shlibdeps:
+# they must be declared
 dpkg-deb --field "$deb" Depends | grep -q 'libcurl4'
+dpkg-deb --field "$deb" Depends | grep -q 'libuchardet0'
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ "$(id -u)" -eq 0 ] && [ -z "${OCTAVO_DEB_UNPACK_ONLY:-}" ]; then

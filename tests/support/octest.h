@@ -152,6 +152,18 @@ static inline void octest_remove_tree(const char *dir)
     octest_remove_tree_at(dir, 0);
 }
 
+/* An oct_log_fn that appends each message, one a line, to the oct_buf
+ * given as userdata. */
+static inline void octest_log_to_buf(void *userdata, oct_severity sev, const char *where,
+                                     long line, const char *message)
+{
+    (void)sev;
+    (void)where;
+    (void)line;
+    oct_buf_puts(userdata, message);
+    oct_buf_putc(userdata, '\n');
+}
+
 /* What a finished child process left. */
 typedef struct octest_result {
     int exit_code;   /* exit status, or 128 + signal number */

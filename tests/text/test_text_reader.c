@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <dlfcn.h>
 
 #include "octest.h"
 #include "octavo/octavo_plugin.h"
@@ -45,16 +46,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static void collect_log(void *userdata, oct_severity sev, const char *where, long line,
-                        const char *message)
-{
-    (void)sev;
-    (void)where;
-    (void)line;
-    oct_buf_puts(userdata, message);
-    oct_buf_putc(userdata, '\n');
-}
-
 /* Reads bytes with the text reader; opts is NULL or {"key", "value", ..., NULL}. */
 static void read_text(const fixture *f, const void *data, size_t len, const char *name,
                       const char *const *opts, reading *r)
@@ -63,7 +54,7 @@ static void read_text(const fixture *f, const void *data, size_t len, const char
     oct_buf_init(&r->log, 0);
     oct_context *ctx = oct_context_new(f->reg);
     assert_non_null(ctx);
-    oct_context_set_log(ctx, collect_log, &r->log);
+    oct_context_set_log(ctx, octest_log_to_buf, &r->log);
     oct_context_set_verbosity(ctx, OCT_SEV_INFO);
     for (size_t i = 0; opts && opts[i]; i += 2)
         oct_context_set_option(ctx, opts[i], opts[i + 1]);
@@ -242,6 +233,35 @@ static void test_legacy_encoding_detected_and_named(void **state)
     assert_non_null(strstr(r.log.data, "read as"));
     assert_true(strstr(r.log.data, "WINDOWS-1252") || strstr(r.log.data, "ISO-8859"));
     reading_free(&r);
+}
+
+/* libuchardet is opened only when a guess is needed (it is C++, and costs
+ * every start that loads it): not by loading the plugin, not by UTF-8, but by
+ * the first legacy input, which it then names. Runs first, before any other
+ * test has read legacy text in this process. */
+static void test_uchardet_opened_for_the_first_guess(void **state)
+{
+    assert_null(dlopen(OCTAVO_UCHARDET_SONAME, RTLD_NOW | RTLD_NOLOAD));
+    reading r;
+    read_fixture(*state, "samples/article.txt", NULL, &r);
+    assert_int_equal(r.status, OCT_OK);
+    reading_free(&r);
+    assert_null(dlopen(OCTAVO_UCHARDET_SONAME, RTLD_NOW | RTLD_NOLOAD));
+
+    /* Russian in KOI8-R, which Windows-1252 (the reading without a guess)
+     * would turn into Latin letters */
+    const char in[] = "\xf0\xd2\xc9\xd7\xc5\xd4, \xcd\xc9\xd2. \xfc\xd4\xcf \xd0\xd2\xcf\xd3\xd4\xcf\xca "
+                      "\xd4\xc5\xcb\xd3\xd4 \xce\xc1 \xd2\xd5\xd3\xd3\xcb\xcf\xcd \xd1\xda\xd9\xcb\xc5.\n";
+    read_text(*state, in, sizeof in - 1, "x.txt", NULL, &r);
+    assert_int_equal(r.status, OCT_OK);
+    assert_non_null(strstr(r.log.data, "read as KOI8-R"));
+    /* "Привет, мир." */
+    assert_non_null(strstr(r.tree, "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82, "
+                                   "\xd0\xbc\xd0\xb8\xd1\x80."));
+    reading_free(&r);
+    void *lib = dlopen(OCTAVO_UCHARDET_SONAME, RTLD_NOW | RTLD_NOLOAD);
+    assert_non_null(lib);
+    dlclose(lib); /* the reference NOLOAD took */
 }
 
 static void test_encoding_option_overrides(void **state)
@@ -463,6 +483,7 @@ static void test_pathological_shapes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_uchardet_opened_for_the_first_guess), /* first: see there */
         cmocka_unit_test(test_sample_article_metadata),
         cmocka_unit_test(test_sample_article_furniture),
         cmocka_unit_test(test_furniture_only_whole_lines),
