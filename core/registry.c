@@ -385,6 +385,18 @@ static oct_status open_plugin(const char *path, void **handle, const oct_plugin_
     return OCT_OK;
 }
 
+/* An accepted plugin is never unmapped, though its handle is closed with
+ * the registry: the libraries it brought in (libxml2 with ICU, libzip with
+ * libcrypto) keep process-wide state once initialised that they cannot
+ * give back, and unloading them with the plugin would lose it as a leak at
+ * every registry made and freed. GStreamer never unloads its plugins for
+ * the same reason. The flag sticks to the object; the extra reference goes. */
+static void keep_mapped(const char *path)
+{
+    void *again = dlopen(path, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    if (again) dlclose(again);
+}
+
 static oct_status load_file(oct_registry *reg, const char *path, oct_error *err, int *shadowed)
 {
     if (shadowed) *shadowed = 0;
@@ -399,6 +411,7 @@ static oct_status load_file(oct_registry *reg, const char *path, oct_error *err,
         return s;
     }
     reg->plugins[reg->n_plugins - 1].handle = h;
+    keep_mapped(path);
     return OCT_OK;
 }
 
@@ -448,6 +461,7 @@ static void open_cached(oct_registry *reg, plugin_rec *p)
         r->fmt = recs[i].fmt;
     }
     free(recs);
+    keep_mapped(p->path);
     p->handle = h;
     /* name, version and summary stay the cache's: other threads may be
      * reading them, and the build ID vouches they are the same */

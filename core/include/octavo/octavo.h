@@ -558,6 +558,8 @@ typedef struct oct_format oct_format;
 typedef struct oct_plugin_descriptor oct_plugin_descriptor;
 
 OCT_EXPORT oct_registry *oct_registry_new(void);
+/* Runs each opened plugin's fini and closes it. Plugins are never unmapped:
+ * the libraries they bring in keep process-wide state (registry.c). */
 OCT_EXPORT void oct_registry_free(oct_registry *reg);
 /* Diagnostics of loading (one line each) go here; default: stderr. */
 OCT_EXPORT void oct_registry_set_log(oct_registry *reg, oct_log_fn fn, void *userdata);

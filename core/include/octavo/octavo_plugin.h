@@ -93,7 +93,8 @@ struct oct_plugin_descriptor {
     const oct_format *const *formats; /* NULL-terminated array of pointers */
     /* Optional; called once after loading. Non-OK refuses the plugin. */
     oct_status (*init)(oct_error *err);
-    /* Optional; called once before unloading. */
+    /* Optional; called once when the registry is freed (the plugin itself
+     * stays mapped: see oct_registry_free). */
     void (*fini)(void);
     /* ABI 1.0 ends here; new fields go below. */
 };
