@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 static int b64_value(unsigned char c)
@@ -126,22 +127,36 @@ static int safe_relative_path(const char *url, char *out, size_t size)
     return o > 0;
 }
 
+/* The input's folder, as given and as its real path: found once per
+ * document, on its first local image (realpath costs a system call per
+ * component of the path, and a page may hold hundreds of images). */
+typedef struct input_folder {
+    char dir[PATH_MAX]; /* with its final slash, or "" for the current folder */
+    char real[PATH_MAX];
+    int known;          /* 0 not looked up yet, 1 real holds it, -1 not found */
+} input_folder;
+
 /* Symbolic links inside the folder may point anywhere: the file opened is
  * the one the links lead to, and it must still lie below the folder.
  * Returns 1 with its real path in out, 0 outside, -1 when it is missing. */
-static int real_path_inside(const char *base_dir, const char *path, char *out)
+static int real_path_inside(input_folder *folder, const char *path, char *out)
 {
-    char real_dir[PATH_MAX];
-    if (!realpath(path, out)) return -1;
-    if (!realpath(*base_dir ? base_dir : ".", real_dir)) return 0;
-    size_t n = strlen(real_dir);
+    /* one system call tells a missing image (a saved page often names
+     * hundreds), where realpath would make one per component to say so */
+    struct stat st;
+    if (stat(path, &st) != 0 || !realpath(path, out)) return -1;
+    if (!folder->known)
+        folder->known = realpath(*folder->dir ? folder->dir : ".", folder->real) ? 1 : -1;
+    if (folder->known < 0) return 0;
+    size_t n = strlen(folder->real);
     if (n == 1) return 1; /* the folder is "/" */
-    return strncmp(out, real_dir, n) == 0 && out[n] == '/';
+    return strncmp(out, folder->real, n) == 0 && out[n] == '/';
 }
 
 static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int remote_doc,
-                           const char *base_dir)
+                           input_folder *folder)
 {
+    const char *base_dir = folder->dir;
     const char *url = oct_node_url(img);
     const oct_limits *lim = &doc->limits;
     oct_error err;
@@ -173,7 +188,7 @@ static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int re
         char path[PATH_MAX * 2];
         snprintf(path, sizeof path, "%s%s", base_dir, rel);
         char real[PATH_MAX];
-        int inside = real_path_inside(base_dir, path, real);
+        int inside = real_path_inside(folder, path, real);
         if (inside == 0) {
             oct_warn(ctx, "image %s skipped: it leads out of the input's folder", url);
             return OCT_OK;
@@ -303,10 +318,12 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
 {
     const char *base = doc->base;
     int remote_doc = base && oct_is_remote_url(base);
-    char base_dir[PATH_MAX] = "";
+    input_folder *folder = calloc(1, sizeof *folder); /* two paths: not on the stack */
+    if (!folder) return oct_error_set(err, OCT_ERR_NOMEM, NULL, 0, NULL);
+    char *base_dir = folder->dir;
     if (base && !remote_doc) {
         const char *slash = strrchr(base, '/');
-        if (slash && (size_t)(slash - base) + 2 < sizeof base_dir)
+        if (slash && (size_t)(slash - base) + 2 < sizeof folder->dir)
             memcpy(base_dir, base, (size_t)(slash - base) + 1), base_dir[slash - base + 1] = '\0';
     }
     int no_local = !base || strcmp(base, "-") == 0;
@@ -330,7 +347,7 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
         }
         if (no_local && strncasecmp(url, "data:", 5) != 0) continue;
         if (oct_interrupted()) st = OCT_ERR_INTERRUPTED;
-        else st = load_one(ctx, doc, n, remote_doc, base_dir);
+        else st = load_one(ctx, doc, n, remote_doc, folder);
     }
     /* The page's lead image (og:image, JSON-LD image) becomes the cover when
      * nothing else is: it is loaded like any image, under the same policy. */
@@ -342,7 +359,7 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
             if (oct_is_remote_url(lead_url)) {
                 if (fetch && !remember_remote(&ri, lead)) st = OCT_ERR_NOMEM;
             } else if (!no_local || strncasecmp(lead_url, "data:", 5) == 0) {
-                st = load_one(ctx, doc, lead, remote_doc, base_dir);
+                st = load_one(ctx, doc, lead, remote_doc, folder);
             }
         }
     }
@@ -352,6 +369,7 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
     free(ri.index);
     free(ri.nodes);
     free(ri.url_of);
+    free(folder);
     if (!st && oct_interrupted()) st = OCT_ERR_INTERRUPTED;
     return st ? oct_error_set(err, st, NULL, 0, NULL) : OCT_OK;
 }

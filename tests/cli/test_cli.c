@@ -738,6 +738,48 @@ static void test_book_read_at_once_is_the_same(void **state)
     octest_result_free(&many);
 }
 
+/* Links between the inputs of a book lead to the chapter or heading they
+ * name, whichever way the link spells the file (a "./" or "sub/.." detour, a
+ * symbolic link to it); links to files that are not inputs stay as written. */
+static void test_links_between_inputs(void **state)
+{
+    (void)state;
+    if (!reader_and_markdown_built("html")) skip();
+    char dir[256], a[1024], b[1024], sub[1024], alias[1024];
+    octest_tempdir(dir, sizeof dir);
+    octest_path(a, sizeof a, dir, "a.html");
+    octest_path(b, sizeof b, dir, "b.html");
+    octest_path(sub, sizeof sub, dir, "sub");
+    octest_path(alias, sizeof alias, dir, "alias.html");
+    static const char page_a[] =
+        "<html><head><title>A</title></head><body><h1>Page A</h1>"
+        "<p><a href=\"b.html#sec\">one</a> <a href=\"./b.html\">two</a> "
+        "<a href=\"sub/../b.html#sec\">three</a> <a href=\"alias.html#sec\">four</a> "
+        "<a href=\"c.html#sec\">five</a> <a href=\"b.html#sec\">six</a></p></body></html>";
+    static const char page_b[] =
+        "<html><head><title>B</title></head><body><h1>Page B</h1>"
+        "<h2 id=\"sec\">Section</h2><p>text</p></body></html>";
+    octest_write_file(a, page_a, sizeof page_a - 1);
+    octest_write_file(b, page_b, sizeof page_b - 1);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_int_equal(symlink("b.html", alias), 0);
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--offline", "-q", "-f", "html", "-t", "markdown", a, b,
+                   NULL);
+    expect_exit(&r, 0);
+    assert_non_null(strstr(r.out, "[one](#sec)"));
+    assert_non_null(strstr(r.out, "[three](#sec)"));
+    assert_non_null(strstr(r.out, "[four](#sec)"));
+    assert_non_null(strstr(r.out, "[five](c.html#sec)"));
+    assert_non_null(strstr(r.out, "[six](#sec)"));
+    /* a link to the file itself leads to its chapter's heading */
+    const char *two = strstr(r.out, "[two](#");
+    assert_non_null(two);
+    assert_null(strstr(r.out, "b.html"));
+    octest_result_free(&r);
+    octest_remove_tree(dir);
+}
+
 /* Standard input named twice is read twice, one after the other (the
  * second time it is empty), whatever -j says: two threads reading it at
  * once would split it between them at random. */
@@ -773,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_book_read_at_once_is_the_same),
         cmocka_unit_test(test_stdin_twice_read_in_turn),
+        cmocka_unit_test(test_links_between_inputs),
         T(test_list_formats),
         cmocka_unit_test(test_unknown_option),
         T(test_unknown_output_format),
