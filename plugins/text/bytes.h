@@ -50,10 +50,12 @@ static inline unsigned text_block_high_or_eq(text_block b, char c)
 /* Bytes other than printable ASCII and LF: controls, DEL, UTF-8 sequences. */
 static inline unsigned text_block_not_plain(text_block b)
 {
-    const __m128i control = _mm_cmplt_epi8(b, _mm_set1_epi8(0x20)); /* the high bytes too */
+    /* one added: ' '..'~' become 0x21..0x7F, every other byte (DEL wraps
+     * to -128, the high bytes stay negative) falls below 0x21, signed */
+    const __m128i odd =
+        _mm_cmplt_epi8(_mm_add_epi8(b, _mm_set1_epi8(1)), _mm_set1_epi8(0x21));
     const __m128i lf = _mm_cmpeq_epi8(b, _mm_set1_epi8('\n'));
-    const __m128i del = _mm_cmpeq_epi8(b, _mm_set1_epi8(0x7F));
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_andnot_si128(lf, control), del));
+    return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(lf, odd));
 }
 
 /* ASCII letters, either case. */
@@ -62,6 +64,14 @@ static inline unsigned text_block_letters(text_block b)
     /* folded to lower case, then 'a'..'z' moved to 0..25, an unsigned range */
     const __m128i x = _mm_sub_epi8(_mm_or_si128(b, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
     return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(25)), x));
+}
+
+/* ASCII digits. */
+static inline unsigned text_block_digits(text_block b)
+{
+    /* '0'..'9' moved to 0..9, an unsigned range */
+    const __m128i x = _mm_sub_epi8(b, _mm_set1_epi8('0'));
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(9)), x));
 }
 
 #else
@@ -123,6 +133,14 @@ static inline unsigned text_block_letters(text_block b)
     return m;
 }
 
+static inline unsigned text_block_digits(text_block b)
+{
+    unsigned m = 0;
+    for (unsigned k = 0; k < TEXT_BLOCK; k++)
+        m |= (unsigned)(b.b[k] >= '0' && b.b[k] <= '9') << k;
+    return m;
+}
+
 #endif
 
 /* Index of the lowest set bit of a non-zero mask. */
@@ -137,6 +155,19 @@ static inline unsigned text_mask_first(unsigned m)
         k++;
     }
     return k;
+#endif
+}
+
+/* Number of set bits of a mask. */
+static inline unsigned text_mask_count(unsigned m)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_popcount(m);
+#else
+    unsigned n = 0;
+    for (; m; m &= m - 1)
+        n++;
+    return n;
 #endif
 }
 

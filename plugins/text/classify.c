@@ -5,19 +5,12 @@
  * line's text; structure.c decides what they mean in context.
  */
 #include "text_internal.h"
+#include "bytes.h"
 
 #include <string.h>
 
 #define CHAPTER_MAX_COLS 80
 #define MAX_CODE_LINE 300
-
-static int has_bytes(const char *s, size_t len, const char *needle, size_t n)
-{
-    for (size_t i = 0; i + n <= len; i++)
-        if (s[i] == needle[0] && memcmp(s + i, needle, n) == 0)
-            return 1;
-    return 0;
-}
 
 static int is_digit(char c)
 {
@@ -32,12 +25,17 @@ static size_t skip_spaces(const char *s, size_t len, size_t i)
     return i;
 }
 
+static int is_roman_char(char c)
+{
+    return c == 'I' || c == 'V' || c == 'X' || c == 'L' || c == 'C';
+}
+
 static int is_roman(const char *s, size_t len)
 {
     if (len == 0 || len > 8)
         return 0;
     for (size_t i = 0; i < len; i++)
-        if (!strchr("IVXLC", s[i]))
+        if (!is_roman_char(s[i]))
             return 0;
     return 1;
 }
@@ -82,7 +80,7 @@ int text_chapter_kind(const char *s, size_t len)
             return 2;
     /* lone Roman numeral, or "IV. THE STORM" */
     size_t r = 0;
-    while (r < len && strchr("IVXLC", s[r]))
+    while (r < len && is_roman_char(s[r]))
         r++;
     if (r > 0 && is_roman(s, r) && !(r < len && ((s[r] | 32) >= 'a' && (s[r] | 32) <= 'z'))) {
         if (r == len || (r + 1 == len && s[r] == '.'))
@@ -150,7 +148,7 @@ size_t text_list_marker(const char *s, size_t len, int *ordered, oct_list_style 
     *style = OCT_LIST_BULLET;
     *start = 1;
     size_t m = 0;
-    if (len >= 2 && strchr("*-+", s[0]) && s[1] == ' ')
+    if (len >= 2 && (s[0] == '*' || s[0] == '-' || s[0] == '+') && s[1] == ' ')
         m = 1;
     else if (len >= 4 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
              ((unsigned char)s[2] == 0xA2 || (unsigned char)s[2] == 0xA3) && s[3] == ' ')
@@ -199,7 +197,7 @@ int text_is_scene_break(const char *s, size_t len)
         const unsigned char c = (unsigned char)s[i];
         if (c == ' ')
             continue;
-        if (strchr("*-_~=#", c)) {
+        if (c == '*' || c == '-' || c == '_' || c == '~' || c == '=' || c == '#') {
             marks++;
             kind = (char)c;
             continue;
@@ -259,7 +257,8 @@ int text_is_label_or_caption(const char *s, size_t len)
 {
     static const char *const labels[] = {"note",      "tip",  "warning", "caution",
                                          "important", "hint", "danger",  NULL};
-    for (size_t i = 0; labels[i]; i++)
+    enum { LONGEST_LABEL = 9 };
+    for (size_t i = 0; len <= LONGEST_LABEL && labels[i]; i++)
         if (strlen(labels[i]) == len && text_has_prefix(s, len, labels[i]) == len)
             return 1;
     static const char *const captions[] = {"table ", "figure ", "example ", "listing ", NULL};
@@ -270,15 +269,41 @@ int text_is_label_or_caption(const char *s, size_t len)
     }
     if (text_has_prefix(s, len, "copyright"))
         return 1;
-    return has_bytes(s, len, "\xC2\xA9", 2); /* © */
+    /* ©, found from its first byte */
+    const char *const end = s + len;
+    for (const char *c = memchr(s, 0xC2, len); c; c = memchr(c + 1, 0xC2, (size_t)(end - c - 1)))
+        if (c + 1 < end && (unsigned char)c[1] == 0xA9)
+            return 1;
+    return 0;
 }
 
-/* Two sentences in one line: ". X" after a lowercase word. */
+/* Whether the sentence end mark at i ends a lowercase word and is followed
+ * by a space and a capital. */
+static int sentence_break_at(const char *s, size_t len, size_t i)
+{
+    return i >= 1 && i + 2 < len && s[i + 1] == ' ' && (s[i - 1] >= 'a' && s[i - 1] <= 'z') &&
+           text_is_upper_start(s + i + 2, len - i - 2);
+}
+
+static int is_sentence_end_mark(char c)
+{
+    return c == '.' || c == '!' || c == '?';
+}
+
+/* Two sentences in one line: ". X" after a lowercase word. The marks are
+ * found a block at a time. */
 int text_has_sentence_break(const char *s, size_t len)
 {
-    for (size_t i = 1; i + 2 < len; i++)
-        if ((s[i] == '.' || s[i] == '!' || s[i] == '?') && s[i + 1] == ' ' &&
-            (s[i - 1] >= 'a' && s[i - 1] <= 'z') && text_is_upper_start(s + i + 2, len - i - 2))
+    size_t i = 0;
+    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
+        const text_block b = text_block_load(s + i);
+        for (unsigned m = text_block_eq(b, '.') | text_block_eq(b, '!') | text_block_eq(b, '?'); m;
+             m &= m - 1)
+            if (sentence_break_at(s, len, i + text_mask_first(m)))
+                return 1;
+    }
+    for (; i < len; i++)
+        if (is_sentence_end_mark(s[i]) && sentence_break_at(s, len, i))
             return 1;
     return 0;
 }
@@ -289,17 +314,64 @@ int text_ends_with_function_word(const char *s, size_t len)
     static const char *const words[] = {"a",   "an", "the",  "of",  "to",   "on",   "and",  "or",
                                         "in",  "at", "with", "for", "by",   "from", "that", "which",
                                         "but", "is", "are",  "was", "were", NULL};
+    enum { LONGEST_WORD = 5 };
     size_t w = len;
     while (w > 0 && s[w - 1] != ' ')
         w--;
-    for (size_t i = 0; words[i]; i++)
+    for (size_t i = 0; len - w <= LONGEST_WORD && words[i]; i++)
         if (strlen(words[i]) == len - w && text_has_prefix(s + w, len - w, words[i]))
             return 1;
     return 0;
 }
 
-/* Signs of code in one line, found in one pass: a prompt, a statement end,
- * operators, or columns aligned with runs of spaces. */
+/* Whether the byte at i ends an operator of code: "==", "&&", "||", "->",
+ * "=>" or "();". */
+static int ends_code_operator(const char *s, size_t i)
+{
+    if (i == 0)
+        return 0;
+    const char p = s[i - 1], c = s[i];
+    return (p == '=' && c == '=') || (p == '&' && c == '&') || (p == '|' && c == '|') ||
+           (p == '-' && c == '>') || (p == '=' && c == '>') ||
+           (p == ')' && c == ';' && i >= 2 && s[i - 2] == '(');
+}
+
+/* The last byte of every operator is one of "=&|>;", rare in prose: they
+ * are found a block at a time. */
+static int has_code_operator(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
+        const text_block b = text_block_load(s + i);
+        unsigned ends = text_block_eq(b, '=') | text_block_eq(b, '&') | text_block_eq(b, '|') |
+                        text_block_eq(b, '>') | text_block_eq(b, ';');
+        for (; ends; ends &= ends - 1)
+            if (ends_code_operator(s, i + text_mask_first(ends)))
+                return 1;
+    }
+    for (; i < len; i++)
+        if (ends_code_operator(s, i))
+            return 1;
+    return 0;
+}
+
+/* Columns aligned with runs of spaces: three in a row. Most lines have not
+ * even two, which is asked eight bytes at a time first. */
+static int has_three_spaces(const char *s, size_t len)
+{
+    if (!text_has_double_space(s, len))
+        return 0;
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        run = s[i] == ' ' ? run + 1 : 0;
+        if (run == 3)
+            return 1;
+    }
+    return 0;
+}
+
+/* Signs of code in one line: a prompt, a statement end, operators, or
+ * columns aligned with runs of spaces. */
 int text_is_code_line(const char *s, size_t len)
 {
     if (len > MAX_CODE_LINE)
@@ -313,26 +385,7 @@ int text_is_code_line(const char *s, size_t len)
         return 1;
     if (s[0] == '<' && last == '>')
         return 1;
-    size_t spaces = 0;
-    for (size_t i = 0; i < len; i++) {
-        const char c = s[i];
-        spaces = c == ' ' ? spaces + 1 : 0;
-        if (spaces == 3)
-            return 1;
-        if (i == 0)
-            continue;
-        const char p = s[i - 1];
-        if ((p == '=' && c == '=') || (p == '&' && c == '&') || (p == '|' && c == '|') ||
-            (p == '-' && c == '>') || (p == '=' && c == '>') ||
-            (p == ')' && c == ';' && i >= 2 && s[i - 2] == '('))
-            return 1;
-    }
-    return 0;
-}
-
-int text_is_box_line(const char *s, size_t len)
-{
-    return len >= 2 && (s[0] == '+' || s[0] == '|') && (s[len - 1] == '+' || s[len - 1] == '|');
+    return has_three_spaces(s, len) || has_code_operator(s, len);
 }
 
 /* Quote depth of a line and where its content starts. */

@@ -5,6 +5,7 @@
  * All-numeric day/month orders (03/04/2019) are ambiguous and refused.
  */
 #include "text_internal.h"
+#include "bytes.h"
 
 #include <string.h>
 
@@ -122,16 +123,56 @@ static size_t tokenize(const char *s, size_t len, token *out, size_t max)
     return n;
 }
 
+/* A run of exactly four digits: the year. The runs are read from the digit
+ * masks of whole blocks: a section number or a heading has few. */
+static int has_four_digit_run(const char *s, size_t len)
+{
+    size_t i = 0, before = 0; /* before: the digits that end the blocks read */
+    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
+        unsigned d = text_block_digits(text_block_load(s + i));
+        if (before && !(d & 1u)) {
+            if (before == 4)
+                return 1;
+            before = 0;
+        }
+        size_t carried = 0;
+        while (d) {
+            const unsigned start = text_mask_first(d);
+            /* the shifted mask has a clear bit past the block: never all ones */
+            const unsigned n = text_mask_first(~(d >> start));
+            const size_t run = n + before; /* before is kept only if start is 0 */
+            before = 0;
+            if (start + n == TEXT_BLOCK) {
+                carried = run;
+                break;
+            }
+            if (run == 4)
+                return 1;
+            d &= ~(((1u << n) - 1u) << start);
+        }
+        before = carried;
+    }
+    size_t run = before;
+    for (; i < len; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            run++;
+        } else {
+            if (run == 4)
+                return 1;
+            run = 0;
+        }
+    }
+    return run == 4;
+}
+
 int text_parse_date(const char *s, size_t len, char iso[11])
 {
     if (len == 0 || len > MAX_DATE_LINE)
         return 0;
-    /* every form has a year in digits: most lines are settled here, before
-     * they are cut into words */
-    size_t digit = 0;
-    while (digit < len && !(s[digit] >= '0' && s[digit] <= '9'))
-        digit++;
-    if (digit == len)
+    /* every form has a year of four digits, and a number token is a whole
+     * run of digits: most lines (section numbers "1.2.3" included) are
+     * settled here, before they are cut into words */
+    if (!has_four_digit_run(s, len))
         return 0;
     token tok[MAX_TOKENS];
     const size_t n = tokenize(s, len, tok, MAX_TOKENS);

@@ -22,6 +22,29 @@
 
 static const char replacement_utf8[] = "\xEF\xBF\xBD";
 
+static int is_continuation(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+/* Byte length of the valid UTF-8 sequence that starts at s (s[0] >= 0x80),
+ * or 0. The forms prose is full of (no-break spaces, accented letters,
+ * quotes and dashes) are settled here; the rest as oct_utf8_decode says. */
+static size_t valid_sequence_len(const unsigned char *s, size_t len)
+{
+    const unsigned char c = s[0];
+    /* C2..DF: two bytes, never overlong */
+    if (c >= 0xC2 && c <= 0xDF && len >= 2 && is_continuation(s[1]))
+        return 2;
+    /* E1..EC, EE, EF: three bytes, neither overlong nor a surrogate */
+    if (c >= 0xE1 && c <= 0xEF && c != 0xED && len >= 3 && is_continuation(s[1]) &&
+        is_continuation(s[2]))
+        return 3;
+    uint32_t cp;
+    const size_t n = oct_utf8_decode((const char *)s, len, &cp);
+    return n == 1 ? 0 : n;
+}
+
 /* Whether clean UTF-8 can be used in place: valid, and no C0 control other
  * than LF, no DEL. A block at a time while the text is plain ASCII. */
 static int usable_in_place(const unsigned char *s, size_t len)
@@ -45,9 +68,8 @@ static int usable_in_place(const unsigned char *s, size_t len)
             i++;
             continue;
         }
-        uint32_t cp;
-        const size_t n = oct_utf8_decode((const char *)s + i, len - i, &cp);
-        if (n == 1)
+        const size_t n = valid_sequence_len(s + i, len - i);
+        if (n == 0)
             return 0;
         i += n;
     }

@@ -7,6 +7,7 @@
  * link. Every drop is reported with oct_info.
  */
 #include "text_internal.h"
+#include "bytes.h"
 
 #include <string.h>
 
@@ -14,6 +15,8 @@
 #define NORM_MAX 128
 #define EDGE_MAX_WORDS 8
 
+/* Whole lines of page controls. Each entry, and each of share_words, starts
+ * with a letter: text_furniture_pattern() skips other lines early. */
 static const char *const exact_lines[] = {
     "back to top", "top", "return to top", "go to top", "to top", "share", "share this",
     "share this article", "share this story", "share this page", "share this post", "share article",
@@ -151,25 +154,70 @@ static int contains(const char *hay, const char *needle)
     return strstr(hay, needle) != NULL;
 }
 
+static int is_ascii_letter(char c)
+{
+    return (c | 32) >= 'a' && (c | 32) <= 'z';
+}
+
+static int cookie_at(const char *s, size_t len, size_t i)
+{
+    return len - i >= 6 && (s[i + 1] | 32) == 'o' && text_has_prefix_rest(s + i, len - i, "cookie");
+}
+
+/* "cookie" in any case anywhere in s, found from its 'c' a block at a time
+ * and without a lower-cased copy: most lines have none. */
+static int mentions_cookie(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
+        const text_block b = text_block_load(s + i);
+        for (unsigned c = text_block_eq(b, 'c') | text_block_eq(b, 'C'); c; c &= c - 1)
+            if (cookie_at(s, len, i + text_mask_first(c)))
+                return 1;
+    }
+    for (; i < len; i++)
+        if ((s[i] | 32) == 'c' && cookie_at(s, len, i))
+            return 1;
+    return 0;
+}
+
+/* Where the text normalize() keeps starts: after the edge punctuation. */
+static size_t normalized_start(const char *s, size_t len)
+{
+    size_t k = 0, n;
+    while (k < len && is_edge_junk(s + k, len - k, &n))
+        k += n;
+    return k;
+}
+
 const char *text_furniture_pattern(const char *s, size_t len)
 {
     if (len == 0 || len > MAX_FURNITURE_LINE)
         return NULL;
-    for (size_t i = 0; interjection_prefixes[i]; i++) {
+    /* every prefix starts with a letter */
+    for (size_t i = 0; is_ascii_letter(s[0]) && interjection_prefixes[i]; i++) {
         const size_t p = text_has_prefix(s, len, interjection_prefixes[i]);
         if (p && p < len && text_count_words(s + p, len - p) <= 25)
             return "link to another article";
     }
-    /* a cookie notice can be long: look at a lower-cased copy of its start */
-    char low[MAX_FURNITURE_LINE + 1];
-    for (size_t i = 0; i < len; i++)
-        low[i] = ascii_lower(s[i]);
-    low[len] = '\0';
-    if (contains(low, "cookie")) {
+    /* a cookie notice can be long: a lower-cased copy is looked at when it
+     * says "cookie" */
+    if (mentions_cookie(s, len)) {
+        char low[MAX_FURNITURE_LINE + 1];
+        for (size_t i = 0; i < len; i++)
+            low[i] = ascii_lower(s[i]);
+        low[len] = '\0';
         for (size_t i = 0; cookie_phrases[i]; i++)
             if (contains(low, cookie_phrases[i]))
                 return "cookie notice";
     }
+    /* every entry of exact_lines and share_words starts with a letter, and
+     * so would the normalized line that matched one: a line that starts
+     * with a digit ("1.2. Title") or a letter beyond ASCII after its edge
+     * punctuation is settled without being normalized */
+    const size_t first = normalized_start(s, len);
+    if (first == len || !is_ascii_letter(s[first]))
+        return NULL;
     char norm[NORM_MAX];
     const size_t n = normalize(s, len, norm);
     if (n == 0)

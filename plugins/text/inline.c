@@ -128,20 +128,21 @@ static int match_email(const char *s, size_t len, size_t at, size_t floor, size_
 
 /* A TEXT leaf made directly: the builder's pending-text buffer would hold a
  * second copy of a long paragraph. */
-static oct_status emit_text(oct_builder *b, const char *s, size_t len)
+static oct_status emit_text(oct_builder *b, oct_doc *doc, const char *s, size_t len)
 {
     if (len == 0)
         return OCT_OK;
-    oct_node *t = oct_node_new(oct_node_doc(oct_builder_current(b)), OCT_NODE_TEXT);
+    oct_node *t = oct_node_new(doc, OCT_NODE_TEXT);
     if (!t)
         return OCT_ERR_LIMIT;
     const oct_status st = oct_node_set_literal(t, s, len);
     return st != OCT_OK ? st : oct_builder_leaf(b, t);
 }
 
-static oct_status emit_link(oct_builder *b, const char *url_prefix, const char *s, size_t len)
+static oct_status emit_link(oct_builder *b, oct_doc *doc, const char *url_prefix, const char *s,
+                            size_t len)
 {
-    oct_node *link = oct_node_new(oct_node_doc(oct_builder_current(b)), OCT_NODE_LINK);
+    oct_node *link = oct_node_new(doc, OCT_NODE_LINK);
     if (!link)
         return OCT_ERR_LIMIT;
     char url[MAX_URL + 16];
@@ -151,7 +152,7 @@ static oct_status emit_link(oct_builder *b, const char *url_prefix, const char *
         st = oct_builder_open(b, link);
     if (st != OCT_OK)
         return st;
-    st = emit_text(b, s, len);
+    st = emit_text(b, doc, s, len);
     const oct_status closed = oct_builder_close(b);
     return st != OCT_OK ? st : closed;
 }
@@ -208,7 +209,7 @@ static size_t next_link_mark(const char *s, size_t len, size_t i)
     return i;
 }
 
-oct_status text_emit_inline(oct_builder *b, const char *s, size_t len)
+oct_status text_emit_inline(oct_builder *b, oct_doc *doc, const char *s, size_t len)
 {
     size_t flushed = 0, i = 0;
     oct_status st = OCT_OK;
@@ -236,12 +237,12 @@ oct_status text_emit_inline(oct_builder *b, const char *s, size_t len)
             continue;
         }
         if (start > flushed)
-            st = emit_text(b, s + flushed, start - flushed);
+            st = emit_text(b, doc, s + flushed, start - flushed);
         if (st == OCT_OK)
-            st = emit_link(b, prefix, s + start, end - start);
+            st = emit_link(b, doc, prefix, s + start, end - start);
         flushed = i = end;
     }
     if (st == OCT_OK && flushed < len)
-        st = emit_text(b, s + flushed, len - flushed);
+        st = emit_text(b, doc, s + flushed, len - flushed);
     return st;
 }

@@ -125,24 +125,57 @@ static uint32_t clamp32(size_t n)
     return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
+/* Fills one line's entry from the scan of its content [c, c + len). */
+static void fill_line(text_line *line, const char *text, size_t c, size_t len, const line_scan *ls,
+                      size_t indent, uint32_t number, int form_feed)
+{
+    const char *s = text + c;
+    line->start_low = (uint32_t)c;
+    line->start_high = (uint8_t)((uint64_t)c >> 32);
+    line->len = clamp32(len);
+    const size_t content_end = c + line->len;
+    /* ASCII (the usual case) is a column a byte */
+    if (ls->first_high >= content_end)
+        line->width = line->len;
+    else
+        line->width = clamp32(ls->first_high - c + oct_utf8_display_width(
+                                                       text + ls->first_high,
+                                                       content_end - ls->first_high));
+    const size_t word_end = ls->first_space < content_end ? ls->first_space : content_end;
+    if (ls->first_high >= word_end)
+        line->first_width = clamp32(word_end - c);
+    else
+        line->first_width = clamp32(oct_utf8_display_width(s, text_first_word_len(s, line->len)));
+    line->number = number;
+    line->indent = (uint16_t)(indent > MAX_INDENT ? MAX_INDENT : indent);
+    const int spaces = ls->first_pair != NOT_SEEN && ls->first_pair + 1 < content_end;
+    line->flags = (uint8_t)((form_feed ? LINE_FORM_FEED : 0) | (spaces ? LINE_SPACES : 0) |
+                            (s[line->len - 1] == '-' ? LINE_HYPHEN_END : 0));
+}
+
 oct_status text_lines_split(const text_decoded *d, text_source *src)
 {
     memset(src, 0, sizeof *src);
-    src->text = d->data;
-    src->len = d->len;
-    size_t cap = 0;
+    /* in locals: the stores into the line table could alias them otherwise,
+     * and be read again for every line */
+    const char *const text = d->data;
+    const size_t text_len = d->len;
+    src->text = text;
+    src->len = text_len;
+    size_t cap = 0, n_lines = 0;
     uint32_t number = 0;
     int form_feed = 0;
     size_t pos = 0;
-    while (pos < d->len) {
+    oct_status st = OCT_OK;
+    while (pos < text_len) {
         if (number < UINT32_MAX)
             number++;
-        if (d->data[pos] == '\n') {
+        if (text[pos] == '\n') {
             /* empty lines: nothing to keep, only to count, a block at a time
              * in a long run of them */
             pos++;
-            while (pos + TEXT_BLOCK <= d->len &&
-                   text_block_eq(text_block_load(d->data + pos), '\n') == 0xFFFFu) {
+            while (pos + TEXT_BLOCK <= text_len &&
+                   text_block_eq(text_block_load(text + pos), '\n') == 0xFFFFu) {
                 number = number > UINT32_MAX - TEXT_BLOCK ? UINT32_MAX : number + TEXT_BLOCK;
                 pos += TEXT_BLOCK;
             }
@@ -150,11 +183,11 @@ oct_status text_lines_split(const text_decoded *d, text_source *src)
         }
         /* the indent: a line end is not white space, so it stops this too */
         size_t indent = 0, lead = 0, sp;
-        while ((sp = text_space_len(d->data + pos + lead, d->len - pos - lead)) > 0) {
-            if (sp == 1 && pos + lead + TEXT_BLOCK <= d->len) {
+        while ((sp = text_space_len(text + pos + lead, text_len - pos - lead)) > 0) {
+            if (sp == 1 && pos + lead + TEXT_BLOCK <= text_len) {
                 /* code and tables are indented deep: their spaces a block at a time */
                 const unsigned others =
-                    ~text_block_eq(text_block_load(d->data + pos + lead), ' ') & 0xFFFFu;
+                    ~text_block_eq(text_block_load(text + pos + lead), ' ') & 0xFFFFu;
                 const size_t run = others ? text_mask_first(others) : TEXT_BLOCK;
                 lead += run;
                 indent += run;
@@ -165,49 +198,29 @@ oct_status text_lines_split(const text_decoded *d, text_source *src)
         }
         const size_t c = pos + lead;
         line_scan ls;
-        scan_line(d->data, d->len, c, &ls);
-        const char *s = d->data + c;
+        scan_line(text, text_len, c, &ls);
         size_t len = ls.end > c ? ls.end - c : 0;
-        len -= trailing_space_len(s, len);
+        len -= trailing_space_len(text + c, len);
         if (len == 0) {
-            if (memchr(d->data + pos, '\f', ls.end - pos))
+            if (memchr(text + pos, '\f', ls.end - pos))
                 form_feed = 1;
         } else {
-            if ((uint64_t)c > TEXT_MAX_OFFSET)
-                return OCT_ERR_LIMIT;
-            if (src->n_lines == cap && grow_lines(src, &cap) != OCT_OK)
-                return OCT_ERR_NOMEM;
+            if ((uint64_t)c > TEXT_MAX_OFFSET) {
+                st = OCT_ERR_LIMIT;
+                break;
+            }
+            if (n_lines == cap && grow_lines(src, &cap) != OCT_OK) {
+                st = OCT_ERR_NOMEM;
+                break;
+            }
             /* every field written in place */
-            text_line *line = &src->lines[src->n_lines++];
-            line->start_low = (uint32_t)c;
-            line->start_high = (uint8_t)((uint64_t)c >> 32);
-            line->len = clamp32(len);
-            const size_t content_end = c + line->len;
-            /* ASCII (the usual case) is a column a byte */
-            if (ls.first_high >= content_end)
-                line->width = line->len;
-            else
-                line->width = clamp32(ls.first_high - c + oct_utf8_display_width(
-                                                              d->data + ls.first_high,
-                                                              content_end - ls.first_high));
-            const size_t word_end =
-                ls.first_space < content_end ? ls.first_space : content_end;
-            if (ls.first_high >= word_end)
-                line->first_width = clamp32(word_end - c);
-            else
-                line->first_width =
-                    clamp32(oct_utf8_display_width(s, text_first_word_len(s, line->len)));
-            line->number = number;
-            line->indent = (uint16_t)(indent > MAX_INDENT ? MAX_INDENT : indent);
-            const int spaces = ls.first_pair != NOT_SEEN && ls.first_pair + 1 < content_end;
-            line->flags =
-                (uint8_t)((form_feed ? LINE_FORM_FEED : 0) | (spaces ? LINE_SPACES : 0) |
-                          (s[line->len - 1] == '-' ? LINE_HYPHEN_END : 0));
+            fill_line(&src->lines[n_lines++], text, c, len, &ls, indent, number, form_feed);
             form_feed = 0;
         }
         pos = ls.end + 1;
     }
-    return OCT_OK;
+    src->n_lines = n_lines;
+    return st;
 }
 
 void text_lines_release_before(text_source *src, size_t i)
@@ -276,6 +289,19 @@ size_t text_first_word_len(const char *s, size_t len)
 size_t text_count_words(const char *s, size_t len)
 {
     size_t words = 0, i = 0;
+    /* ASCII blocks (most lines): a word starts at each byte other than a
+     * space that follows a space or the start, counted a block at a time */
+    unsigned after_space = 1;
+    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
+        const text_block b = text_block_load(s + i);
+        if (text_block_high(b))
+            break; /* maybe a no-break space: the rest a word at a time */
+        const unsigned spaces = text_block_eq(b, ' ');
+        words += text_mask_count(~spaces & ((spaces << 1) | after_space) & 0xFFFFu);
+        after_space = spaces >> (TEXT_BLOCK - 1);
+    }
+    if (!after_space) /* the word the blocks ended in is counted */
+        i += text_first_word_len(s + i, len - i);
     while (i < len) {
         size_t sp;
         while (i < len && (sp = text_space_len(s + i, len - i)) > 0)
@@ -331,7 +357,7 @@ static size_t trailing_closers_len(const char *s, size_t len)
     size_t n = 0;
     for (;;) {
         const size_t left = len - n;
-        if (left >= 1 && strchr("\"')]*_", s[left - 1]) && s[left - 1] != '\0')
+        if (left >= 1 && text_is_closer(s[left - 1]))
             n++;
         else if (left >= 3 &&
                  ((unsigned char)s[left - 3] == 0xE2 && (unsigned char)s[left - 2] == 0x80 &&

@@ -36,13 +36,6 @@ static size_t next_in_run(const text_source *src, size_t i)
     return i + 1 < src->n_lines && !text_gap_before(src, i + 1) ? i + 1 : src->n_lines;
 }
 
-int text_break_is_deliberate(const text_source *src, const text_layout *lay, size_t a, size_t b)
-{
-    if (lay->wrap_width == 0)
-        return 1;
-    return (size_t)src->lines[a].width + 1 + src->lines[b].first_width <= lay->wrap_width;
-}
-
 void text_layout_detect(oct_context *ctx, const text_source *src, text_para_mode forced,
                         text_layout *lay)
 {
@@ -153,33 +146,13 @@ size_t text_block_end(const text_source *src, const text_layout *lay, size_t i)
     return j;
 }
 
-/* A space when space is set, then s: oct_buf_append without the call while
- * there is room (the same checks), as paragraphs are joined a line at a
- * time. */
-static void buf_add(oct_buf *b, int space, const char *s, size_t n)
-{
-    const size_t need = n + (space ? 1 : 0);
-    if (b->status == OCT_OK && need < b->cap - b->len && need <= b->max - b->len) {
-        char *to = b->data + b->len;
-        if (space)
-            *to++ = ' ';
-        memcpy(to, s, n);
-        b->len += need;
-        b->data[b->len] = '\0';
-        return;
-    }
-    if (space)
-        oct_buf_append(b, " ", 1);
-    oct_buf_append(b, s, n);
-}
-
 /* Appends s with runs of spaces collapsed to one; a line without such a
  * run (the usual case, known from its LINE_SPACES flag) is appended in one
  * piece. */
 static void append_collapsed(oct_buf *buf, const char *s, size_t len, int maybe_spaces)
 {
     if (!maybe_spaces || !text_has_double_space(s, len)) {
-        buf_add(buf, 0, s, len);
+        text_buf_add(buf, 0, s, len);
         return;
     }
     size_t from = 0;
@@ -250,10 +223,10 @@ oct_status text_join_lines(const text_source *src, const text_hyphens *h, size_t
         }
         if (src->lines[i].flags & LINE_SPACES) {
             if (space)
-                buf_add(buf, 0, " ", 1);
+                text_buf_add(buf, 0, " ", 1);
             append_collapsed(buf, s, len, 1);
         } else {
-            buf_add(buf, space, s, len);
+            text_buf_add(buf, space, s, len);
         }
         prev = i;
     }

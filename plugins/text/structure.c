@@ -60,24 +60,25 @@ static int heading_level(const build *bs, size_t i)
     if (l->width > HEADING_MAX_COLS || text_count_words(s, len) > HEADING_MAX_WORDS)
         return 0;
     size_t end = len;
-    while (end > 0 && strchr("\"')]*_", s[end - 1]))
+    while (end > 0 && text_is_closer(s[end - 1]))
         end--;
     if (end == 0)
         return 0;
     const char last = s[end - 1];
     if (last == '.' || last == ',' || last == ';' || last == ':' || last == '!')
         return 0;
-    if (text_is_lower_start(s, len) || text_is_bare_link(s, len) ||
-        text_has_sentence_break(s, len) || text_is_label_or_caption(s, len) ||
-        text_furniture_pattern(s, len) || text_ends_with_function_word(s, len))
-        return 0;
-    char iso[11];
-    if (text_parse_date(s, len, iso) || text_has_prefix(s, len, "by "))
-        return 0;
+    /* two letters are enough to know */
     int letters = 0;
-    for (size_t k = 0; k < len; k++)
+    for (size_t k = 0; k < len && letters < 2; k++)
         letters += ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'z') || (unsigned char)s[k] >= 0xC0;
     if (letters < 2)
+        return 0;
+    /* any one of these rules a heading out: the cheap ones first */
+    char iso[11];
+    if (text_is_lower_start(s, len) || text_has_prefix(s, len, "by ") ||
+        text_is_bare_link(s, len) || text_parse_date(s, len, iso) ||
+        text_has_sentence_break(s, len) || text_is_label_or_caption(s, len) ||
+        text_ends_with_function_word(s, len) || text_furniture_pattern(s, len))
         return 0;
     const int parts = text_numbered_heading(s, len);
     if (parts >= 2)
@@ -127,7 +128,7 @@ static void emit_inline(build *bs, const char *s, size_t len)
 {
     if (bs->st != OCT_OK)
         return;
-    const oct_status st = text_emit_inline(bs->b, s, len);
+    const oct_status st = text_emit_inline(bs->b, bs->doc, s, len);
     if (st != OCT_OK)
         fail(bs, st);
 }
@@ -188,11 +189,11 @@ static void emit_code(build *bs, size_t first, size_t end)
         if (i > first) {
             /* keep one blank line where there were any */
             const uint32_t gap = l->number - bs->src->lines[i - 1].number;
-            oct_buf_append(&bs->scratch, "\n\n", gap > 1 ? 2 : 1);
+            text_buf_add(&bs->scratch, 0, "\n\n", gap > 1 ? 2 : 1);
         }
         for (unsigned k = min_indent; k < l->indent; k++)
             oct_buf_putc(&bs->scratch, ' ');
-        oct_buf_append(&bs->scratch, text_line_str(bs->src, i), l->len);
+        text_buf_add(&bs->scratch, 0, text_line_str(bs->src, i), l->len);
     }
     oct_node *code = oct_node_new(bs->doc, OCT_NODE_CODE_BLOCK);
     if (!code || bs->scratch.status != OCT_OK) {

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <octavo/octavo_plugin.h>
 
@@ -150,6 +151,12 @@ static inline size_t text_has_prefix(const char *s, size_t len, const char *pref
     return text_has_prefix_rest(s, len, prefix);
 }
 int text_ends_with_sentence_punct(const char *s, size_t len);
+/* Closing quotes, brackets and emphasis marks that may follow the end of a
+ * sentence or title: " ' ) ] * _ (asked of line ends, without a strchr). */
+static inline int text_is_closer(char c)
+{
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == '*' || c == '_';
+}
 /* "http://...", "www...." or "a@b.cd" spanning the whole string. */
 int text_is_bare_link(const char *s, size_t len);
 /* A code point that belongs in a word (letters and digits, roughly). */
@@ -177,7 +184,10 @@ int text_has_sentence_break(const char *s, size_t len);
 int text_ends_with_function_word(const char *s, size_t len);
 int text_is_code_line(const char *s, size_t len);
 /* "+----+" and "| a | b |" rows of a drawn table. */
-int text_is_box_line(const char *s, size_t len);
+static inline int text_is_box_line(const char *s, size_t len)
+{
+    return len >= 2 && (s[0] == '+' || s[0] == '|') && (s[len - 1] == '+' || s[len - 1] == '|');
+}
 /* Number of leading '>' marks, and where the quoted text starts. */
 size_t text_quote_depth(const char *s, size_t len, size_t *content);
 
@@ -231,8 +241,14 @@ void text_layout_detect(oct_context *ctx, const text_source *src, text_para_mode
  * paragraph boundary the mode recognises. */
 size_t text_block_end(const text_source *src, const text_layout *lay, size_t i);
 /* Whether a wrapper could have put the first word of line b on line a: the
- * break between them was made by hand. */
-int text_break_is_deliberate(const text_source *src, const text_layout *lay, size_t a, size_t b);
+ * break between them was made by hand. Asked of most pairs of lines. */
+static inline int text_break_is_deliberate(const text_source *src, const text_layout *lay,
+                                           size_t a, size_t b)
+{
+    if (lay->wrap_width == 0)
+        return 1;
+    return (size_t)src->lines[a].width + 1 + src->lines[b].first_width <= lay->wrap_width;
+}
 
 /* ---------------------------------------------------------------- hyphens */
 
@@ -251,6 +267,26 @@ size_t text_trailing_word_start(const char *s, size_t len);
 size_t text_leading_word_len(const char *s, size_t len);
 
 
+/* A space when space is set, then s: oct_buf_append without the call while
+ * there is room (the same checks), as paragraphs and code blocks are put
+ * together a line at a time. */
+static inline void text_buf_add(oct_buf *b, int space, const char *s, size_t n)
+{
+    const size_t need = n + (space ? 1 : 0);
+    if (b->status == OCT_OK && need < b->cap - b->len && need <= b->max - b->len) {
+        char *to = b->data + b->len;
+        if (space)
+            *to++ = ' ';
+        memcpy(to, s, n);
+        b->len += need;
+        b->data[b->len] = '\0';
+        return;
+    }
+    if (space)
+        oct_buf_append(b, " ", 1);
+    oct_buf_append(b, s, n);
+}
+
 /* Appends the lines [first, end) of src to buf as one reflowed run of text:
  * white space collapsed, hyphenation repaired where attested. */
 oct_status text_join_lines(const text_source *src, const text_hyphens *h, size_t first, size_t end,
@@ -258,8 +294,9 @@ oct_status text_join_lines(const text_source *src, const text_hyphens *h, size_t
 
 /* ---------------------------------------------------------------- inlines */
 
-/* Emits text with URLs and e-mail addresses as LINK nodes. */
-oct_status text_emit_inline(oct_builder *b, const char *s, size_t len);
+/* Emits text with URLs and e-mail addresses as LINK nodes; doc is the
+ * builder's document (asked once, not for every node). */
+oct_status text_emit_inline(oct_builder *b, oct_doc *doc, const char *s, size_t len);
 
 /* -------------------------------------------------------------- structure */
 

@@ -36,3 +36,8 @@ unsigned portable_block_letters(const char *p)
 {
     return text_block_letters(text_block_load(p));
 }
+
+unsigned portable_block_digits(const char *p)
+{
+    return text_block_digits(text_block_load(p));
+}

@@ -11,5 +11,6 @@ unsigned portable_block_below(const char *p, char c);
 unsigned portable_block_high_or_eq(const char *p, char c);
 unsigned portable_block_not_plain(const char *p);
 unsigned portable_block_letters(const char *p);
+unsigned portable_block_digits(const char *p);
 
 #endif

@@ -41,6 +41,9 @@ static void test_written_forms(void **state)
     expect_date("Published 9 Jan 2019 10:32 GMT", "2019-01-09");
     expect_date("Updated: March 3, 2021 at 5:00 pm", "2021-03-03");
     expect_date("29 February 2020", "2020-02-29");
+    /* years found from sixteen-byte blocks: one ending a block, one across two */
+    expect_date("On 9 January 2019", "2019-01-09");
+    expect_date("Updated: Wednesday, 9 January 2019", "2019-01-09");
 }
 
 static void test_refusals(void **state)

@@ -163,13 +163,54 @@ static void test_split_matches_reference(void **state)
     free(expected);
 }
 
+/* Words counted a byte at a time: a word starts at a byte that is neither a
+ * space nor part of a no-break space, after such a space or the start. */
+static size_t reference_count_words(const char *s, size_t len)
+{
+    size_t words = 0;
+    int after_space = 1;
+    for (size_t i = 0; i < len;) {
+        if (s[i] == ' ' || nbsp_at(s, i, len)) {
+            i += s[i] == ' ' ? 1 : 2;
+            after_space = 1;
+            continue;
+        }
+        words += after_space;
+        after_space = 0;
+        i++;
+    }
+    return words;
+}
+
+/* Whole blocks of ASCII are counted from masks, the rest a word at a time:
+ * words across the boundary, and no-break spaces, count the same. */
+static void test_count_words_matches_reference(void **state)
+{
+    (void)state;
+    uint32_t seed = 4242;
+    static const char parts[] = {' ', ' ', 'a', 'b', '-', (char)0xC2, (char)0xA0, (char)0xC3};
+    char line[80];
+    for (int round = 0; round < 50000; round++) {
+        const size_t len = next_random(&seed) % sizeof line;
+        const unsigned plain = next_random(&seed) % 4; /* some lines all ASCII */
+        for (size_t k = 0; k < len; k++)
+            line[k] = parts[next_random(&seed) % (plain ? 5 : sizeof parts)];
+        char *exact = malloc(len ? len : 1); /* a read past the end is a report */
+        assert_non_null(exact);
+        memcpy(exact, line, len);
+        assert_int_equal(text_count_words(exact, len), reference_count_words(exact, len));
+        free(exact);
+    }
+}
+
 static void test_block_masks_match_portable(void **state)
 {
     (void)state;
     uint32_t seed = 777;
     static const char interesting[] = {' ', '\n', '\t', '\f', 0x7F, 'a', 'z', 'A', 'Z', '@',
                                        '[', '`', '{', ':', '.', (char)0xC2, (char)0xA0, (char)0x80,
-                                       (char)0xFF, 0x1F, 0x20, 0x7E, 0x01};
+                                       (char)0xFF, 0x1F, 0x20, 0x7E, 0x01, '0', '9', '/',
+                                       (char)0xB0, (char)0xB9};
     for (int round = 0; round < 20000; round++) {
         char block[TEXT_BLOCK];
         for (size_t k = 0; k < TEXT_BLOCK; k++)
@@ -183,6 +224,7 @@ static void test_block_masks_match_portable(void **state)
         assert_int_equal(text_block_high_or_eq(b, '\n'), portable_block_high_or_eq(block, '\n'));
         assert_int_equal(text_block_not_plain(b), portable_block_not_plain(block));
         assert_int_equal(text_block_letters(b), portable_block_letters(block));
+        assert_int_equal(text_block_digits(b), portable_block_digits(block));
     }
 }
 
@@ -191,6 +233,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split_matches_reference),
         cmocka_unit_test(test_block_masks_match_portable),
+        cmocka_unit_test(test_count_words_matches_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
