@@ -245,7 +245,6 @@ static oct_status register_plugin(oct_registry *reg, const oct_plugin_descriptor
     for (size_t i = 0; i < n && !st; i++) st = check_format_name(reg, recs, i, origin, err);
     if (!st && n == 0)
         st = oct_error_set(err, OCT_ERR_PLUGIN_DESCRIPTOR, origin, 0, "plugin provides no format");
-    if (!st && state == PLUGIN_OPEN) st = run_init(desc, origin, err);
     if (!st && (reg->n_formats + n > reg->cap_formats || reg->n_plugins == reg->cap_plugins)) {
         size_t fcap = reg->cap_formats ? reg->cap_formats : 16;
         while (fcap < reg->n_formats + n) fcap *= 2;
@@ -259,7 +258,12 @@ static oct_status register_plugin(oct_registry *reg, const oct_plugin_descriptor
     }
     char *path = st ? NULL : strdup(origin ? origin : "(unknown)");
     if (!st && !path) st = oct_error_set(err, OCT_ERR_NOMEM, origin, 0, NULL);
+    /* init last: a plugin whose init ran is always accepted, so whatever
+     * init hands to libraries (the HTML reader's libxml2 allocator) stays
+     * mapped with it (keep_mapped) */
+    if (!st && state == PLUGIN_OPEN) st = run_init(desc, origin, err);
     if (st) {
+        free(path);
         for (size_t j = 0; j < n; j++) free(recs[j]);
         return st;
     }
@@ -533,36 +537,25 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
-/* Registers dir's plugins from its cache; 0 when the cache is missing or
- * out of date (nothing registered then). */
-static int load_dir_cached(oct_registry *reg, const char *dir, char *const *names, size_t n,
-                           size_t *loaded)
+/* dir's cache, kept by the registry (cached formats point into it), when
+ * it is there and up to date; else NULL. */
+static const oct_plugin_cache *read_cache(oct_registry *reg, const char *dir, char *const *names,
+                                          size_t n)
 {
     oct_plugin_cache cache;
-    if (!oct_plugin_cache_read(dir, (const char *const *)names, n, &cache)) return 0;
+    if (!oct_plugin_cache_read(dir, (const char *const *)names, n, &cache)) return NULL;
     oct_plugin_cache *kept = realloc(reg->caches, (reg->n_caches + 1) * sizeof *kept);
     if (!kept) {
         oct_plugin_cache_free(&cache);
-        return 0;
+        return NULL;
     }
     reg->caches = kept;
-    reg->caches[reg->n_caches++] = cache;
-    for (size_t i = 0; i < cache.n_plugins; i++) {
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        oct_error err;
-        oct_error_clear(&err);
-        int shadowed;
-        oct_status s = add_cached(reg, &cache.plugins[i], path, &err, &shadowed);
-        if (s == OCT_OK) (*loaded)++;
-        else if (shadowed)
-            diag(reg, OCT_SEV_INFO, path, "skipped: %s", err.message);
-        else
-            diag(reg, OCT_SEV_WARNING, path, "plugin skipped: %s", err.message);
-    }
-    return 1;
+    kept[reg->n_caches] = cache;
+    return &kept[reg->n_caches++];
 }
 
+/* Every plugin file of dir, registered from its cache when use_cache finds
+ * one up to date, else opened: the same checks and messages either way. */
 static size_t load_dir(oct_registry *reg, const char *dir, int use_cache)
 {
     if (!reg || !dir || !*dir) return 0;
@@ -574,17 +567,15 @@ static size_t load_dir(oct_registry *reg, const char *dir, int use_cache)
     }
     size_t n, loaded = 0;
     char **names = plugin_files(dir, &n);
-    if (use_cache && load_dir_cached(reg, dir, names, n, &loaded)) {
-        free_names(names, n);
-        return loaded;
-    }
+    const oct_plugin_cache *cache = use_cache && n ? read_cache(reg, dir, names, n) : NULL;
     for (size_t i = 0; i < n; i++) {
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         oct_error err;
         oct_error_clear(&err);
         int shadowed;
-        oct_status s = load_file(reg, path, &err, &shadowed);
+        oct_status s = cache ? add_cached(reg, &cache->plugins[i], path, &err, &shadowed)
+                             : load_file(reg, path, &err, &shadowed);
         if (s == OCT_OK) loaded++;
         else if (shadowed)
             diag(reg, OCT_SEV_INFO, path, "skipped: %s", err.message);
