@@ -21,16 +21,14 @@
  *  - The arena is bounded. Beyond its budget new blocks come from malloc
  *    again ("spilled"), and closing the page then frees the tree the
  *    ordinary way before dropping the arena.
- *  - The hooks stay installed for the life of the process, so the plugin
- *    holding them is made resident (never unloaded), as GStreamer's plugins
- *    that register process-wide hooks are.
+ *  - The hooks stay installed for the life of the process, and the plugin
+ *    holding them stays mapped as long: they are installed by its init,
+ *    which runs only for a plugin the registry accepts, and an accepted
+ *    plugin is never unmapped (core/registry.c, keep_mapped).
  *
  * Under AddressSanitizer freed and unused arena bytes are poisoned, so a
  * use after free inside the tree is reported as it would be with malloc.
  */
-#define _GNU_SOURCE /* dladdr */
-#include <dlfcn.h>
-#include <link.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -274,39 +272,6 @@ static char *page_strdup(const char *s)
     return p;
 }
 
-/* dl_iterate_phdr reports the program first: is this file's code in one
- * of its loaded segments? */
-static int code_is_in_program(struct dl_phdr_info *info, size_t size, void *found)
-{
-    (void)size;
-    const uintptr_t code = (uintptr_t)&code_is_in_program;
-    for (size_t i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        const uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-        if (ph->p_type == PT_LOAD && code >= start && code - start < ph->p_memsz)
-            *(int *)found = 1;
-    }
-    return 1; /* the program only */
-}
-
-/* The hooks live in this plugin's code, so the plugin must stay loaded for
- * as long as libxml2 can call them: for the rest of the process. */
-static int make_resident(void)
-{
-    Dl_info info;
-    if (!dladdr((void *)&make_resident, &info) || !info.dli_fname)
-        return 0;
-    void *self = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
-    if (self) {
-        dlclose(self); /* the flag stays; only the extra reference goes */
-        return 1;
-    }
-    /* Compiled into the program itself (a test): never unloaded. */
-    int in_program = 0;
-    dl_iterate_phdr(code_is_in_program, &in_program);
-    return in_program;
-}
-
 static void free_chunks(html_page_memory *pm)
 {
     for (size_t i = 0; i < pm->n_chunks; i++) {
@@ -327,7 +292,7 @@ static void install_hooks(void)
         outer_malloc = m;
         outer_realloc = r;
     }
-    if (make_resident() && xmlMemSetup(page_free, page_malloc, page_realloc, page_strdup) == 0)
+    if (xmlMemSetup(page_free, page_malloc, page_realloc, page_strdup) == 0)
         hooks_installed = 1;
 }
 
