@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bytewords.h"
+#include "utf8_seq.h"
 
 size_t oct_utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
@@ -64,10 +65,8 @@ int oct_utf8_is_valid(const char *s, size_t len)
         while (i + 8 <= len && !oct_word_high(oct_word_load(s + i))) i += 8;
         if (i >= len) break;
         if ((unsigned char)s[i] < 0x80) { i++; continue; }
-        uint32_t cp;
-        size_t n = oct_utf8_decode(s + i, len - i, &cp);
-        /* A real U+FFFD in the input is 3 bytes; a 1-byte U+FFFD is an error. */
-        if (cp == 0xFFFD && n == 1) return 0;
+        size_t n = oct_utf8_seq_len((const unsigned char *)s + i, len - i);
+        if (n == 0) return 0;
         i += n;
     }
     return 1;
@@ -87,9 +86,8 @@ oct_status oct_utf8_append_repaired(oct_buf *b, const char *s, size_t len)
             continue;
         }
         if (c < 0x80) { i++; continue; }
-        uint32_t cp;
-        size_t n = oct_utf8_decode(s + i, len - i, &cp);
-        if (cp == 0xFFFD && n == 1) {
+        size_t n = oct_utf8_seq_len((const unsigned char *)s + i, len - i);
+        if (n == 0) {
             oct_buf_append(b, s + run, i - run);
             oct_buf_append(b, "\xEF\xBF\xBD", 3);
             run = ++i;

@@ -9,6 +9,7 @@
 #include "text_internal.h"
 #include "bytes.h"
 #include "uchardet_load.h"
+#include "utf8_seq.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -21,29 +22,6 @@
 #define DETECT_BYTES ((size_t)1 << 20)
 
 static const char replacement_utf8[] = "\xEF\xBF\xBD";
-
-static int is_continuation(unsigned char c)
-{
-    return (c & 0xC0) == 0x80;
-}
-
-/* Byte length of the valid UTF-8 sequence that starts at s (s[0] >= 0x80),
- * or 0. The forms prose is full of (no-break spaces, accented letters,
- * quotes and dashes) are settled here; the rest as oct_utf8_decode says. */
-static size_t valid_sequence_len(const unsigned char *s, size_t len)
-{
-    const unsigned char c = s[0];
-    /* C2..DF: two bytes, never overlong */
-    if (c >= 0xC2 && c <= 0xDF && len >= 2 && is_continuation(s[1]))
-        return 2;
-    /* E1..EC, EE, EF: three bytes, neither overlong nor a surrogate */
-    if (c >= 0xE1 && c <= 0xEF && c != 0xED && len >= 3 && is_continuation(s[1]) &&
-        is_continuation(s[2]))
-        return 3;
-    uint32_t cp;
-    const size_t n = oct_utf8_decode((const char *)s, len, &cp);
-    return n == 1 ? 0 : n;
-}
 
 /* Whether clean UTF-8 can be used in place: valid, and no C0 control other
  * than LF, no DEL. A block at a time while the text is plain ASCII. */
@@ -68,7 +46,7 @@ static int usable_in_place(const unsigned char *s, size_t len)
             i++;
             continue;
         }
-        const size_t n = valid_sequence_len(s + i, len - i);
+        const size_t n = oct_utf8_seq_len(s + i, len - i);
         if (n == 0)
             return 0;
         i += n;

@@ -10,6 +10,7 @@
 
 #include "octavo/octavo.h"
 #include "octest.h"
+#include "utf8_seq.h" /* core/shared: the scanners' validity test */
 
 #define REPLACEMENT "\xef\xbf\xbd"
 
@@ -235,12 +236,47 @@ static void test_display_width(void **state)
     assert_int_equal(oct_utf8_display_width("abcdef", 2), 2);
 }
 
+/* The scanners' length of a valid sequence says what oct_utf8_decode says,
+ * for every lead byte with every second and third byte, with fourth bytes
+ * around the continuation range, and cut short at every length. */
+static size_t decode_says(const unsigned char *s, size_t len)
+{
+    uint32_t cp;
+    const size_t n = oct_utf8_decode((const char *)s, len, &cp);
+    return n == 1 && cp == 0xFFFD ? 0 : n; /* a real U+FFFD takes 3 bytes */
+}
+
+static void test_utf8_seq_len_agrees_with_decode(void **state)
+{
+    (void)state;
+    static const unsigned char fourth[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0xBF, 0xC0, 0xFF};
+    size_t checked = 0;
+    for (unsigned a = 0x80; a <= 0xFF; a++)
+        for (unsigned b = 0; b <= 0xFF; b++)
+            for (unsigned c = 0; c <= 0xFF; c++)
+                for (size_t k = 0; k < sizeof fourth; k++) {
+                    /* the fourth byte only matters after F0..F7 */
+                    if (k > 0 && a < 0xF0)
+                        break;
+                    const unsigned char s[4] = {(unsigned char)a, (unsigned char)b,
+                                                (unsigned char)c, fourth[k]};
+                    for (size_t len = 1; len <= 4; len++) {
+                        if (oct_utf8_seq_len(s, len) != decode_says(s, len))
+                            fail_msg("%02X %02X %02X %02X, %zu bytes: %zu against %zu", a, b, c,
+                                     fourth[k], len, oct_utf8_seq_len(s, len), decode_says(s, len));
+                        checked++;
+                    }
+                }
+    assert_true(checked > 30000000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_basics),
         cmocka_unit_test(test_buf_cap_is_sticky),
         cmocka_unit_test(test_utf8_decode),
+        cmocka_unit_test(test_utf8_seq_len_agrees_with_decode),
         cmocka_unit_test(test_utf8_encode),
         cmocka_unit_test(test_utf8_repair),
         cmocka_unit_test(test_display_width),
