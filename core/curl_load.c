@@ -1,5 +1,6 @@
 /* curl_load.c — opens libcurl on first use; see curl_load.h for why. */
 #include "curl_load.h"
+#include "dl_resolve.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -15,16 +16,12 @@ static oct_curl_api api;
 static const oct_curl_api *loaded;
 static const char *load_failure = "libcurl was not loaded";
 
-/* dlsym returns an object pointer; POSIX guarantees it converts to a
- * function pointer, which the memcpy says without a cast warning. */
-#define RESOLVE(field, symbol)                                                                     \
+#define RESOLVE(field, function)                                                                   \
     do {                                                                                           \
-        void *sym = dlsym(lib, symbol);                                                            \
-        if (!sym) {                                                                                \
-            load_failure = "libcurl lacks " symbol " (too old?)";                                  \
+        if (!OCT_DL_RESOLVE(lib, api.field, function)) {                                           \
+            load_failure = "libcurl lacks " #function " (too old?)";                               \
             return;                                                                                \
         }                                                                                          \
-        memcpy(&api.field, &sym, sizeof api.field);                                                \
     } while (0)
 
 static void load(void)
@@ -36,21 +33,21 @@ static void load(void)
         load_failure = "cannot load " OCTAVO_LIBCURL_SONAME " (is libcurl installed?)";
         return;
     }
-    RESOLVE(easy_init, "curl_easy_init");
-    RESOLVE(easy_setopt, "curl_easy_setopt");
-    RESOLVE(easy_perform, "curl_easy_perform");
-    RESOLVE(easy_getinfo, "curl_easy_getinfo");
-    RESOLVE(easy_cleanup, "curl_easy_cleanup");
-    RESOLVE(easy_strerror, "curl_easy_strerror");
-    RESOLVE(multi_init, "curl_multi_init");
-    RESOLVE(multi_add_handle, "curl_multi_add_handle");
-    RESOLVE(multi_remove_handle, "curl_multi_remove_handle");
-    RESOLVE(multi_perform, "curl_multi_perform");
-    RESOLVE(multi_info_read, "curl_multi_info_read");
-    RESOLVE(multi_poll, "curl_multi_poll");
-    RESOLVE(multi_cleanup, "curl_multi_cleanup");
-    RESOLVE(version_info, "curl_version_info");
-    RESOLVE(global_init, "curl_global_init");
+    RESOLVE(easy_init, curl_easy_init);
+    RESOLVE(easy_setopt, curl_easy_setopt);
+    RESOLVE(easy_perform, curl_easy_perform);
+    RESOLVE(easy_getinfo, curl_easy_getinfo);
+    RESOLVE(easy_cleanup, curl_easy_cleanup);
+    RESOLVE(easy_strerror, curl_easy_strerror);
+    RESOLVE(multi_init, curl_multi_init);
+    RESOLVE(multi_add_handle, curl_multi_add_handle);
+    RESOLVE(multi_remove_handle, curl_multi_remove_handle);
+    RESOLVE(multi_perform, curl_multi_perform);
+    RESOLVE(multi_info_read, curl_multi_info_read);
+    RESOLVE(multi_poll, curl_multi_poll);
+    RESOLVE(multi_cleanup, curl_multi_cleanup);
+    RESOLVE(version_info, curl_version_info);
+    RESOLVE(global_init, curl_global_init);
     /* CURLOPT_PROTOCOLS_STR, which keeps fetches (and their redirects) to
      * http and https, came in 7.85; an older library would ignore it. */
     const curl_version_info_data *v = api.version_info(CURLVERSION_NOW);

@@ -1,5 +1,6 @@
 /* uchardet_load.c — opens libuchardet on the first guess; see uchardet_load.h. */
 #include "uchardet_load.h"
+#include "dl_resolve.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -18,20 +19,13 @@ static const text_uchardet_api *loaded;
 /* Written only inside load(): pthread_once orders it before every reader. */
 static char load_failure[256] = "libuchardet was not loaded";
 
-/* The symbol's name is the prototype's, and the assignment inside sizeof
- * (never evaluated, so nothing links to the function) checks the field's type
- * against <uchardet.h>. dlsym gives an object pointer; POSIX lets it become a
- * function pointer, which memcpy says without a cast warning. */
 #define RESOLVE(field, function)                                                                   \
     do {                                                                                           \
-        void *sym = dlsym(lib, #function);                                                         \
-        if (!sym) {                                                                                \
+        if (!OCT_DL_RESOLVE(lib, api.field, function)) {                                           \
             snprintf(load_failure, sizeof load_failure,                                            \
                      OCTAVO_UCHARDET_SONAME " lacks " #function);                                  \
             return;                                                                                \
         }                                                                                          \
-        (void)sizeof(api.field = function);                                                        \
-        memcpy(&api.field, &sym, sizeof api.field);                                                \
     } while (0)
 
 static void load(void)
