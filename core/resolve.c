@@ -156,7 +156,6 @@ static int real_path_inside(input_folder *folder, const char *path, char *out)
 static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int remote_doc,
                            input_folder *folder)
 {
-    const char *base_dir = folder->dir;
     const char *url = oct_node_url(img);
     const oct_limits *lim = &doc->limits;
     oct_error err;
@@ -186,7 +185,7 @@ static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int re
             return OCT_OK;
         }
         char path[PATH_MAX * 2];
-        snprintf(path, sizeof path, "%s%s", base_dir, rel);
+        snprintf(path, sizeof path, "%s%s", folder->dir, rel);
         char real[PATH_MAX];
         int inside = real_path_inside(folder, path, real);
         if (inside == 0) {
