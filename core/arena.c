@@ -13,11 +13,37 @@ struct oct_arena_block {
 };
 
 /* Blocks grow geometrically up to 8 MiB so small documents stay small and
- * large ones make few mallocs; blocks from 4 MiB on sit on huge pages. */
+ * large ones make few mallocs. Blocks sit on huge pages (hugepages.c) from
+ * 2 MiB on, once a document has shown it needs that much, or from 1 MiB when
+ * that much was reserved: a huge page is resident as soon as it is touched,
+ * and the last block of a document is on average half used. */
 #define ARENA_MIN_BLOCK ((size_t)4096)
 #define ARENA_MAX_BLOCK ((size_t)8 << 20)
+#define ARENA_HUGE_GROWN ((size_t)2 << 20)
+#define ARENA_HUGE_RESERVED ((size_t)1 << 20)
 
 void oct_arena_init(oct_arena *a) { a->head = NULL; a->total = 0; }
+
+/* A block of about bytes in all, header included; NULL when out of memory.
+ * On huge pages it takes whole ones, the nearest number of them that holds
+ * need: 8 MiB and a header would otherwise spill into one more. */
+static oct_arena_block *alloc_block(oct_arena *a, size_t bytes, size_t need, size_t huge_from)
+{
+    oct_arena_block *b;
+    if (bytes >= huge_from) {
+        const size_t rounded = (bytes + OCT_HUGE_PAGE / 2) / OCT_HUGE_PAGE * OCT_HUGE_PAGE;
+        if (rounded >= sizeof *b + need) bytes = rounded;
+        bytes = oct_huge_size(bytes);
+        b = oct_alloc_huge(bytes);
+    } else {
+        b = malloc(bytes);
+    }
+    if (!b) return NULL;
+    b->size = bytes - sizeof *b;
+    b->used = 0;
+    a->total += b->size;
+    return b;
+}
 
 static oct_arena_block *new_block(oct_arena *a, size_t need)
 {
@@ -25,12 +51,21 @@ static oct_arena_block *new_block(oct_arena *a, size_t need)
     if (size > ARENA_MAX_BLOCK) size = ARENA_MAX_BLOCK;
     if (size < need) size = need;
     if (size > SIZE_MAX - sizeof(oct_arena_block)) return NULL;
-    oct_arena_block *b = oct_alloc_huge(sizeof *b + size);
-    if (!b) return NULL;
-    b->size = size;
-    b->used = 0;
-    a->total += size;
-    return b;
+    return alloc_block(a, sizeof(oct_arena_block) + size, need, ARENA_HUGE_GROWN);
+}
+
+void oct_arena_reserve(oct_arena *a, size_t bytes)
+{
+    if (a->head && a->head->size - a->head->used >= bytes) return;
+    size_t size = ARENA_MIN_BLOCK;
+    while (size < ARENA_MAX_BLOCK && size < bytes) size *= 2;
+    /* Below, the doublings do as well: their small blocks come from memory
+     * the heap already has, where a block of its own would be new pages. */
+    if (size < ARENA_HUGE_RESERVED) return;
+    oct_arena_block *b = alloc_block(a, sizeof(oct_arena_block) + size, 0, ARENA_HUGE_RESERVED);
+    if (!b) return; /* only a hint: the blocks will come one by one */
+    b->next = a->head;
+    a->head = b;
 }
 
 /* Uninitialised memory, for callers that overwrite all of it. */

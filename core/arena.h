@@ -18,6 +18,10 @@ typedef struct oct_arena {
 void oct_arena_init(oct_arena *a);
 /* Zeroed, max_align_t-aligned memory; NULL when out of memory. */
 void *oct_arena_alloc(oct_arena *a, size_t size);
+/* A hint that about bytes more will be asked for: from 512 KiB on, one
+ * block on huge pages (of up to the largest block's size) at once, instead
+ * of the doublings towards it. Nothing happens if memory is short. */
+void oct_arena_reserve(oct_arena *a, size_t bytes);
 char *oct_arena_strndup(oct_arena *a, const char *s, size_t len);
 /* Moves every block of src into dst; src is left empty. */
 void oct_arena_merge(oct_arena *dst, oct_arena *src);

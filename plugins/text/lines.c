@@ -56,9 +56,15 @@ int text_has_double_space(const char *s, size_t len)
     return 0;
 }
 
-static oct_status grow_lines(text_source *src, size_t *cap)
+/* Prose lines average 50 to 70 bytes, so a table for one line per 48 bytes
+ * of text is made once for most texts, rather than doubled (and copied) a
+ * dozen times; what it holds beyond the lines is never touched. */
+#define BYTES_PER_LINE_GUESS 48
+
+static oct_status grow_lines(text_source *src, size_t *cap, size_t text_len)
 {
-    const size_t ncap = *cap ? *cap * 2 : 256;
+    const size_t guess = text_len / BYTES_PER_LINE_GUESS;
+    const size_t ncap = *cap ? *cap * 2 : guess > 256 ? guess : 256;
     text_line *grown = realloc(src->lines, ncap * sizeof *grown);
     if (!grown)
         return OCT_ERR_NOMEM;
@@ -209,7 +215,7 @@ oct_status text_lines_split(const text_decoded *d, text_source *src)
                 st = OCT_ERR_LIMIT;
                 break;
             }
-            if (n_lines == cap && grow_lines(src, &cap) != OCT_OK) {
+            if (n_lines == cap && grow_lines(src, &cap, text_len) != OCT_OK) {
                 st = OCT_ERR_NOMEM;
                 break;
             }
