@@ -96,7 +96,13 @@ oct_node *oct_doc_find_footnote(const oct_doc *doc, const char *label)
     return NULL;
 }
 
-oct_status oct_doc_validate(const oct_doc *doc, oct_error *err)
+/* The tree's invariants, checked from the root. Literals are checked only
+ * when asked: every way of setting one (oct_node_set_literal, the builder's
+ * text) refuses bytes that are not UTF-8 or hold a NUL, and trimming or
+ * joining valid UTF-8 keeps it valid, so after a reader they cannot be
+ * wrong, and scanning every byte of the text again would cost more than
+ * the rest of the check. */
+static oct_status check_tree(const oct_doc *doc, int literals, oct_error *err)
 {
     if (!doc || !doc->root) return oct_error_set(err, OCT_ERR_INVALID_ARG, NULL, 0, "no document");
     oct_iter it;
@@ -106,28 +112,39 @@ oct_status oct_doc_validate(const oct_doc *doc, oct_error *err)
     while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
         if (ev != OCT_EVENT_ENTER) continue;
         const oct_node *n = it.node;
-        const char *tn = oct_node_type_name((oct_node_type)n->type);
+        const oct_node_type type = (oct_node_type)n->type;
         if (++seen > doc->node_count)
             return oct_error_set(err, OCT_ERR_INVALID_CHILD, NULL, 0, "tree has a cycle");
         if (n->doc != doc)
-            return oct_error_set(err, OCT_ERR_INVALID_ARG, NULL, 0, "%s from another document", tn);
+            return oct_error_set(err, OCT_ERR_INVALID_ARG, NULL, 0, "%s from another document",
+                                 oct_node_type_name(type));
         if (n != doc->root) {
             const oct_node *p = n->parent;
-            if (!p || !oct_node_type_can_contain((oct_node_type)p->type, (oct_node_type)n->type))
-                return oct_error_set(err, OCT_ERR_INVALID_CHILD, NULL, n->line, "%s inside %s", tn,
+            if (!p || !oct_node_type_can_contain((oct_node_type)p->type, type))
+                return oct_error_set(err, OCT_ERR_INVALID_CHILD, NULL, n->line, "%s inside %s",
+                                     oct_node_type_name(type),
                                      p ? oct_node_type_name((oct_node_type)p->type) : "nothing");
             if ((n->prev ? n->prev->next : p->first_child) != n ||
                 (n->next ? n->next->prev : p->last_child) != n)
-                return oct_error_set(err, OCT_ERR_INVALID_CHILD, NULL, 0, "broken sibling links at %s", tn);
+                return oct_error_set(err, OCT_ERR_INVALID_CHILD, NULL, 0,
+                                     "broken sibling links at %s", oct_node_type_name(type));
         }
-        if (n->literal && (memchr(n->literal, '\0', n->literal_len) ||
-                           !oct_utf8_is_valid(n->literal, n->literal_len)))
-            return oct_error_set(err, OCT_ERR_INVALID_UTF8, NULL, n->line, "%s text is not UTF-8", tn);
-        if (n->type == OCT_NODE_HEADING && (n->as.heading.level < 1 || n->as.heading.level > 6))
+        if (literals && n->literal &&
+            (memchr(n->literal, '\0', n->literal_len) || !oct_utf8_is_valid(n->literal, n->literal_len)))
+            return oct_error_set(err, OCT_ERR_INVALID_UTF8, NULL, n->line, "%s text is not UTF-8",
+                                 oct_node_type_name(type));
+        if (type == OCT_NODE_HEADING && (n->as.heading.level < 1 || n->as.heading.level > 6))
             return oct_error_set(err, OCT_ERR_INVALID_ARG, NULL, n->line, "heading level %d",
                                  n->as.heading.level);
     }
     return OCT_OK;
+}
+
+oct_status oct_doc_validate(const oct_doc *doc, oct_error *err) { return check_tree(doc, 1, err); }
+
+oct_status oct_doc_validate_shape(const oct_doc *doc, oct_error *err)
+{
+    return check_tree(doc, 0, err);
 }
 
 oct_status oct_doc_append_doc(oct_doc *dst, oct_doc *src, oct_error *err)

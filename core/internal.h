@@ -133,6 +133,9 @@ void oct_resources_free_all(oct_doc *doc);
 
 /* doc.c: limits from a caller's struct that may be older than ours */
 void oct_limits_copy(oct_limits *dst, const oct_limits *src);
+/* doc.c: oct_doc_validate without reading the literals' bytes again, which
+ * every setter has checked already: for the check after each reader */
+oct_status oct_doc_validate_shape(const oct_doc *doc, oct_error *err);
 /* doc.c: copy a string into the document's arena */
 const char *oct_doc_intern(oct_doc *doc, const char *s);
 

@@ -84,8 +84,9 @@ static oct_status read_bytes(oct_context *ctx, const unsigned char *data, size_t
                            "more than %llu nodes in one document (raise with --max-nodes)",
                            (unsigned long long)doc->limits.max_nodes);
     if (st == OCT_OK) {
-        /* The builder keeps readers honest; this catches one that bypassed it. */
-        st = oct_doc_validate(doc, &local);
+        /* The builder keeps readers honest; this catches one that bypassed it
+         * (its literals were checked as they were set). */
+        st = oct_doc_validate_shape(doc, &local);
         if (st) {
             char msg[600];
             snprintf(msg, sizeof msg, "reader '%s' produced an invalid tree: %s", reader->name,
