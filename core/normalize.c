@@ -217,9 +217,10 @@ static void slugify(const char *text, size_t len, char *out, size_t size)
     while (o && (out[o - 1] == '-' || out[o - 1] == '.')) o--;
     out[o] = '\0';
     if (!o || !((out[0] >= 'a' && out[0] <= 'z') || out[0] == '_')) {
-        char tmp[64];
-        snprintf(tmp, sizeof tmp, "%s%s%s", "s", o ? "-" : "", out);
-        snprintf(out, size, "%s", tmp);
+        /* "s" for nothing, "s-" before a digit: o is at most 49, size 96 */
+        const size_t prefix = o ? 2 : 1;
+        memmove(out + prefix, out, o + 1);
+        memcpy(out, "s-", prefix);
     }
 }
 
@@ -262,9 +263,8 @@ size_t oct_node_plain_text(const oct_node *n, char *out, size_t size)
 static const char *unique_id(oct_doc *doc, strset *used, strset *next_k, const char *want)
 {
     char buf[96];
-    snprintf(buf, sizeof buf, "%s", want);
-    if (!set_has(used, buf)) {
-        const char *id = oct_doc_intern(doc, buf);
+    if (!set_has(used, want)) {
+        const char *id = oct_doc_intern(doc, want);
         return id && set_put(used, id, id) ? id : NULL;
     }
     unsigned *k = (unsigned *)map_get(next_k, want);
@@ -280,21 +280,69 @@ static const char *unique_id(oct_doc *doc, strset *used, strset *next_k, const c
     return id && set_put(used, id, id) ? id : NULL;
 }
 
+/* The internal links met on the way, for the second pass. */
+typedef struct link_list {
+    oct_node **at;
+    size_t len, cap;
+} link_list;
+
+static int remember_link(link_list *l, oct_node *link)
+{
+    if (l->len == l->cap) {
+        const size_t cap = l->cap ? l->cap * 2 : 64;
+        oct_node **p = realloc(l->at, cap * sizeof *p);
+        if (!p) return 0;
+        l->at = p;
+        l->cap = cap;
+    }
+    l->at[l->len++] = link;
+    return 1;
+}
+
+/* A link to an id follows its rename; one to no id at all is unwrapped, its
+ * content kept where it stood (inline in inline: always allowed). */
+static oct_status fix_internal_link(oct_doc *doc, const strset *used, const strset *renamed,
+                                    oct_node *link)
+{
+    const char *frag = link->as.link.url + 1;
+    const char *to = map_get(renamed, frag);
+    if (!to && set_has(used, frag)) to = map_get(used, frag);
+    if (!to) {
+        while (link->first_child) oct_node_insert_before(link, link->first_child);
+        oct_node_unlink(link);
+        return OCT_OK;
+    }
+    const size_t len = strlen(to);
+    char *url = oct_arena_alloc(&doc->arena, len + 2);
+    if (!url) return OCT_ERR_NOMEM;
+    url[0] = '#';
+    memcpy(url + 1, to, len + 1);
+    link->as.link.url = url;
+    return OCT_OK;
+}
+
 static oct_status fix_ids(oct_doc *doc)
 {
     strset used = {0}, renamed = {0}, next_k = {0};
+    link_list links = {0};
     oct_status st = OCT_OK;
     oct_iter it;
-    /* Pass 1: keep valid ids (first come, first served), rename the rest. */
+    /* Pass 1: keep valid ids (first come, first served), rename the rest,
+     * and list the internal links. */
     oct_iter_init(&it, doc->root);
     oct_event ev;
     while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE && !st) {
         if (ev != OCT_EVENT_ENTER) continue;
         oct_node *n = (oct_node *)it.node;
+        if (n->type == OCT_NODE_LINK && n->as.link.url[0] == '#' && !remember_link(&links, n)) {
+            st = OCT_ERR_NOMEM;
+            break;
+        }
         if (!n->id && n->type != OCT_NODE_HEADING) continue;
         char want[96];
-        if (n->id && valid_ncname(n->id) && strlen(n->id) < 80) snprintf(want, sizeof want, "%s", n->id);
-        else if (n->id) slugify(n->id, strlen(n->id), want, sizeof want);
+        size_t id_len = n->id ? strlen(n->id) : 0;
+        if (n->id && id_len < 80 && valid_ncname(n->id)) memcpy(want, n->id, id_len + 1);
+        else if (n->id) slugify(n->id, id_len, want, sizeof want);
         else {
             char text[256];
             size_t len = oct_node_plain_text(n, text, sizeof text);
@@ -307,33 +355,11 @@ static oct_status fix_ids(oct_doc *doc)
             st = OCT_ERR_NOMEM;
         n->id = id;
     }
-    /* Pass 2: internal links follow renames; links to nowhere are unwrapped. */
-    oct_iter_init(&it, doc->root);
-    const int has_links = oct_doc_may_hold(doc, OCT_NODE_LINK);
-    while (!st && has_links && (ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
-        if (ev != OCT_EVENT_EXIT) continue;
-        oct_node *n = (oct_node *)it.node;
-        for (oct_node *c = n->first_child; c;) {
-            oct_node *next = c->next;
-            if (c->type == OCT_NODE_LINK && c->as.link.url[0] == '#') {
-                const char *frag = c->as.link.url + 1;
-                const char *to = map_get(&renamed, frag);
-                if (!to && set_has(&used, frag)) to = map_get(&used, frag);
-                if (to) {
-                    char *url = oct_arena_alloc(&doc->arena, strlen(to) + 2);
-                    if (!url) { st = OCT_ERR_NOMEM; break; }
-                    url[0] = '#';
-                    strcpy(url + 1, to);
-                    c->as.link.url = url;
-                } else {
-                    /* Same container kind (inline in inline): always allowed. */
-                    while (c->first_child) oct_node_insert_before(c, c->first_child);
-                    oct_node_unlink(c);
-                }
-            }
-            c = next;
-        }
-    }
+    /* Pass 2, once every id is known: each link is fixed on its own, so the
+     * order does not matter (unwrapping one keeps the others' places). */
+    for (size_t i = 0; i < links.len && !st; i++)
+        st = fix_internal_link(doc, &used, &renamed, links.at[i]);
+    free(links.at);
     set_free(&used);
     set_free(&renamed);
     set_free(&next_k);

@@ -203,6 +203,51 @@ static void test_heading_ids(void **state)
     assert_true(n_ids >= 6);
 }
 
+static oct_node *add_link(oct_node *parent, const char *url, const char *text)
+{
+    oct_node *l = add(parent, OCT_NODE_LINK);
+    assert_int_equal(oct_node_set_url(l, url), OCT_OK);
+    if (text) add_text(l, text);
+    return l;
+}
+
+/* Ids made from heading text, exactly; internal links follow renamed ids,
+ * and one to no id is unwrapped, even around another (fixed) link. */
+static void test_internal_links(void **state)
+{
+    fixture *f = *state;
+    oct_node *root = oct_doc_root(f->doc);
+    oct_node *numbered = add(root, OCT_NODE_HEADING);
+    assert_int_equal(oct_node_set_heading_level(numbered, 2), OCT_OK);
+    add_text(numbered, "1.2. Numbers first");
+    oct_node *empty = add(root, OCT_NODE_HEADING);
+    assert_int_equal(oct_node_set_heading_level(empty, 2), OCT_OK);
+    oct_node *div = add(root, OCT_NODE_DIV);
+    assert_int_equal(oct_node_set_id(div, "not a name!"), OCT_OK);
+    oct_node *p = add(div, OCT_NODE_PARAGRAPH);
+    oct_node *to_renamed = add_link(p, "#not a name!", "renamed");
+    oct_node *to_heading = add_link(p, "#s-1.2.-numbers-first", "heading");
+    oct_node *outside = add_link(p, "https://example.org/#x", "outside");
+    oct_node *nowhere = add_link(p, "#nowhere", "gone ");
+    oct_node *inner = add_link(nowhere, "#not a name!", "inner");
+    normalize(f);
+
+    assert_string_equal(oct_node_id(numbered), "s-1.2.-numbers-first");
+    assert_string_equal(oct_node_id(empty), "s");
+    assert_string_equal(oct_node_id(div), "not-a-name");
+    assert_string_equal(oct_node_url(to_renamed), "#not-a-name");
+    assert_string_equal(oct_node_url(to_heading), "#s-1.2.-numbers-first");
+    assert_string_equal(oct_node_url(outside), "https://example.org/#x");
+    assert_false(in_tree(f->doc, nowhere));
+    /* its content stays where the link stood, the inner link fixed too */
+    assert_true(in_tree(f->doc, inner));
+    assert_ptr_equal(oct_node_parent(inner), p);
+    assert_string_equal(oct_node_url(inner), "#not-a-name");
+    const oct_node *last = oct_node_last_child(p);
+    assert_ptr_equal(last, inner);
+    assert_int_equal(oct_node_get_type(oct_node_prev(inner)), OCT_NODE_TEXT);
+}
+
 static void test_empty_containers_pruned(void **state)
 {
     fixture *f = *state;
@@ -279,6 +324,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_footnotes),
         T(test_heading_ids),
+        T(test_internal_links),
         T(test_empty_containers_pruned),
         T(test_idempotent),
     };
