@@ -62,6 +62,10 @@ typedef struct md_writer {
     size_t n_stack, cap_stack;
     oct_buf tmp;
     size_t tilde_runs; /* '~' runs and delimiters in the current inline run */
+    /* For the tests that hold the two inline paths side by side: 1 sends
+     * every run through the cells; plain_runs counts those written without. */
+    int cells_only;
+    size_t plain_runs;
     oct_status status;
 } md_writer;
 

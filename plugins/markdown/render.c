@@ -280,6 +280,29 @@ void md_render_text_break_space(md_render *r, const char *s, size_t len, size_t 
     r->column += 1;
 }
 
+void md_render_words(md_render *r, const char *s, size_t len, size_t columns)
+{
+    /* Word by word, each would be appended with its space, that space
+     * becoming the break point: the last one is what remains of them. */
+    out_append(r, s, len);
+    if (r->out.status != OCT_OK)
+        return; /* nothing reaches the sink any more (see flush()) */
+    r->break_at = r->out.len - 1;
+    r->column += columns;
+}
+
+int md_render_wrap(md_render *r)
+{
+    /* wrap_line() with nothing after the break space to carry over */
+    if ((r->pending | r->begin_line | r->after_lead | !r->wrote_any) || r->width == 0 ||
+        r->break_at == NO_BREAK || r->break_at + 1 != r->out.len)
+        return 0;
+    truncate_out(r, r->break_at);
+    end_line(r);
+    write_prefix(r);
+    return 1;
+}
+
 void md_render_newline(md_render *r)
 {
     start_content(r);

@@ -84,6 +84,26 @@ static inline int md_render_word_fits(md_render *r, const char *s, size_t len, s
     r->column += columns + 1;
     return 1;
 }
+/* Words by the line rather than a word at a time, for a writer that knows
+ * where its break spaces are: while the line is begun, words w1 ... wk,
+ * each with its break space after it, fit on it when their columns, spaces
+ * included, are fewer than md_render_room() (0: none fit). Then
+ * md_render_words() with all of them at once writes what
+ * md_render_text_break_space() would with each in turn. columns: their
+ * display width, the last space included. */
+static inline size_t md_render_room(const md_render *r)
+{
+    if ((r->pending | r->begin_line | r->after_lead | !r->wrote_any) ||
+        r->out.status != OCT_OK || r->column >= r->width)
+        return 0;
+    return r->width - r->column;
+}
+void md_render_words(md_render *r, const char *s, size_t len, size_t columns);
+/* When the line is begun and ends with its last break space: ends it
+ * there, as md_render_text_break_space() does before a word that would go
+ * past the width (which then begins the next line), and returns 1. Returns
+ * 0, having done nothing, otherwise. */
+int md_render_wrap(md_render *r);
 /* Ends the current line inside the block (the prefix repeats). */
 void md_render_newline(md_render *r);
 
