@@ -72,6 +72,13 @@ typedef struct md_writer {
 /* Writes the inline children of block into r. */
 oct_status md_write_inlines(md_writer *w, md_render *r, const oct_node *block,
                             md_inline_place place);
+/* The longest inline run the cells take, in characters. */
+#define MD_MAX_CELLS ((size_t)1 << 28)
+/* plain_run.c: writes the run of block if it is plain text (a heading of
+ * one text, or a paragraph of lines of text between hard breaks) that the
+ * cells would write unchanged, and returns 1; returns 0, having written
+ * nothing, if it is left to the cells. */
+int md_write_plain_run(md_writer *w, md_render *r, const oct_node *block, md_inline_place place);
 void md_inline_free(md_writer *w);
 
 oct_status md_write_document(oct_context *ctx, const oct_doc *doc, oct_sink *sink,
