@@ -153,10 +153,11 @@ static int real_path_inside(input_folder *folder, const char *path, char *out)
     return strncmp(out, folder->real, n) == 0 && out[n] == '/';
 }
 
-static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int remote_doc,
-                           input_folder *folder)
+/* The resource behind a local or data: URL, or NULL with a warning saying
+ * why it is skipped (*st: OCT_ERR_NOMEM when memory ran out). */
+static oct_resource *load_local(oct_context *ctx, oct_doc *doc, const char *url, int remote_doc,
+                                input_folder *folder, oct_status *st)
 {
-    const char *url = oct_node_url(img);
     const oct_limits *lim = &doc->limits;
     oct_error err;
     oct_error_clear(&err);
@@ -164,53 +165,51 @@ static oct_status load_one(oct_context *ctx, oct_doc *doc, oct_node *img, int re
     if (strncasecmp(url, "data:", 5) == 0) {
         oct_buf b;
         char type[128];
-        oct_status st = decode_data_uri(url, lim->max_resource_bytes, &b, type, sizeof type);
-        if (st == OCT_OK)
+        oct_status dst = decode_data_uri(url, lim->max_resource_bytes, &b, type, sizeof type);
+        if (dst == OCT_OK)
             r = oct_doc_add_resource(doc, b.data, b.len, type[0] ? type : NULL, NULL, &err);
         else
-            oct_error_set(&err, st, NULL, 0, "undecodable data: URI");
+            oct_error_set(&err, dst, NULL, 0, "undecodable data: URI");
         oct_buf_free(&b);
         if (!r) {
             oct_warn(ctx, "image (data: URI) skipped: %s", err.message);
-            return err.status == OCT_ERR_NOMEM ? OCT_ERR_NOMEM : OCT_OK;
+            if (err.status == OCT_ERR_NOMEM) *st = OCT_ERR_NOMEM;
         }
-    } else {
-        char rel[PATH_MAX];
-        if (remote_doc) {
-            oct_warn(ctx, "image %s skipped: a page from the network may not read local files", url);
-            return OCT_OK;
-        }
-        if (!safe_relative_path(url, rel, sizeof rel)) {
-            oct_warn(ctx, "image %s skipped: only paths inside the input's folder are read", url);
-            return OCT_OK;
-        }
-        char path[PATH_MAX * 2];
-        snprintf(path, sizeof path, "%s%s", folder->dir, rel);
-        char real[PATH_MAX];
-        int inside = real_path_inside(folder, path, real);
-        if (inside == 0) {
-            oct_warn(ctx, "image %s skipped: it leads out of the input's folder", url);
-            return OCT_OK;
-        }
-        oct_fetched f;
-        if (oct_read_file_bounded(inside > 0 ? real : path, lim->max_resource_bytes, &f, &err) == OCT_OK) {
-            r = oct_doc_add_resource(doc, f.data, f.len, NULL, url, &err);
-            oct_fetched_free(&f);
-        }
-        if (!r) {
-            oct_warn(ctx, "image %s skipped: %s", url, err.message);
-            return OCT_OK;
-        }
+        return r;
     }
-    oct_node_set_image_resource(img, r);
-    return OCT_OK;
+    char rel[PATH_MAX];
+    if (remote_doc) {
+        oct_warn(ctx, "image %s skipped: a page from the network may not read local files", url);
+        return NULL;
+    }
+    if (!safe_relative_path(url, rel, sizeof rel)) {
+        oct_warn(ctx, "image %s skipped: only paths inside the input's folder are read", url);
+        return NULL;
+    }
+    char path[PATH_MAX * 2];
+    snprintf(path, sizeof path, "%s%s", folder->dir, rel);
+    char real[PATH_MAX];
+    int inside = real_path_inside(folder, path, real);
+    if (inside == 0) {
+        oct_warn(ctx, "image %s skipped: it leads out of the input's folder", url);
+        return NULL;
+    }
+    oct_fetched f;
+    if (oct_read_file_bounded(inside > 0 ? real : path, lim->max_resource_bytes, &f, &err) == OCT_OK) {
+        r = oct_doc_add_resource(doc, f.data, f.len, NULL, url, &err);
+        oct_fetched_free(&f);
+    }
+    if (!r) oct_warn(ctx, "image %s skipped: %s", url, err.message);
+    return r;
 }
 
-/* Remote images of one document: each distinct URL fetched once, several
- * at a time, then attached to every image that names it. Distinct URLs are
- * found through a hash index (a hostile page may name millions) and capped
- * at max_resources; images beyond the cap keep their alt text. */
-typedef struct remote_images {
+/* The images of one document by URL: each distinct URL loaded once (a saved
+ * page names the same icon hundreds of times), then attached to every image
+ * that names it; remote ones fetched several at a time. Distinct URLs are
+ * found through a hash index (a hostile page may name millions); remote ones
+ * are capped at max_resources, and images beyond the cap keep their alt
+ * text. */
+typedef struct image_set {
     const char **urls;   /* distinct, in document order */
     size_t n_urls, cap_urls, max_urls;
     size_t *index;       /* open addressing: 1 + position in urls, 0 free */
@@ -219,7 +218,7 @@ typedef struct remote_images {
     oct_node **nodes;    /* every image node with a fetched URL */
     size_t *url_of;      /* index into urls for each node */
     size_t n_nodes, cap_nodes;
-} remote_images;
+} image_set;
 
 static size_t hash_url(const char *s)
 {
@@ -229,14 +228,14 @@ static size_t hash_url(const char *s)
 }
 
 /* The slot of url in the index: where it is, or the free slot it would take. */
-static size_t index_slot(const remote_images *ri, const char *url)
+static size_t index_slot(const image_set *ri, const char *url)
 {
     size_t mask = ri->index_size - 1, i = hash_url(url) & mask;
     while (ri->index[i] && strcmp(ri->urls[ri->index[i] - 1], url) != 0) i = (i + 1) & mask;
     return i;
 }
 
-static int grow_index(remote_images *ri)
+static int grow_index(image_set *ri)
 {
     size_t size = ri->index_size ? ri->index_size * 2 : 64;
     size_t *old = ri->index, old_size = ri->index_size;
@@ -249,7 +248,7 @@ static int grow_index(remote_images *ri)
     return 1;
 }
 
-static int remember_remote(remote_images *ri, oct_node *n)
+static int remember_image(image_set *ri, oct_node *n)
 {
     const char *url = n->as.image.url;
     if ((ri->n_urls + 1) * 2 > ri->index_size && !grow_index(ri)) return 0;
@@ -284,7 +283,7 @@ static int remember_remote(remote_images *ri, oct_node *n)
     return 1;
 }
 
-static oct_status fetch_remote(oct_context *ctx, oct_doc *doc, remote_images *ri)
+static oct_status fetch_remote(oct_context *ctx, oct_doc *doc, image_set *ri)
 {
     size_t n = ri->n_urls;
     if (ri->n_dropped)
@@ -313,6 +312,32 @@ static oct_status fetch_remote(oct_context *ctx, oct_doc *doc, remote_images *ri
     return OCT_OK;
 }
 
+/* Loads each distinct local or data: URL once, in document order, and
+ * attaches it to every image naming it. */
+static oct_status load_locals(oct_context *ctx, oct_doc *doc, image_set *li, int remote_doc,
+                              input_folder *folder)
+{
+    oct_resource **res = calloc(li->n_urls ? li->n_urls : 1, sizeof *res);
+    if (!res) return OCT_ERR_NOMEM;
+    oct_status st = OCT_OK;
+    for (size_t i = 0; i < li->n_urls && !st; i++) {
+        if (oct_interrupted()) st = OCT_ERR_INTERRUPTED;
+        else res[i] = load_local(ctx, doc, li->urls[i], remote_doc, folder, &st);
+    }
+    for (size_t k = 0; k < li->n_nodes && !st; k++)
+        if (res[li->url_of[k]]) oct_node_set_image_resource(li->nodes[k], res[li->url_of[k]]);
+    free(res);
+    return st;
+}
+
+static void image_set_free(image_set *set)
+{
+    free(set->urls);
+    free(set->index);
+    free(set->nodes);
+    free(set->url_of);
+}
+
 oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err)
 {
     const char *base = doc->base;
@@ -327,9 +352,11 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
     }
     int no_local = !base || strcmp(base, "-") == 0;
     int fetch = oct_context_option_bool(ctx, "images", 1);
-    remote_images ri;
+    image_set ri, li;
     memset(&ri, 0, sizeof ri);
+    memset(&li, 0, sizeof li);
     ri.max_urls = doc->limits.max_resources;
+    li.max_urls = SIZE_MAX; /* each distinct file meets the resource limit itself */
     oct_status st = OCT_OK;
     oct_iter it;
     oct_iter_init(&it, doc->root);
@@ -341,12 +368,11 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
         const char *url = n->as.image.url;
         if (!url || !*url) continue;
         if (oct_is_remote_url(url)) {
-            if (fetch && !remember_remote(&ri, n)) st = OCT_ERR_NOMEM;
+            if (fetch && !remember_image(&ri, n)) st = OCT_ERR_NOMEM;
             continue;
         }
         if (no_local && strncasecmp(url, "data:", 5) != 0) continue;
-        if (oct_interrupted()) st = OCT_ERR_INTERRUPTED;
-        else st = load_one(ctx, doc, n, remote_doc, folder);
+        if (!remember_image(&li, n)) st = OCT_ERR_NOMEM;
     }
     /* The page's lead image (og:image, JSON-LD image) becomes the cover when
      * nothing else is: it is loaded like any image, under the same policy. */
@@ -356,18 +382,17 @@ oct_status oct_doc_resolve_images(oct_context *ctx, oct_doc *doc, oct_error *err
         lead = oct_node_new(doc, OCT_NODE_IMAGE);
         if (lead && oct_node_set_url(lead, lead_url) == OCT_OK) {
             if (oct_is_remote_url(lead_url)) {
-                if (fetch && !remember_remote(&ri, lead)) st = OCT_ERR_NOMEM;
+                if (fetch && !remember_image(&ri, lead)) st = OCT_ERR_NOMEM;
             } else if (!no_local || strncasecmp(lead_url, "data:", 5) == 0) {
-                st = load_one(ctx, doc, lead, remote_doc, folder);
+                if (!remember_image(&li, lead)) st = OCT_ERR_NOMEM;
             }
         }
     }
+    if (!st && li.n_urls) st = load_locals(ctx, doc, &li, remote_doc, folder);
     if (!st && (ri.n_urls || ri.n_dropped)) st = fetch_remote(ctx, doc, &ri);
     if (!st && lead && lead->as.image.resource) oct_doc_set_cover(doc, lead->as.image.resource);
-    free(ri.urls);
-    free(ri.index);
-    free(ri.nodes);
-    free(ri.url_of);
+    image_set_free(&ri);
+    image_set_free(&li);
     free(folder);
     if (!st && oct_interrupted()) st = OCT_ERR_INTERRUPTED;
     return st ? oct_error_set(err, st, NULL, 0, NULL) : OCT_OK;

@@ -780,6 +780,49 @@ static void test_links_between_inputs(void **state)
     octest_remove_tree(dir);
 }
 
+/* An image named many times is loaded once and every image naming it gets
+ * the same resource, and one that cannot be read is reported once, not
+ * once for each time the page names it (a saved page names its icons
+ * hundreds of times). */
+static void test_repeated_images_loaded_once(void **state)
+{
+    (void)state;
+    if (!reader_and_markdown_built("html")) skip();
+    static const unsigned char one_pixel_png[] = {
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+        0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00,
+        0x00, 0x3a, 0x7e, 0x9b, 0x55, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78,
+        0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01, 0x48, 0xaf, 0xa4, 0x71, 0x00,
+        0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+    static const char page[] =
+        "<html><head><title>T</title></head><body><p>x <img src=\"a.png\" alt=\"one\"> "
+        "<img src=\"missing.png\" alt=\"m1\"> <img src=\"a.png\" alt=\"two\"> "
+        "<img src=\"missing.png\" alt=\"m2\"> <img src=\"./a.png\" alt=\"three\"> "
+        "<img src=\"missing.png\" alt=\"m3\"></p></body></html>";
+    char dir[256], png[1024], html[1024];
+    octest_tempdir(dir, sizeof dir);
+    octest_path(png, sizeof png, dir, "a.png");
+    octest_path(html, sizeof html, dir, "p.html");
+    octest_write_file(png, one_pixel_png, sizeof one_pixel_png);
+    octest_write_file(html, page, sizeof page - 1);
+    octest_result r;
+    octest_run_cli(&r, NULL, 0, NULL, "--offline", "-f", "html", "-t", "tree", html, NULL);
+    expect_exit(&r, 0);
+    if (octest_count_lines(r.err) != 1 || !strstr(r.err, "image missing.png skipped")) {
+        dump_result("one warning for the missing image", &r);
+        fail_msg("want one warning naming missing.png");
+    }
+    /* one resource, named by the three images of a.png */
+    const char *res = strstr(r.out, "resource img-");
+    assert_non_null(res);
+    assert_null(strstr(res + 1, "\nresource "));
+    size_t named = 0;
+    for (const char *p = r.out; (p = strstr(p, "resource=\"img-")) != NULL; p++) named++;
+    assert_int_equal(named, 3);
+    octest_result_free(&r);
+    octest_remove_tree(dir);
+}
+
 /* Standard input named twice is read twice, one after the other (the
  * second time it is empty), whatever -j says: two threads reading it at
  * once would split it between them at random. */
@@ -816,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_book_read_at_once_is_the_same),
         cmocka_unit_test(test_stdin_twice_read_in_turn),
         cmocka_unit_test(test_links_between_inputs),
+        cmocka_unit_test(test_repeated_images_loaded_once),
         T(test_list_formats),
         cmocka_unit_test(test_unknown_option),
         T(test_unknown_output_format),
