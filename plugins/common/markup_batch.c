@@ -3,6 +3,12 @@
  */
 #include "markup_batch.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "utf8_seq.h"
+
 /* Room kept free before escaping into the buffer: oct_xml_escape_content
  * needs at least 8 bytes to make progress. */
 #define ESCAPE_ROOM 64
@@ -18,8 +24,7 @@ void oct_markup_flush(oct_markup *m)
 {
     if (!m->len)
         return;
-    m->buf[m->len] = '\0';
-    oct_xml_raw(m->x, m->buf);
+    oct_xml_raw_len(m->x, m->buf, m->len);
     m->len = 0;
 }
 
@@ -71,6 +76,60 @@ static inline int text_byte_is_plain(unsigned char c)
                     : c < 0x7F && c != '<' && c != '>' && c != '&' && c != '"';
 }
 
+#if defined(__SSE2__)
+/* Bit k set when byte k of the sixteen at s may not be plain: controls
+ * (tab and LF included: callers look at those one by one), DEL and above,
+ * and the markup characters. */
+static inline unsigned odd_text_mask16(const char *s)
+{
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    /* signed compare: bytes from 0x80 up are negative, below ' ' too */
+    __m128i odd = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                               _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+    /* '<' and '>' differ only in bit 1, '"' and '&' only in bit 2 */
+    odd = _mm_or_si128(odd, _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x02)),
+                                           _mm_set1_epi8('>')));
+    odd = _mm_or_si128(odd, _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x04)),
+                                           _mm_set1_epi8('&')));
+    return (unsigned)_mm_movemask_epi8(odd);
+}
+
+/* The first byte a mask of the sixteen at s marks that is not plain after
+ * all (tab and LF are), as an offset from s, or 16. */
+static inline size_t first_odd_in(const char *s, unsigned mask)
+{
+    for (; mask; mask &= mask - 1) {
+        const unsigned k = (unsigned)__builtin_ctz(mask);
+        if (s[k] != '\t' && s[k] != '\n')
+            return k;
+    }
+    return 16;
+}
+
+/* How many bytes from s on are plain; sixteen at a time. The last few are
+ * looked at as the sixteen that end the text, again in part. */
+static size_t plain_text_run(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    if (len < 16) {
+        while (i < len && text_byte_is_plain((unsigned char)s[i]))
+            i++;
+        return i;
+    }
+    for (; len - i >= 16; i += 16) {
+        const size_t k = first_odd_in(s + i, odd_text_mask16(s + i));
+        if (k < 16)
+            return i + k;
+    }
+    if (i == len)
+        return len;
+    /* bytes before i were plain: only those from i on count */
+    const size_t last = len - 16;
+    const size_t k = first_odd_in(s + last, odd_text_mask16(s + last) >> (i - last) << (i - last));
+    return k < 16 ? last + k : len;
+}
+#else
 /* How many bytes from s on are plain; eight at a time while they are. */
 static size_t plain_text_run(const char *s, size_t len)
 {
@@ -89,6 +148,46 @@ static size_t plain_text_run(const char *s, size_t len)
     while (i < len && text_byte_is_plain((unsigned char)s[i]))
         i++;
     return i;
+}
+#endif
+
+/* The entity for a byte element content carries escaped, or NULL; the
+ * same as xmlout's (CR included, so a parser's line-end normalisation
+ * cannot turn it into LF). */
+static inline const char *text_entity(unsigned char c, size_t *len)
+{
+    switch (c) {
+    case '<':
+        *len = 4;
+        return "&lt;";
+    case '>':
+        *len = 4;
+        return "&gt;";
+    case '&':
+        *len = 5;
+        return "&amp;";
+    case '"':
+        *len = 6;
+        return "&quot;";
+    case '\r':
+        *len = 5;
+        return "&#13;";
+    default:
+        return NULL;
+    }
+}
+
+/* Bytes in the character at s (s[0] >= 0x80) when it is valid UTF-8 that
+ * cleaning keeps as it is, else 0: not a C1 control (U+0080..U+009F) nor
+ * U+FFFE/U+FFFF, which xmlout drops. Anything else takes xmlout's path. */
+static inline size_t kept_utf8_len(const unsigned char *s, size_t len)
+{
+    const size_t n = oct_utf8_seq_len(s, len);
+    if (n == 2 && s[0] == 0xC2 && s[1] < 0xA0)
+        return 0;
+    if (n == 3 && s[0] == 0xEF && s[1] == 0xBF && s[2] >= 0xBE)
+        return 0;
+    return n;
 }
 
 /* Cleans and escapes s[*pos..end) into the batch. A start tag is finished
@@ -123,6 +222,19 @@ void oct_markup_text(oct_markup *m, const char *s, size_t len)
             oct_markup_finish_tag(m);
             oct_markup_put(m, s + pos, run);
             pos += run;
+            continue;
+        }
+        /* Prose's own odd bytes, a quote or an accented letter, come out
+         * as a fixed entity or unchanged; only what cleaning may change
+         * (or drop) goes to xmlout. */
+        const unsigned char c = (unsigned char)s[pos];
+        size_t n = 0;
+        const char *entity = c < 0x80 ? text_entity(c, &n) : NULL;
+        if (entity || (c >= 0x80 && (n = kept_utf8_len((const unsigned char *)s + pos,
+                                                       len - pos)) > 0)) {
+            oct_markup_finish_tag(m);
+            oct_markup_put(m, entity ? entity : s + pos, n);
+            pos += entity ? 1 : n;
             continue;
         }
         /* The rest of the stretch that needs work goes to xmlout, up to

@@ -25,11 +25,21 @@
 
 #define OCT_MARKUP_BUFFER 8192
 
+/* The batch's helpers are a few stores each, called with constant names
+ * whose lengths fold away: they belong inlined wherever they are used,
+ * which link-time optimisation does not always decide on its own (it once
+ * kept them as calls, each measuring its constant with strlen). */
+#if defined(__GNUC__)
+#define OCT_MARKUP_INLINE static inline __attribute__((always_inline))
+#else
+#define OCT_MARKUP_INLINE static inline
+#endif
+
 typedef struct oct_markup {
     oct_xml *x;
     int tag_open; /* "<name attr..." written, its ">" or "/>" not yet */
     size_t len;
-    char buf[OCT_MARKUP_BUFFER + 1]; /* + a terminating NUL for the raw write */
+    char buf[OCT_MARKUP_BUFFER];
 } oct_markup;
 
 void oct_markup_init(oct_markup *m, oct_xml *x);
@@ -39,7 +49,7 @@ void oct_markup_init(oct_markup *m, oct_xml *x);
 void oct_markup_flush(oct_markup *m);
 void oct_markup_put_slow(oct_markup *m, const char *s, size_t n);
 
-static inline void oct_markup_put(oct_markup *m, const char *s, size_t n)
+OCT_MARKUP_INLINE void oct_markup_put(oct_markup *m, const char *s, size_t n)
 {
     if (n <= OCT_MARKUP_BUFFER - m->len) {
         memcpy(m->buf + m->len, s, n);
@@ -50,7 +60,7 @@ static inline void oct_markup_put(oct_markup *m, const char *s, size_t n)
 }
 
 /* Ends an open start tag with ">". */
-static inline void oct_markup_finish_tag(oct_markup *m)
+OCT_MARKUP_INLINE void oct_markup_finish_tag(oct_markup *m)
 {
     if (m->tag_open) {
         m->tag_open = 0;

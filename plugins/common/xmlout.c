@@ -11,11 +11,24 @@
  */
 #include "xmlout.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CHUNK 4096
+#define RESERVE_MAX ((size_t)64 << 20)
+
+/* A writer on x->buf, with the XML declaration written. */
+static oct_status start_writer(oct_xml *x, int standalone)
+{
+    x->w = xmlNewTextWriterMemory(x->buf, 0);
+    if (!x->w)
+        return OCT_ERR_NOMEM;
+    if (xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", standalone ? "yes" : NULL) < 0)
+        return OCT_ERR_NOMEM;
+    return OCT_OK;
+}
 
 oct_status oct_xml_begin(oct_xml *x, int standalone)
 {
@@ -27,10 +40,7 @@ oct_status oct_xml_begin(oct_xml *x, int standalone)
      * fills: quadratic copying for a big part (a million paragraphs took
      * minutes under ASan). Doubling keeps it linear. */
     xmlBufferSetAllocationScheme(x->buf, XML_BUFFER_ALLOC_DOUBLEIT);
-    x->w = xmlNewTextWriterMemory(x->buf, 0);
-    if (!x->w)
-        goto fail;
-    if (xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", standalone ? "yes" : NULL) < 0)
+    if (start_writer(x, standalone) != OCT_OK)
         goto fail;
     return OCT_OK;
 
@@ -38,6 +48,35 @@ fail:
     oct_xml_free(x);
     x->failed = 1;
     return OCT_ERR_NOMEM;
+}
+
+oct_status oct_xml_restart(oct_xml *x, int standalone)
+{
+    if (!x->buf)
+        return oct_xml_begin(x, standalone);
+    /* The writer flushes into the buffer when freed: free it, then empty
+     * the buffer, which keeps its memory. */
+    if (x->w)
+        xmlFreeTextWriter(x->w);
+    x->w = NULL;
+    xmlBufferEmpty(x->buf);
+    x->failed = 0;
+    if (start_writer(x, standalone) != OCT_OK) {
+        oct_xml_free(x);
+        x->failed = 1;
+        return OCT_ERR_NOMEM;
+    }
+    return OCT_OK;
+}
+
+void oct_xml_reserve(oct_xml *x, size_t bytes)
+{
+    if (bytes > RESERVE_MAX) /* past this, doubling copies little in comparison */
+        bytes = RESERVE_MAX;
+    if (x->failed || !x->buf || bytes <= (size_t)xmlBufferLength(x->buf))
+        return;
+    /* 0 when out of memory; the buffer is then as it was */
+    (void)xmlBufferResize(x->buf, (unsigned int)bytes);
 }
 
 oct_status oct_xml_end(oct_xml *x, const char **data, size_t *len)
@@ -277,6 +316,26 @@ void oct_xml_raw(oct_xml *x, const char *markup)
     if (x->failed || !markup)
         return;
     check(x, xmlTextWriterWriteRaw(x->w, (const xmlChar *)markup));
+}
+
+void oct_xml_raw_len(oct_xml *x, const char *markup, size_t len)
+{
+    if (x->failed || !markup)
+        return;
+    if (len > INT_MAX) {
+        x->failed = 1;
+        return;
+    }
+    /* An empty raw write finishes what the writer has pending (the ">" of
+     * an open start tag) and the flush moves all it holds into x->buf;
+     * the bytes then go there directly. Through the writer they would be
+     * copied into its output buffer and again, byte by byte, by its UTF-8
+     * "conversion" before reaching x->buf. */
+    check(x, xmlTextWriterWriteRawLen(x->w, (const xmlChar *)"", 0));
+    if (!x->failed)
+        check(x, xmlTextWriterFlush(x->w));
+    if (!x->failed && xmlBufferAdd(x->buf, (const xmlChar *)markup, (int)len) != 0)
+        x->failed = 1;
 }
 
 void oct_xml_comment(oct_xml *x, const char *text)

@@ -19,6 +19,13 @@ typedef struct oct_xml {
 /* Starts a document with <?xml version="1.0" encoding="UTF-8"?> (standalone
  * "yes" when standalone is non-zero), no indentation. */
 oct_status oct_xml_begin(oct_xml *x, int standalone);
+/* Starts the next document in the memory of x, which was begun before
+ * (and may be ended): a book's files then grow one buffer to the largest
+ * file's size once, instead of each growing its own, copy by copy. */
+oct_status oct_xml_restart(oct_xml *x, int standalone);
+/* Makes room for about bytes of output now, so that a big part is not
+ * copied each time its buffer doubles. A hint: failing changes nothing. */
+void oct_xml_reserve(oct_xml *x, size_t bytes);
 /* Ends the document; *data and *len then point into x->buf until oct_xml_free. */
 oct_status oct_xml_end(oct_xml *x, const char **data, size_t *len);
 void oct_xml_free(oct_xml *x);
@@ -41,6 +48,11 @@ size_t oct_xml_escape_content(const char *s, size_t len, size_t *pos, char *out,
 void oct_xml_element(oct_xml *x, const char *name, const char *text);
 /* Raw markup the caller guarantees well-formed (a fixed stylesheet, say). */
 void oct_xml_raw(oct_xml *x, const char *markup);
+/* The same for len bytes of markup, appended to the document's buffer
+ * itself: libxml2 would measure the string one byte at a time and copy
+ * it twice more, which for a book's batched body cost as much as building
+ * it. */
+void oct_xml_raw_len(oct_xml *x, const char *markup, size_t len);
 
 /* Like oct_xml_end_element, but always writes </name>, never <name/>: for
  * XHTML elements that are not void (an empty <a/> or <p/> confuses readers

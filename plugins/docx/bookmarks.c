@@ -8,7 +8,6 @@
  * "_oct<n>" in document order, which cannot collide with a kept name because
  * those start with a letter (the underscore also hides it in Word's list).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +29,24 @@ static int is_word_bookmark(const char *id)
             return 0;
     }
     return 1;
+}
+
+/* "_oct<number>", malloc()ed. */
+static char *generated_name(size_t number)
+{
+    char digits[24];
+    size_t n = 0;
+    do {
+        digits[sizeof digits - 1 - n++] = (char)('0' + number % 10);
+        number /= 10;
+    } while (number);
+    char *name = malloc(4 + n + 1);
+    if (name) {
+        memcpy(name, "_oct", 4);
+        memcpy(name + 4, digits + sizeof digits - n, n);
+        name[4 + n] = '\0';
+    }
+    return name;
 }
 
 static oct_status add_name(docx_writer *w, const char *id, char *name)
@@ -78,9 +95,7 @@ oct_status docx_bookmarks_collect(docx_writer *w)
         if (is_word_bookmark(id)) {
             name = strdup(id);
         } else {
-            name = malloc(24);
-            if (name)
-                snprintf(name, 24, "_oct%zu", w->bookmark_count + 1);
+            name = generated_name(w->bookmark_count + 1);
         }
         oct_status s = add_name(w, id, name);
         if (s != OCT_OK)

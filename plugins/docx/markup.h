@@ -33,12 +33,12 @@ static inline void markup_init(markup *m, oct_xml *x) { oct_markup_init(m, x); }
 void markup_sync(markup *m);
 
 /* Appends bytes the caller guarantees well-formed and escaped. */
-static inline void markup_bytes(markup *m, const char *s, size_t n) { oct_markup_put(m, s, n); }
+OCT_MARKUP_INLINE void markup_bytes(markup *m, const char *s, size_t n) { oct_markup_put(m, s, n); }
 
-static inline void markup_finish_tag(markup *m) { oct_markup_finish_tag(m); }
+OCT_MARKUP_INLINE void markup_finish_tag(markup *m) { oct_markup_finish_tag(m); }
 
 /* Fixed markup such as "<w:r>" or "</w:t>". */
-static inline void markup_raw(markup *m, const char *s)
+OCT_MARKUP_INLINE void markup_raw(markup *m, const char *s)
 {
     markup_finish_tag(m);
     markup_bytes(m, s, strlen(s));
@@ -49,7 +49,7 @@ static inline void markup_raw(markup *m, const char *s)
 void markup_int(markup *m, long value);
 
 /* "<name", left open for attributes and content. */
-static inline void markup_open(markup *m, const char *name)
+OCT_MARKUP_INLINE void markup_open(markup *m, const char *name)
 {
     markup_finish_tag(m);
     markup_bytes(m, "<", 1);
@@ -59,7 +59,7 @@ static inline void markup_open(markup *m, const char *name)
 
 /* name="value" on the open tag; value needs no escaping (the caller's
  * guarantee: a constant, a number, a name the writer made). */
-static inline void markup_attr(markup *m, const char *name, const char *value)
+OCT_MARKUP_INLINE void markup_attr(markup *m, const char *name, const char *value)
 {
     markup_bytes(m, " ", 1);
     markup_bytes(m, name, strlen(name));
@@ -73,7 +73,7 @@ void markup_attr_int(markup *m, const char *name, long value);
 void markup_attr_numbered(markup *m, const char *name, const char *prefix, long value);
 
 /* "/>" when nothing followed the open tag, else "</name>". */
-static inline void markup_close(markup *m, const char *name)
+OCT_MARKUP_INLINE void markup_close(markup *m, const char *name)
 {
     if (m->tag_open) {
         m->tag_open = 0;
@@ -86,14 +86,20 @@ static inline void markup_close(markup *m, const char *name)
 }
 
 /* <name w:val="value"/> */
-static inline void markup_val(markup *m, const char *name, const char *value)
+OCT_MARKUP_INLINE void markup_val(markup *m, const char *name, const char *value)
 {
     markup_open(m, name);
     markup_attr(m, "w:val", value);
     markup_close(m, name);
 }
 
-void markup_val_int(markup *m, const char *name, long value);
+void markup_val_int_n(markup *m, const char *name, size_t len, long value);
+
+/* <name w:val="value"/>, for a number */
+OCT_MARKUP_INLINE void markup_val_int(markup *m, const char *name, long value)
+{
+    markup_val_int_n(m, name, strlen(name), value);
+}
 
 /* The document's text, cleaned and escaped as oct_xml_text() would. A tag
  * left open is finished with ">" only when the cleaned text is not empty, so

@@ -57,38 +57,41 @@ static const char *number_format(oct_list_style s)
     }
 }
 
-static void abstract_num(oct_xml *x, oct_list_style style, int abstract_id)
+/* Every value below is a number or a constant: the part is written
+ * through the markup batch, not element by element through libxml2. */
+static void abstract_num(markup *m, oct_list_style style, int abstract_id)
 {
     static const char *const bullets[] = {"\xE2\x80\xA2", "\xE2\x97\xA6", "\xE2\x96\xAA"};
-    oct_xml_raw(x, "\n");
-    oct_xml_start(x, "w:abstractNum");
-    oct_xml_attrf(x, "w:abstractNumId", "%d", abstract_id);
-    oct_xml_start(x, "w:nsid");
-    oct_xml_attrf(x, "w:val", "6F6374%02X", (unsigned)style & 0xFF);
-    oct_xml_end_element(x);
-    docx_val(x, "w:multiLevelType", "multilevel");
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned code = (unsigned)style & 0xFF;
+    const char nsid[] = {'6', 'F', '6', '3', '7', '4', hex[code >> 4], hex[code & 15], '\0'};
+
+    markup_raw(m, "\n");
+    markup_open(m, "w:abstractNum");
+    markup_attr_int(m, "w:abstractNumId", abstract_id);
+    markup_val(m, "w:nsid", nsid);
+    markup_val(m, "w:multiLevelType", "multilevel");
     for (int lvl = 0; lvl < 9; lvl++) {
-        oct_xml_start(x, "w:lvl");
-        oct_xml_attrf(x, "w:ilvl", "%d", lvl);
-        docx_val_int(x, "w:start", 1);
-        docx_val(x, "w:numFmt", number_format(style));
+        markup_open(m, "w:lvl");
+        markup_attr_int(m, "w:ilvl", lvl);
+        markup_val_int(m, "w:start", 1);
+        markup_val(m, "w:numFmt", number_format(style));
         if (style == OCT_LIST_BULLET) {
-            docx_val(x, "w:lvlText", bullets[lvl % 3]);
+            markup_val(m, "w:lvlText", bullets[lvl % 3]);
         } else {
-            oct_xml_start(x, "w:lvlText");
-            oct_xml_attrf(x, "w:val", "%%%d.", lvl + 1);
-            oct_xml_end_element(x);
+            const char level_text[] = {'%', (char)('1' + lvl), '.', '\0'}; /* "%1." */
+            markup_val(m, "w:lvlText", level_text);
         }
-        docx_val(x, "w:lvlJc", "left");
-        oct_xml_start(x, "w:pPr");
-        oct_xml_start(x, "w:ind");
-        oct_xml_attrf(x, "w:left", "%d", 720 * (lvl + 1));
-        oct_xml_attr(x, "w:hanging", "360");
-        oct_xml_end_element(x);
-        oct_xml_end_element(x);
-        oct_xml_end_element(x);
+        markup_val(m, "w:lvlJc", "left");
+        markup_open(m, "w:pPr");
+        markup_open(m, "w:ind");
+        markup_attr_int(m, "w:left", 720L * (lvl + 1));
+        markup_attr(m, "w:hanging", "360");
+        markup_close(m, "w:ind");
+        markup_close(m, "w:pPr");
+        markup_close(m, "w:lvl");
     }
-    oct_xml_end_element(x);
+    markup_close(m, "w:abstractNum");
 }
 
 /* Our numbering part as a standalone document. */
@@ -100,28 +103,34 @@ static oct_status own_numbering(const docx_numbering *n, int num_offset, int abs
         return s;
     oct_xml_start(x, "w:numbering");
     oct_xml_attr(x, "xmlns:w", DOCX_NS_W);
+    markup *m = malloc(sizeof *m);
+    if (!m)
+        return OCT_ERR_NOMEM;
+    markup_init(m, x);
     int used[STYLE_COUNT] = {0};
     for (size_t i = 0; i < n->count; i++)
         used[n->lists[i].style] = 1;
     for (int st = 0; st < STYLE_COUNT; st++) {
         if (used[st])
-            abstract_num(x, (oct_list_style)st, st + abstract_offset);
+            abstract_num(m, (oct_list_style)st, st + abstract_offset);
     }
     for (size_t i = 0; i < n->count; i++) {
         const docx_list_instance *l = &n->lists[i];
-        oct_xml_raw(x, "\n");
-        oct_xml_start(x, "w:num");
-        oct_xml_attrf(x, "w:numId", "%d", (int)i + 1 + num_offset);
-        docx_val_int(x, "w:abstractNumId", (long)l->style + abstract_offset);
+        markup_raw(m, "\n");
+        markup_open(m, "w:num");
+        markup_attr_int(m, "w:numId", (long)i + 1 + num_offset);
+        markup_val_int(m, "w:abstractNumId", (long)l->style + abstract_offset);
         if (l->style != OCT_LIST_BULLET) {
-            oct_xml_start(x, "w:lvlOverride");
-            oct_xml_attrf(x, "w:ilvl", "%d", l->level);
-            docx_val_int(x, "w:startOverride", l->start);
-            oct_xml_end_element(x);
+            markup_open(m, "w:lvlOverride");
+            markup_attr_int(m, "w:ilvl", l->level);
+            markup_val_int(m, "w:startOverride", l->start);
+            markup_close(m, "w:lvlOverride");
         }
-        oct_xml_end_element(x);
+        markup_close(m, "w:num");
     }
-    oct_xml_raw(x, "\n");
+    markup_raw(m, "\n");
+    markup_sync(m);
+    free(m);
     oct_xml_end_element(x);
     return x->failed ? OCT_ERR_NOMEM : OCT_OK;
 }

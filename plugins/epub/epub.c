@@ -104,9 +104,7 @@ static oct_status write_book(oct_context *ctx, const oct_doc *doc, oct_sink *sin
     if ((st = oct_zip_add(z, "mimetype", MIMETYPE, strlen(MIMETYPE), OCT_ZIP_STORE, err)) ||
         (st = epub_write_container(&b, z)) || (st = epub_write_package(&b, z)))
         goto done;
-    if (epub_nav_file_written(&b) && (st = epub_write_nav(&b, z)))
-        goto done;
-    if ((st = epub_write_ncx(&b, z)) || (st = add_stylesheets(&b, z)) ||
+    if ((st = epub_write_navigation(&b, z)) || (st = add_stylesheets(&b, z)) ||
         (st = epub_write_content(&b, z)) || (st = add_images(&b, z)))
         goto done;
     st = oct_zip_finish(z, sink, err);

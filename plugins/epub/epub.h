@@ -102,6 +102,7 @@ typedef struct epub_book {
     /* resolved metadata */
     char *title;
     char *identifier;        /* "urn:uuid:..." or the user's */
+    int identifier_from_text; /* none given: the plan's walk derives it */
     char lang[64];           /* BCP 47 */
     int rtl;
     char modified[32];       /* dcterms:modified, CCYY-MM-DDThh:mm:ssZ */
@@ -132,7 +133,28 @@ static inline int epub_notes_chapter(const epub_book *b) { return (int)b->n_chap
 /* File name (relative to EPUB/) of a chapter number, notes file included. */
 const char *epub_chapter_file(const epub_book *b, int chapter);
 
-/* split.c: plans the book; fills chapters, anchors, notes, toc, images. */
+/* The document's metadata and text summed up as the plan walks it (meta.c):
+ * a book with no identifier of its own, and no URL it came from, gets one
+ * derived from what it says. */
+typedef struct epub_digest {
+    uint32_t crc, adler;
+    uint64_t len;
+    /* Bytes gathered before they are summed: a node's type and text are a
+     * few bytes each, and two checksum calls per node cost more than the
+     * summing. Checksums of the concatenation do not depend on the pieces. */
+    size_t used;
+    unsigned char pending[4096];
+} epub_digest;
+
+void epub_digest_init(epub_digest *d);
+/* Adds one node (its type, which the caller has, and its text); every
+ * node, in document order. */
+void epub_digest_node(epub_digest *d, const oct_node *n, oct_node_type type);
+/* Sets b->identifier from the digest of the whole document. */
+oct_status epub_identify_by_text(epub_book *b, epub_digest *d);
+
+/* split.c: plans the book; fills chapters, anchors, notes, toc, images, and
+ * the identifier when it comes from the text. */
 oct_status epub_plan(epub_book *b);
 void epub_plan_free(epub_book *b);
 /* The id to write on n, or NULL when n carries none (or a duplicate). */
@@ -148,14 +170,18 @@ char *epub_plain_text(const oct_node *n);
 
 /* xhtml.c: the content documents (cover, title page, chapters, notes). */
 oct_status epub_write_content(epub_book *b, oct_zip *z);
-/* Starts an XHTML document with head (title, stylesheets) and opens <body>. */
-void epub_xhtml_begin(const epub_book *b, oct_xml *x, const char *title, const char *body_type);
+/* Writes the doctype, <html> and <head> (title, stylesheets) of a begun
+ * XHTML document x, and opens <body>, through m (bound to x): the rest of
+ * the document goes through m, and markup_finish closes all. */
+struct markup;
+void epub_xhtml_begin(const epub_book *b, oct_xml *x, struct markup *m, const char *title,
+                      const char *body_type);
 
 /* nav.c */
 /* "Notes" in the book's language (for the notes file's heading). */
 const char *epub_notes_word(const epub_book *b);
-oct_status epub_write_nav(epub_book *b, oct_zip *z);
-oct_status epub_write_ncx(epub_book *b, oct_zip *z);
+/* nav.xhtml (when epub_nav_file_written) and toc.ncx, in that order. */
+oct_status epub_write_navigation(epub_book *b, oct_zip *z);
 
 /* package.c */
 oct_status epub_write_container(epub_book *b, oct_zip *z);

@@ -53,14 +53,14 @@ void markup_attr_n(markup *m, const char *name, size_t len, const char *value);
 
 /* "<name", left open for attributes; name must outlive the element. (The
  * inline wrappers let a constant name's length be known when compiling.) */
-static inline void markup_start(markup *m, const char *name)
+OCT_MARKUP_INLINE void markup_start(markup *m, const char *name)
 {
     markup_start_n(m, name, strlen(name));
 }
 
 /* name="value" on the element just started; value is cleaned and escaped.
  * name is the writer's own, never the input's. */
-static inline void markup_attr(markup *m, const char *name, const char *value)
+OCT_MARKUP_INLINE void markup_attr(markup *m, const char *name, const char *value)
 {
     markup_attr_n(m, name, strlen(name), value);
 }

@@ -130,60 +130,77 @@ static const struct {
  * would only cost time. */
 #define GUESS_MAX_BYTES (32 * 1024)
 
-/* Bit of a word's first byte in a list's mask: a..z, or 26 for any other. */
-static uint32_t first_bit(unsigned char c)
+/* The words of every list in one small hash table, each with the lists
+ * it is in as bits: a word of the text costs one look-up, not a search
+ * of each list. Built per call; a hundred words take microseconds. */
+#define WORD_SLOTS 256
+typedef struct word_table {
+    struct {
+        const char *word; /* into latin_langs[].words, not terminated */
+        size_t len;
+        unsigned langs;   /* bit i: in latin_langs[i] */
+    } slot[WORD_SLOTS];
+    size_t longest;
+} word_table;
+
+static size_t word_hash(const char *w, size_t n)
 {
-    return (uint32_t)1 << (c >= 'a' && c <= 'z' ? c - 'a' : 26);
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h & (WORD_SLOTS - 1);
 }
 
-/* Which first letters each list's words have: most words of a text start
- * with a letter no word of a given list does, and skip its search. Returns
- * the length of the longest word: longer words need no search at all. */
-static size_t first_letters(uint32_t masks[N_LATIN])
+/* The slot holding w, or the empty one where it would go. */
+static size_t word_slot(const word_table *t, const char *w, size_t n)
 {
-    size_t longest = 0;
+    size_t i = word_hash(w, n);
+    while (t->slot[i].word && !(t->slot[i].len == n && memcmp(t->slot[i].word, w, n) == 0))
+        i = (i + 1) & (WORD_SLOTS - 1);
+    return i;
+}
 
+static void build_word_table(word_table *t)
+{
+    memset(t, 0, sizeof *t);
     for (size_t i = 0; i < N_LATIN; i++) {
-        masks[i] = 0;
-        for (const char *p = latin_langs[i].words; *p; p++)
-            if (*p != ' ' && (p == latin_langs[i].words || p[-1] == ' ')) {
-                const size_t n = strcspn(p, " ");
-                masks[i] |= first_bit((unsigned char)*p);
-                if (n > longest)
-                    longest = n;
+        for (const char *p = latin_langs[i].words; *p;) {
+            if (*p == ' ') {
+                p++;
+                continue;
             }
+            const size_t n = strcspn(p, " ");
+            const size_t k = word_slot(t, p, n);
+            t->slot[k].word = p;
+            t->slot[k].len = n;
+            t->slot[k].langs |= 1u << i;
+            if (n > t->longest)
+                t->longest = n;
+            p += n;
+        }
     }
-    return longest;
 }
 
-static void score_word(const char *w, size_t n, const uint32_t *masks, unsigned *scores,
-                       size_t longest)
+static void score_word(const word_table *t, const char *w, size_t n, unsigned *scores)
 {
-    char key[24];
-
-    if (n == 0 || n > longest || n + 2 >= sizeof key)
+    if (n == 0 || n > t->longest)
         return;
-    const uint32_t bit = first_bit((unsigned char)w[0]);
-    key[0] = ' ';
-    memcpy(key + 1, w, n);
-    key[n + 1] = ' ';
-    key[n + 2] = '\0';
-    for (size_t i = 0; i < N_LATIN; i++)
-        if ((masks[i] & bit) && strstr(latin_langs[i].words, key))
-            scores[i]++;
+    const unsigned langs = t->slot[word_slot(t, w, n)].langs;
+    for (size_t i = 0; langs >> i; i++)
+        scores[i] += (langs >> i) & 1;
 }
 
 const char *epub_guess_lang(const oct_doc *doc)
 {
     unsigned counts[SC_COUNT] = {0};
     unsigned scores[N_LATIN] = {0};
-    uint32_t masks[N_LATIN];
+    word_table words;
     size_t seen = 0;
     oct_iter it;
     oct_event ev;
     int best = -1;
 
-    const size_t longest = first_letters(masks);
+    build_word_table(&words);
     oct_iter_init(&it, oct_doc_root(doc));
     while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE && seen < GUESS_MAX_BYTES) {
         const oct_node *n = oct_iter_node(&it);
@@ -211,7 +228,7 @@ const char *epub_guess_lang(const oct_doc *doc)
                     wlen++;
                 } else {
                     if (wlen > 0 && wlen < sizeof wbuf)
-                        score_word(wbuf, wlen, masks, scores, longest);
+                        score_word(&words, wbuf, wlen, scores);
                     wlen = 0;
                 }
                 i++;
@@ -230,13 +247,13 @@ const char *epub_guess_lang(const oct_doc *doc)
                 wlen += k;
             } else {
                 if (wlen > 0 && wlen < sizeof wbuf)
-                    score_word(wbuf, wlen, masks, scores, longest);
+                    score_word(&words, wbuf, wlen, scores);
                 wlen = 0;
             }
             i += k;
         }
         if (wlen > 0 && wlen < sizeof wbuf)
-            score_word(wbuf, wlen, masks, scores, longest);
+            score_word(&words, wbuf, wlen, scores);
     }
     for (int sc = 0; sc < SC_COUNT; sc++)
         if (counts[sc] > 0 && (best < 0 || counts[sc] > counts[best]))
@@ -395,17 +412,7 @@ static char *first_heading_text(const oct_doc *doc)
  * and the length goes with them. Together they tell apart two versions of a
  * text as surely as an identifier needs, at a fraction of SHA-1's cost over
  * the whole book; SHA-1 is then applied only to this short digest. */
-typedef struct content_digest {
-    uint32_t crc, adler;
-    uint64_t len;
-    /* Bytes gathered before they are summed: a node's type and text are a
-     * few bytes each, and two checksum calls per node cost more than the
-     * summing. Checksums of the concatenation do not depend on the pieces. */
-    size_t used;
-    unsigned char pending[4096];
-} content_digest;
-
-static void digest_flush(content_digest *d)
+static void digest_flush(epub_digest *d)
 {
     d->crc = libdeflate_crc32(d->crc, d->pending, d->used);
     d->adler = libdeflate_adler32(d->adler, d->pending, d->used);
@@ -413,7 +420,7 @@ static void digest_flush(content_digest *d)
     d->used = 0;
 }
 
-static void digest_add(content_digest *d, const void *p, size_t n)
+static void digest_add(epub_digest *d, const void *p, size_t n)
 {
     if (n > sizeof d->pending - d->used) {
         digest_flush(d);
@@ -428,57 +435,65 @@ static void digest_add(content_digest *d, const void *p, size_t n)
     d->used += n;
 }
 
-static void digest_add_byte(content_digest *d, unsigned char c)
+static void digest_add_byte(epub_digest *d, unsigned char c)
 {
     if (d->used == sizeof d->pending)
         digest_flush(d);
     d->pending[d->used++] = c;
 }
 
+void epub_digest_init(epub_digest *d)
+{
+    d->crc = 0;
+    d->adler = 1;
+    d->len = 0;
+    d->used = 0;
+}
+
+/* every node's type and text, so structure counts as well as words */
+void epub_digest_node(epub_digest *d, const oct_node *n, oct_node_type type)
+{
+    size_t len;
+    const char *lit;
+
+    digest_add_byte(d, (unsigned char)type);
+    lit = oct_node_literal(n, &len);
+    if (lit)
+        digest_add(d, lit, len);
+}
+
 /* Hashes what makes this document this document: its metadata and text. */
-static void content_uuid(const oct_doc *doc, char out[37])
+oct_status epub_identify_by_text(epub_book *b, epub_digest *d)
 {
     oct_buf name;
-    oct_iter it;
-    oct_event ev;
-    content_digest d = {.crc = 0, .adler = 1};
+    char uuid[37];
     char tail[64];
-    size_t n_meta = oct_meta_size(doc);
+    char buf[128];
+    size_t n_meta = oct_meta_size(b->doc);
 
     oct_buf_init(&name, 1u << 20);
     for (size_t i = 0; i < n_meta; i++) {
         const char *k, *v;
-        if (oct_meta_entry(doc, i, &k, &v) == OCT_OK && strcmp(k, "css") != 0) {
+        if (oct_meta_entry(b->doc, i, &k, &v) == OCT_OK && strcmp(k, "css") != 0) {
             oct_buf_puts(&name, k);
             oct_buf_putc(&name, 0x1f);
             oct_buf_puts(&name, v);
             oct_buf_putc(&name, 0x1e);
         }
     }
-    /* every node's type and text, so structure counts as well as words */
-    oct_iter_init(&it, oct_doc_root(doc));
-    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE) {
-        const oct_node *n = oct_iter_node(&it);
-        size_t len;
-        const char *lit;
-        unsigned char type;
-        if (ev != OCT_EVENT_ENTER)
-            continue;
-        type = (unsigned char)oct_node_get_type(n);
-        digest_add_byte(&d, type);
-        lit = oct_node_literal(n, &len);
-        if (lit)
-            digest_add(&d, lit, len);
-    }
-    digest_flush(&d);
-    snprintf(tail, sizeof tail, "content:%08" PRIx32 ":%08" PRIx32 ":%" PRIu64, d.crc, d.adler,
-             d.len);
+    digest_flush(d);
+    snprintf(tail, sizeof tail, "content:%08" PRIx32 ":%08" PRIx32 ":%" PRIu64, d->crc,
+             d->adler, d->len);
     oct_buf_puts(&name, tail);
     if (name.status == OCT_OK)
-        epub_uuid5(name.data, name.len, out);
+        epub_uuid5(name.data, name.len, uuid);
     else /* metadata past the bound: the digest alone still identifies */
-        epub_uuid5(tail, strlen(tail), out);
+        epub_uuid5(tail, strlen(tail), uuid);
     oct_buf_free(&name);
+    snprintf(buf, sizeof buf, "urn:uuid:%s", uuid);
+    free(b->identifier);
+    b->identifier = strdup(buf);
+    return b->identifier ? OCT_OK : OCT_ERR_NOMEM;
 }
 
 /* Everything (notes aside) inside DIVs marked right-to-left: a page whose
@@ -527,14 +542,17 @@ oct_status epub_resolve_metadata(epub_book *b)
         const char *src = oct_meta_get(doc, OCT_META_SOURCE);
         if (!looks_like_url(src))
             src = oct_doc_base(doc);
-        if (looks_like_url(src))
+        if (looks_like_url(src)) {
             epub_uuid5(src, strlen(src), uuid);
-        else
-            content_uuid(doc, uuid);
-        snprintf(buf, sizeof buf, "urn:uuid:%s", uuid);
-        b->identifier = strdup(buf);
+            snprintf(buf, sizeof buf, "urn:uuid:%s", uuid);
+            b->identifier = strdup(buf);
+        } else {
+            /* from the text, summed up as the plan walks it: one walk of
+             * the whole book fewer */
+            b->identifier_from_text = 1;
+        }
     }
-    if (!b->identifier)
+    if (!b->identifier && !b->identifier_from_text)
         return OCT_ERR_NOMEM;
 
     /* language */

@@ -67,7 +67,9 @@ static void set_href(nav_entry *e, const char *file, const char *id)
 static nav_entry *collect_entries(const epub_book *b, size_t *count)
 {
     size_t n = 0;
-    nav_entry *e = calloc(b->n_toc + 2, sizeof *e);
+    /* not calloc: every field of an entry used is set below, and zeroing
+     * a book's list of 320-byte entries cost more than filling it */
+    nav_entry *e = malloc((b->n_toc + 2) * sizeof *e);
 
     if (!e)
         return NULL;
@@ -83,6 +85,7 @@ static nav_entry *collect_entries(const epub_book *b, size_t *count)
     }
     if (n == 0) {
         e[n].label = b->title;
+        e[n].depth = 0;
         set_href(&e[n], b->chapters[0].file, NULL);
         n++;
     }
@@ -160,19 +163,16 @@ static void landmark(markup *m, const char *type, const char *href, const char *
     markup_end(m);
 }
 
-oct_status epub_write_nav(epub_book *b, oct_zip *z)
+static oct_status write_nav(epub_book *b, oct_zip *z, const nav_entry *e, size_t n)
 {
     const nav_words *words = words_for(b->lang);
-    size_t n;
-    nav_entry *e = collect_entries(b, &n);
     oct_xml x;
     markup m;
     oct_status st;
 
-    if (!e)
-        return oct_error_set(b->err, OCT_ERR_NOMEM, EPUB_NAV, 0, "out of memory");
-    epub_xhtml_begin(b, &x, words->contents, b->epub2 ? NULL : "frontmatter");
+    oct_xml_begin(&x, 0);
     markup_init(&m, &x);
+    epub_xhtml_begin(b, &x, &m, words->contents, b->epub2 ? NULL : "frontmatter");
     markup_start(&m, b->epub2 ? "div" : "nav");
     markup_attr(&m, "id", "toc");
     markup_attr(&m, "class", "toc");
@@ -203,21 +203,16 @@ oct_status epub_write_nav(epub_book *b, oct_zip *z)
     markup_free(&m);
     st = epub_zip_xml(b, z, EPUB_NAV, &x);
     oct_xml_free(&x);
-    free(e);
     return st;
 }
 
-oct_status epub_write_ncx(epub_book *b, oct_zip *z)
+static oct_status write_ncx(epub_book *b, oct_zip *z, const nav_entry *e, size_t n)
 {
-    size_t n;
-    nav_entry *e = collect_entries(b, &n);
     oct_xml x;
     markup m;
     oct_status st;
     int depth = 1;
 
-    if (!e)
-        return oct_error_set(b->err, OCT_ERR_NOMEM, EPUB_NCX, 0, "out of memory");
     for (size_t i = 0; i < n; i++)
         if (e[i].depth + 1 > depth)
             depth = e[i].depth + 1;
@@ -255,6 +250,22 @@ oct_status epub_write_ncx(epub_book *b, oct_zip *z)
     markup_free(&m);
     st = epub_zip_xml(b, z, EPUB_NCX, &x);
     oct_xml_free(&x);
+    return st;
+}
+
+oct_status epub_write_navigation(epub_book *b, oct_zip *z)
+{
+    size_t n;
+    /* one list for both documents: its hrefs cost a look-up each */
+    nav_entry *e = collect_entries(b, &n);
+    oct_status st = OCT_OK;
+
+    if (!e)
+        return oct_error_set(b->err, OCT_ERR_NOMEM, EPUB_NCX, 0, "out of memory");
+    if (epub_nav_file_written(b))
+        st = write_nav(b, z, e, n);
+    if (st == OCT_OK)
+        st = write_ncx(b, z, e, n);
     free(e);
     return st;
 }

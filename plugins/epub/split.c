@@ -36,14 +36,16 @@ typedef struct planner {
 
 char *epub_plain_text(const oct_node *n)
 {
-    oct_buf out;
+    /* A heading's text is short and bounded: gathered on the stack, one
+     * byte store each, and copied once. */
+    char out[PLAIN_TEXT_MAX + 8];
+    size_t used = 0;
     oct_iter it;
     oct_event ev;
     int pending_space = 0;
 
-    oct_buf_init(&out, PLAIN_TEXT_MAX + 8);
     oct_iter_init(&it, n);
-    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE && out.len < PLAIN_TEXT_MAX) {
+    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE && used < PLAIN_TEXT_MAX) {
         const oct_node *c = oct_iter_node(&it);
         const char *s = NULL;
         size_t len = 0;
@@ -61,7 +63,7 @@ char *epub_plain_text(const oct_node *n)
             break;
         case OCT_NODE_SOFT_BREAK:
         case OCT_NODE_LINE_BREAK:
-            pending_space = out.len > 0;
+            pending_space = used > 0;
             break;
         case OCT_NODE_FOOTNOTE_REF:
         case OCT_NODE_RAW_INLINE:
@@ -70,33 +72,35 @@ char *epub_plain_text(const oct_node *n)
         default:
             break;
         }
-        for (size_t i = 0; s && i < len && out.len < PLAIN_TEXT_MAX; i++) {
+        /* at most PLAIN_TEXT_MAX + 1 bytes: a space and a byte past the
+         * last check */
+        for (size_t i = 0; s && i < len && used < PLAIN_TEXT_MAX; i++) {
             unsigned char ch = (unsigned char)s[i];
+            if (ch > ' ' && !pending_space) { /* most bytes */
+                out[used++] = (char)ch;
+                continue;
+            }
             if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-                pending_space = out.len > 0;
+                pending_space = used > 0;
                 continue;
             }
             if (pending_space)
-                oct_buf_putc(&out, ' ');
+                out[used++] = ' ';
             pending_space = 0;
-            oct_buf_putc(&out, ch);
+            out[used++] = (char)ch;
         }
     }
     /* Never cut a character in half. */
-    while (out.len > 0 && out.len >= PLAIN_TEXT_MAX &&
-           ((unsigned char)out.data[out.len - 1] & 0xC0) == 0x80)
-        out.len--;
-    if (out.len > 0 && out.len >= PLAIN_TEXT_MAX &&
-        (unsigned char)out.data[out.len - 1] >= 0xC0)
-        out.len--;
-    if (out.status != OCT_OK) {
-        oct_buf_free(&out);
+    while (used > 0 && used >= PLAIN_TEXT_MAX && ((unsigned char)out[used - 1] & 0xC0) == 0x80)
+        used--;
+    if (used > 0 && used >= PLAIN_TEXT_MAX && (unsigned char)out[used - 1] >= 0xC0)
+        used--;
+    char *text = malloc(used + 1);
+    if (!text)
         return NULL;
-    }
-    if (!out.data)
-        return strdup("");
-    out.data[out.len] = '\0';
-    return oct_buf_detach(&out, NULL);
+    memcpy(text, out, used);
+    text[used] = '\0';
+    return text;
 }
 
 /* ---------------------------------------------------------------- names */
@@ -118,27 +122,45 @@ static int is_name_char(uint32_t c)
            (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
 }
 
+/* What an ASCII character is in a name: 2 a start character, 1 only a
+ * later one, 0 neither. Letters, most of any id, are told by one test. */
+static int ascii_name_class(unsigned char c)
+{
+    if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_')
+        return 2;
+    return (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
 void epub_make_ncname(const char *s, const char *prefix, char *out, size_t size)
 {
-    size_t o = 0, len = s ? strlen(s) : 0;
-    int first = 1;
+    size_t o = 0, i = 0, len = s ? strlen(s) : 0;
+    const size_t plen = strlen(prefix);
 
     if (size == 0)
         return;
-    for (size_t i = 0; i < len;) {
+    if (len > 0) {
+        /* a name cannot start with what the first character is */
+        uint32_t cp = (unsigned char)s[0];
+        int start = cp < 0x80 ? ascii_name_class((unsigned char)cp) == 2
+                              : (oct_utf8_decode(s, len, &cp), is_name_start(cp));
+        if (!start && plen + 1 < size) {
+            memcpy(out, prefix, plen);
+            o = plen;
+        }
+    }
+    while (i < len) {
+        /* ids are mostly ASCII: kept or replaced by '-', never decoded */
+        for (; i < len && (unsigned char)s[i] < 0x80; i++) {
+            if (o + 2 > size)
+                goto done;
+            out[o++] = ascii_name_class((unsigned char)s[i]) ? s[i] : '-';
+        }
+        if (i == len)
+            break;
         uint32_t cp;
-        size_t k = oct_utf8_decode(s + i, len - i, &cp);
+        const size_t k = oct_utf8_decode(s + i, len - i, &cp);
         char enc[4];
         size_t n;
-
-        if (first && !is_name_start(cp)) {
-            size_t p = strlen(prefix);
-            if (o + p + 1 < size) {
-                memcpy(out + o, prefix, p);
-                o += p;
-            }
-        }
-        first = 0;
         if (is_name_char(cp) && cp != 0xFFFD) {
             n = oct_utf8_encode(cp, enc);
         } else {
@@ -151,6 +173,7 @@ void epub_make_ncname(const char *s, const char *prefix, char *out, size_t size)
         o += n;
         i += k;
     }
+done:
     if (o == 0)
         o = (size_t)snprintf(out, size, "%s", prefix);
     if (o >= size)
@@ -171,13 +194,13 @@ static char *reserve_id(epub_book *b, const char *want)
         memmove(base + 2, base, strlen(base) + 1);
         memcpy(base, "x-", 2);
     }
-    snprintf(candidate, sizeof candidate, "%s", base);
+    memcpy(candidate, base, strlen(base) + 1); /* base is the shorter */
     for (unsigned long k = 2;; k++) {
-        if (!epub_map_get(&b->used_ids, candidate)) {
-            if (epub_map_put(&b->used_ids, candidate, &dropped_marker, &inserted) != OCT_OK)
-                return NULL;
+        /* one look-up: the put says whether the id was free */
+        if (epub_map_put(&b->used_ids, candidate, &dropped_marker, &inserted) != OCT_OK)
+            return NULL;
+        if (inserted)
             return strdup(candidate);
-        }
         snprintf(candidate, sizeof candidate, "%s-%lu", base, k);
     }
 }
@@ -293,16 +316,16 @@ static oct_status add_note(planner *p, const oct_node *def, const char *label, i
 
 /* What a walk of content does with ids, references and images; chapter is
  * the file the content lands in. */
-static oct_status plan_node(planner *p, const oct_node *n, int chapter)
+static oct_status plan_node(planner *p, const oct_node *n, oct_node_type t, int chapter)
 {
     epub_book *b = p->b;
-    oct_status st = oct_node_get_type(n) == OCT_NODE_FOOTNOTE_DEF
+    oct_status st = t == OCT_NODE_FOOTNOTE_DEF
                         ? OCT_OK /* its id is the note's, see plan_notes */
                         : add_anchor(p, n, chapter, NULL);
 
     if (st != OCT_OK)
         return st;
-    switch (oct_node_get_type(n)) {
+    switch (t) {
     case OCT_NODE_FOOTNOTE_REF: {
         const char *label = oct_node_footnote_label(n);
         const oct_node *def;
@@ -434,8 +457,23 @@ static void toc_depths(epub_book *b)
     }
 }
 
-/* Second walk: chapters, anchors, references, images, contents. */
-static oct_status plan_main(planner *p, int split_level, int top_level)
+/* Every node of a footnote definition the main walk skips, for the digest,
+ * which takes the document in order. */
+static void digest_subtree(epub_digest *d, const oct_node *def)
+{
+    oct_iter it;
+    oct_event ev;
+
+    oct_iter_init(&it, def);
+    (void)oct_iter_next(&it); /* def itself: digested by the caller */
+    while ((ev = oct_iter_next(&it)) != OCT_EVENT_DONE)
+        if (ev == OCT_EVENT_ENTER)
+            epub_digest_node(d, oct_iter_node(&it), oct_node_get_type(oct_iter_node(&it)));
+}
+
+/* Second walk: chapters, anchors, references, images, contents; and the
+ * digest of every node, when the identifier comes from the text. */
+static oct_status plan_main(planner *p, int split_level, int top_level, epub_digest *digest)
 {
     epub_book *b = p->b;
     long non_wrapper_depth = 0;
@@ -459,8 +497,12 @@ static oct_status plan_main(planner *p, int split_level, int top_level)
                 heading_depth--;
             continue;
         }
+        if (digest)
+            epub_digest_node(digest, n, t);
         if (t == OCT_NODE_FOOTNOTE_DEF) {
             /* Walked later, in note order; keep the depth balanced. */
+            if (digest)
+                digest_subtree(digest, n);
             oct_iter_skip_children(&it);
             non_wrapper_depth++;
             continue;
@@ -501,7 +543,7 @@ static oct_status plan_main(planner *p, int split_level, int top_level)
                 heading_depth++;
         }
         if (st == OCT_OK)
-            st = plan_node(p, n, chapter);
+            st = plan_node(p, n, t, chapter);
     }
     return st;
 }
@@ -526,7 +568,8 @@ static oct_status plan_notes(planner *p)
             oct_iter_init(&it, note->def);
             while (st == OCT_OK && (ev = oct_iter_next(&it)) != OCT_EVENT_DONE)
                 if (ev == OCT_EVENT_ENTER)
-                    st = plan_node(p, oct_iter_node(&it), note->render_chapter);
+                    st = plan_node(p, oct_iter_node(&it), oct_node_get_type(oct_iter_node(&it)),
+                                   note->render_chapter);
         }
         if (st != OCT_OK)
             return st;
@@ -556,6 +599,7 @@ oct_status epub_plan(epub_book *b)
     int top_level, split_level;
     oct_status st = OCT_OK;
     int inserted;
+    epub_digest *digest = NULL;
 
     memset(&p, 0, sizeof p);
     p.b = b;
@@ -571,7 +615,16 @@ oct_status epub_plan(epub_book *b)
     split_level = choose_split_level(b, &top_level);
     if (!top_level)
         top_level = 1;
-    if ((st = plan_main(&p, split_level, top_level)) != OCT_OK)
+    if (b->identifier_from_text) {
+        if (!(digest = malloc(sizeof *digest))) {
+            st = OCT_ERR_NOMEM;
+            goto done;
+        }
+        epub_digest_init(digest);
+    }
+    if ((st = plan_main(&p, split_level, top_level, digest)) != OCT_OK)
+        goto done;
+    if (digest && (st = epub_identify_by_text(b, digest)) != OCT_OK)
         goto done;
     if ((st = plan_notes(&p)) != OCT_OK)
         goto done;
@@ -586,6 +639,7 @@ oct_status epub_plan(epub_book *b)
         if (!b->chapters[i].title && !(b->chapters[i].title = strdup(b->title)))
             st = OCT_ERR_NOMEM;
 done:
+    free(digest);
     epub_map_free(&p.defs_by_label);
     return st;
 }

@@ -24,6 +24,8 @@
 #define NS_SVG "http://www.w3.org/2000/svg"
 #define NS_XLINK "http://www.w3.org/1999/xlink"
 #define HREF_MAX 1024
+#define CONTENT_BYTES_PER_NODE 128
+#define CONTENT_RESERVE_MAX ((size_t)8 << 20)
 
 typedef struct writer {
     epub_book *b;
@@ -31,8 +33,10 @@ typedef struct writer {
     oct_xml x;
     markup m;                     /* the body of x, batched */
     int open;                     /* a file is being written into x */
+    int reserved;                 /* x's buffer was sized up front */
     int chapter;                  /* the chapter being written */
     int in_link;                  /* inside <a>: no nested links */
+    int bare_paragraph;           /* the open paragraph has no <p> */
     int body_used;                /* something was written into <body> */
     const epub_note *backlink;    /* to write at the start of the next <p> */
     /* Rank of the open row group (thead 0, tbody 1, tfoot 2) of each open
@@ -194,45 +198,49 @@ static void empty_anchor(writer *w, const oct_node *n, int block)
     close_el(w);
 }
 
-void epub_xhtml_begin(const epub_book *b, oct_xml *x, const char *title, const char *body_type)
+void epub_xhtml_begin(const epub_book *b, oct_xml *x, markup *m, const char *title,
+                      const char *body_type)
 {
     size_t n_css = oct_meta_count(b->doc, "css");
 
-    oct_xml_begin(x, 0);
     if (b->epub2)
         oct_xml_doctype(x, "html", "-//W3C//DTD XHTML 1.1//EN",
                         "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd");
     else
         oct_xml_doctype(x, "html", NULL, NULL);
-    oct_xml_start(x, "html");
-    oct_xml_attr(x, "xmlns", NS_XHTML);
+    /* The rest goes through the batch: the bytes libxml2 would write
+     * element by element, without a libxml2 call for each. */
+    markup_start(m, "html");
+    markup_attr(m, "xmlns", NS_XHTML);
     if (!b->epub2) {
-        oct_xml_attr(x, "xmlns:epub", NS_OPS);
-        oct_xml_attr(x, "lang", b->lang);
+        markup_attr(m, "xmlns:epub", NS_OPS);
+        markup_attr(m, "lang", b->lang);
     }
-    oct_xml_attr(x, "xml:lang", b->lang);
+    markup_attr(m, "xml:lang", b->lang);
     if (b->rtl)
-        oct_xml_attr(x, "dir", "rtl");
-    oct_xml_start(x, "head");
-    oct_xml_element(x, "title", title && *title ? title : b->title);
+        markup_attr(m, "dir", "rtl");
+    markup_start(m, "head");
+    markup_element(m, "title", title && *title ? title : b->title);
     if (b->default_css) {
-        oct_xml_start(x, "link");
-        oct_xml_attr(x, "rel", "stylesheet");
-        oct_xml_attr(x, "type", "text/css");
-        oct_xml_attr(x, "href", EPUB_STYLE);
-        oct_xml_end_element(x);
+        markup_start(m, "link");
+        markup_attr(m, "rel", "stylesheet");
+        markup_attr(m, "type", "text/css");
+        markup_attr(m, "href", EPUB_STYLE);
+        markup_end_empty(m);
     }
     for (size_t i = 0; i < n_css; i++) {
-        oct_xml_start(x, "link");
-        oct_xml_attr(x, "rel", "stylesheet");
-        oct_xml_attr(x, "type", "text/css");
-        oct_xml_attrf(x, "href", "user-%zu.css", i + 1);
-        oct_xml_end_element(x);
+        char href[32];
+        snprintf(href, sizeof href, "user-%zu.css", i + 1);
+        markup_start(m, "link");
+        markup_attr(m, "rel", "stylesheet");
+        markup_attr(m, "type", "text/css");
+        markup_attr(m, "href", href);
+        markup_end_empty(m);
     }
-    oct_xml_end_element_full(x); /* head */
-    oct_xml_start(x, "body");
+    markup_end(m); /* head */
+    markup_start(m, "body");
     if (body_type && !b->epub2)
-        oct_xml_attr(x, "epub:type", body_type);
+        markup_attr(m, "epub:type", body_type);
 }
 
 /* ---------------------------------------------------------------- notes */
@@ -476,7 +484,10 @@ static int enter(writer *w, oct_iter *it, const oct_node *n)
         break;
     }
     case OCT_NODE_PARAGRAPH:
-        if (paragraph_is_bare(n)) {
+        /* remembered for leave(): paragraphs hold only inlines, so the one
+         * left next is this one */
+        w->bare_paragraph = paragraph_is_bare(n);
+        if (w->bare_paragraph) {
             empty_anchor(w, n, 0);
             break;
         }
@@ -660,7 +671,7 @@ static void leave(writer *w, const oct_node *n)
     case OCT_NODE_DOCUMENT:
         break;
     case OCT_NODE_PARAGRAPH:
-        if (!paragraph_is_bare(n))
+        if (!w->bare_paragraph)
             close_el(w);
         break;
     case OCT_NODE_TABLE:
@@ -756,10 +767,22 @@ static void render_notes_of(writer *w, int chapter, int book_end)
         close_el(w);
 }
 
-/* Starts a content document; its body is written through w->m. */
+/* Starts a content document; its body is written through w->m. Every
+ * file is built in the memory of the one before. */
 static void begin_file(writer *w, const char *title, const char *body_type)
 {
-    epub_xhtml_begin(w->b, &w->x, title, body_type);
+    oct_xml_restart(&w->x, 0);
+    /* Room for the whole book's XHTML, as far as the first file goes: the
+     * buffer then never grows by copying. Unused room is address space
+     * only (a node writes some 50 to 100 bytes). */
+    if (!w->reserved) {
+        size_t nodes = oct_doc_node_count(w->b->doc);
+        oct_xml_reserve(&w->x, nodes < CONTENT_RESERVE_MAX / CONTENT_BYTES_PER_NODE
+                                   ? nodes * CONTENT_BYTES_PER_NODE
+                                   : CONTENT_RESERVE_MAX);
+        w->reserved = 1;
+    }
+    epub_xhtml_begin(w->b, &w->x, &w->m, title, body_type);
     w->open = 1;
 }
 
@@ -771,8 +794,7 @@ static void finish_file(writer *w, const char *name)
         return;
     markup_finish(&w->m);
     st = epub_zip_xml(w->b, w->z, name, &w->x);
-    oct_xml_free(&w->x);
-    w->open = 0;
+    w->open = 0; /* w->x is kept for the next file */
     fail(w, st);
 }
 
@@ -976,8 +998,7 @@ oct_status epub_write_content(epub_book *b, oct_zip *z)
         render_chapters(&w);
     if (w.st == OCT_OK && b->has_notes_file)
         write_notes_file(&w);
-    if (w.open)
-        oct_xml_free(&w.x);
+    oct_xml_free(&w.x);
     markup_free(&w.m);
     free(w.groups);
     if (w.st != OCT_OK && b->err && b->err->status == OCT_OK)

@@ -1138,6 +1138,120 @@ static void test_run_scanning(void **state)
     oct_doc_free(doc);
 }
 
+/* The scans for run breaks and for spaces Word would collapse look at
+ * sixteen bytes at a time, the last few as the sixteen that end the text:
+ * a pair of spaces, a tab or a line end at every offset of texts of one,
+ * two and three such blocks, the pairs across block boundaries included. */
+static void test_run_scanning_offsets(void **state)
+{
+    fixture *f = *state;
+    static const size_t lengths[] = {15, 16, 17, 31, 32, 33, 40, 47, 48, 49};
+    static const char breaks[] = {'\t', '\n', '\r'};
+    char s[64], expr[160];
+    size_t pairs = 0;
+    oct_doc *doc = oct_doc_new();
+    oct_node *root = oct_doc_root(doc);
+
+    for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++) {
+        const size_t len = lengths[l];
+        for (size_t at = 1; at + 2 < len; at++) {
+            memset(s, 'a' + (int)(at % 26), len);
+            s[len] = '\0';
+            s[at] = s[at + 1] = ' ';
+            para(root, s);
+            pairs++;
+        }
+        for (size_t at = 1; at + 1 < len; at++) {
+            memset(s, 'P', len); /* capitals: the pairs' texts are lower case */
+            s[len] = '\0';
+            s[at] = breaks[at % 3];
+            para(root, s);
+        }
+        /* single spaces only, one every sixteen bytes: nothing to keep */
+        memset(s, 'Q', len);
+        s[len] = '\0';
+        for (size_t at = 7; at + 1 < len; at += 16)
+            s[at] = ' ';
+        para(root, s);
+    }
+    blob z = write_doc(f, doc, f->docx);
+    char *x = zip_entry(&z, "word/document.xml", NULL);
+    snprintf(expr, sizeof expr, "count(//w:t[contains(., '  ')][@xml:space='preserve'])");
+    assert_int_equal((int)xnum(x, expr), (int)pairs);
+    assert_xcount(x, "//w:t[contains(., '  ')][not(@xml:space)]", 0);
+    assert_xcount(x, "//w:t[starts-with(., 'Q')][@xml:space]", 0);
+    /* every tab split its run at its own offset, every line end became a
+     * preserved space: no break character is left in any text */
+    assert_xcount(x, "//w:t[contains(., '\t') or contains(., '\n') or contains(., '\r')]", 0);
+    size_t tabs = 0, ends = 0;
+    for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++)
+        for (size_t at = 1; at + 1 < lengths[l]; at++)
+            if (breaks[at % 3] == '\t')
+                tabs++;
+            else
+                ends++;
+    assert_xcount(x, "//w:r/w:tab", (int)tabs);
+    snprintf(expr, sizeof expr, "count(//w:p[starts-with(., 'P')]//w:t[.=' '][@xml:space='preserve'])");
+    assert_int_equal((int)xnum(x, expr), (int)ends);
+    free(x);
+    free(z.data);
+    oct_doc_free(doc);
+}
+
+/* numbering.xml is written through the markup batch: the bytes of a level
+ * and of a list's instance, pinned. */
+static void test_numbering_markup(void **state)
+{
+    fixture *f = *state;
+    oct_doc *doc = oct_doc_new();
+    oct_node *root = oct_doc_root(doc);
+    item(list(root, OCT_LIST_DECIMAL, 3), "three");
+    item(list(root, OCT_LIST_BULLET, 1), "dot");
+    blob z = write_doc(f, doc, f->docx);
+    char *num = zip_entry(&z, "word/numbering.xml", NULL);
+    assert_non_null(strstr(num, "<w:abstractNum w:abstractNumId=\"1\"><w:nsid w:val=\"6F637401\"/>"
+                                "<w:multiLevelType w:val=\"multilevel\"/><w:lvl w:ilvl=\"0\">"
+                                "<w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
+                                "<w:lvlText w:val=\"%1.\"/><w:lvlJc w:val=\"left\"/><w:pPr>"
+                                "<w:ind w:left=\"720\" w:hanging=\"360\"/></w:pPr></w:lvl>"));
+    assert_non_null(strstr(num, "<w:lvl w:ilvl=\"8\"><w:start w:val=\"1\"/><w:numFmt "
+                                "w:val=\"decimal\"/><w:lvlText w:val=\"%9.\"/>"));
+    assert_non_null(strstr(num, "<w:lvlText w:val=\"\xE2\x97\xA6\"/>"));
+    assert_non_null(strstr(num, "<w:ind w:left=\"6480\" w:hanging=\"360\"/>"));
+    assert_non_null(strstr(num, "\n<w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/>"
+                                "<w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"3\"/>"
+                                "</w:lvlOverride></w:num>\n<w:num w:numId=\"2\">"
+                                "<w:abstractNumId w:val=\"0\"/></w:num>\n</w:numbering>"));
+    free(num);
+    free(z.data);
+    oct_doc_free(doc);
+}
+
+/* Ids that are not Word bookmark names get "_oct<n>", n counting in
+ * document order past one digit. */
+static void test_generated_bookmarks(void **state)
+{
+    fixture *f = *state;
+    oct_doc *doc = oct_doc_new();
+    oct_node *root = oct_doc_root(doc);
+    char id[16], name[32], expr[160];
+    for (int i = 1; i <= 12; i++) {
+        snprintf(id, sizeof id, "%d odd", i);
+        heading(root, 2, id, id);
+    }
+    blob z = write_doc(f, doc, f->docx);
+    char *x = zip_entry(&z, "word/document.xml", NULL);
+    for (int i = 1; i <= 12; i++) {
+        snprintf(name, sizeof name, "_oct%d", i);
+        snprintf(expr, sizeof expr, "count(//w:p[.='%d odd']/w:bookmarkStart[@w:name='%s'])", i,
+                 name);
+        assert_int_equal((int)xnum(x, expr), 1);
+    }
+    free(x);
+    free(z.data);
+    oct_doc_free(doc);
+}
+
 /* ------------------------------------------------ external validators */
 
 static int have_program(const char *name)
@@ -1216,6 +1330,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_scanning, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_scanning_offsets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numbering_markup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_generated_bookmarks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validates_and_reads_back, setup, teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -161,6 +161,97 @@ static void test_xml_long_text(void **state)
     free(big);
 }
 
+
+/* The document as a string (caller frees). */
+static char *xml_string(oct_xml *x)
+{
+    const char *data;
+    size_t len;
+
+    assert_int_equal(oct_xml_end(x, &data, &len), OCT_OK);
+    return strndup(data, len);
+}
+
+/* One document, with raw markup written between the writer's own calls. */
+static void raw_document(oct_xml *x, int by_length)
+{
+    static const char *const pieces[] = {"<b>1</b>", "", "<c x=\"y\"/>\n", "tail"};
+
+    oct_xml_start(x, "root");
+    oct_xml_attr(x, "a", "1"); /* start tag still open when the raw bytes come */
+    for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++) {
+        if (!*pieces[i])
+            continue; /* an empty raw write would finish the open tag */
+        if (by_length)
+            oct_xml_raw_len(x, pieces[i], strlen(pieces[i]));
+        else
+            oct_xml_raw(x, pieces[i]);
+        oct_xml_start(x, "w");
+        oct_xml_text_cstr(x, "text & more");
+        oct_xml_end_element(x);
+        oct_xml_start(x, "v");
+        oct_xml_end_element(x);
+    }
+    oct_xml_end_element(x);
+}
+
+/* oct_xml_raw_len appends to the buffer directly, past the writer: the
+ * bytes must still land in order, the writer's open start tag finished. */
+static void test_xml_raw_len_keeps_order(void **state)
+{
+    (void)state;
+    oct_xml a, b;
+    char *via_writer, *direct;
+
+    assert_int_equal(oct_xml_begin(&a, 0), OCT_OK);
+    raw_document(&a, 0);
+    via_writer = xml_string(&a);
+    assert_int_equal(oct_xml_begin(&b, 0), OCT_OK);
+    raw_document(&b, 1);
+    direct = xml_string(&b);
+    assert_string_equal(direct, via_writer);
+    assert_non_null(strstr(direct, "<root a=\"1\"><b>1</b><w>text &amp; more</w><v/>"));
+    free(via_writer);
+    free(direct);
+    oct_xml_free(&a);
+    oct_xml_free(&b);
+}
+
+/* Documents started one after another in the same memory are each what a
+ * fresh oct_xml writes; reserving room changes no byte. */
+static void test_xml_restart_and_reserve(void **state)
+{
+    (void)state;
+    oct_xml fresh, reused;
+    char *expected[3], *got;
+
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(oct_xml_begin(&fresh, i == 1), OCT_OK);
+        raw_document(&fresh, i != 2);
+        expected[i] = xml_string(&fresh);
+        oct_xml_free(&fresh);
+    }
+    memset(&reused, 0, sizeof reused); /* restart begins an empty one */
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(oct_xml_restart(&reused, i == 1), OCT_OK);
+        if (i == 0)
+            oct_xml_reserve(&reused, 1 << 20);
+        oct_xml_start(&reused, "pad"); /* a reserve after output keeps it */
+        oct_xml_reserve(&reused, (size_t)(i + 1) << 22);
+        oct_xml_end_element(&reused);
+        got = xml_string(&reused);
+        assert_non_null(strstr(got, "<pad/>"));
+        free(got);
+        assert_int_equal(oct_xml_restart(&reused, i == 1), OCT_OK);
+        raw_document(&reused, i != 2);
+        got = xml_string(&reused);
+        assert_string_equal(got, expected[i]);
+        free(got);
+        free(expected[i]);
+    }
+    oct_xml_free(&reused);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +259,8 @@ int main(void)
         cmocka_unit_test(test_zip_refuses_bad_names),
         cmocka_unit_test(test_xml_cleans_text),
         cmocka_unit_test(test_xml_long_text),
+        cmocka_unit_test(test_xml_raw_len_keeps_order),
+        cmocka_unit_test(test_xml_restart_and_reserve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

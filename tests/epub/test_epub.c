@@ -398,6 +398,103 @@ static void test_identifier(void **state)
     oct_doc_free(d2);
 }
 
+/* A document whose only difference from another may be a footnote's text. */
+static oct_doc *noted_doc(const char *note_text)
+{
+    oct_builder *bld;
+    oct_doc *doc = new_doc(&bld);
+    oct_node *p = oct_builder_open_new(bld, OCT_NODE_PARAGRAPH);
+
+    (void)p;
+    oct_builder_text(bld, "A claim.", 8);
+    add_noteref(bld, "n");
+    oct_builder_close(bld);
+    text_para(bld, "More text after the claim.");
+    add_note_def(bld, "n", note_text);
+    oct_builder_finish(bld);
+    oct_builder_free(bld);
+    return doc;
+}
+
+/* The identifier derived from the text is summed up during the plan's walk,
+ * which skips footnote definitions (they are planned in note order): their
+ * text must still count, and the NCX must carry the same identifier. */
+static void test_identifier_from_text(void **state)
+{
+    (void)state;
+    oct_doc *d1 = noted_doc("The source."), *d2 = noted_doc("Another source.");
+    book a, b;
+    char *ida, *idb, *again, *ncx_uid;
+
+    write_book(d1, "epub", NULL, &a, NULL);
+    write_book(d2, "epub", NULL, &b, NULL);
+    ida = opf_identifier(&a);
+    idb = opf_identifier(&b);
+    assert_int_equal(strncmp(ida, "urn:uuid:", 9), 0);
+    assert_string_not_equal(ida, idb);
+    ncx_uid = malloc(strlen(ida) + 32);
+    sprintf(ncx_uid, "content=\"%s\"", ida);
+    assert_entry_contains(&a, "EPUB/toc.ncx", ncx_uid);
+    free(ncx_uid);
+    book_free(&b);
+    /* the same document again: the same identifier */
+    write_book(d1, "epub", NULL, &b, NULL);
+    again = opf_identifier(&b);
+    assert_string_equal(again, ida);
+    free(ida);
+    free(idb);
+    free(again);
+    book_free(&a);
+    book_free(&b);
+    oct_doc_free(d1);
+    oct_doc_free(d2);
+}
+
+/* Names the writer makes from the document's words (a code block's
+ * language becomes a class): ASCII kept or turned into '-', other name
+ * characters kept as they are, a prefix where a name cannot start. Ids take
+ * the same path, and keep out of the writer's own name spaces. */
+static void test_words_become_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *word, *want;
+    } cases[] = {
+        {"plain-id_1.x", "class=\"language-plain-id_1.x\""},
+        {"2 words here", "class=\"language-x-2-words-here\""},
+        {"caf\xC3\xA9 \xC3\xBC", "class=\"language-caf\xC3\xA9-\xC3\xBC\""},
+        {"\xC3\xA9t\xC3\xA9", "class=\"language-\xC3\xA9t\xC3\xA9\""},
+        {"\xE2\x80\x94" "dash", "class=\"language-x--dash\""},
+        {"-lead", "class=\"language-x--lead\""},
+        {"a/b?c#d", "class=\"language-a-b-c-d\""},
+        {"A\xE2\x80\xBF" "B", "class=\"language-A\xE2\x80\xBF" "B\""},
+        {"\xE2\x80\xBF" "tie", "class=\"language-x-\xE2\x80\xBF" "tie\""},
+    };
+    oct_builder *bld;
+    oct_doc *doc = new_doc(&bld);
+    book b;
+    char *ch;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        oct_node *n = oct_node_new(doc, OCT_NODE_CODE_BLOCK);
+        oct_node_set_code_language(n, cases[i].word);
+        oct_node_set_literal(n, "x\n", 2);
+        oct_builder_leaf(bld, n);
+    }
+    oct_node_set_id(text_para(bld, "ours"), "noteref-3");
+    oct_builder_finish(bld);
+    oct_builder_free(bld);
+    write_book(doc, "epub", NULL, &b, NULL);
+    ch = entry(&b, "EPUB/ch001.xhtml");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (!strstr(ch, cases[i].want))
+            fail_msg("%s: no %s in\n%s", cases[i].word, cases[i].want, ch);
+    assert_non_null(strstr(ch, "<p id=\"x-noteref-3\">ours</p>"));
+    free(ch);
+    book_free(&b);
+    oct_doc_free(doc);
+}
+
 static void lang_case(const char *text, const char *want_lang, int rtl)
 {
     oct_doc *doc = oct_doc_new();
@@ -428,6 +525,14 @@ static void test_language(void **state)
     setenv("LANG", "C", 1); /* the machine's locale must never leak in */
     lang_case("Le chat est sur la table et il dort dans le soleil avec les enfants.", "fr", 0);
     lang_case("Der Hund und die Katze sind nicht im Haus, das ist auf dem Tisch.", "de", 0);
+    /* words several lists share count for each; accented ones are bytes */
+    lang_case("El perro y los gatos de la casa estÃ¡n en el jardÃ­n con una niÃ±" "a.",
+              "es", 0);
+    lang_case("Il cane della casa non Ã¨ con gli altri nel giardino, anche per questo.",
+              "it", 0);
+    lang_case("O cÃ£o nÃ£o estÃ¡ em casa com os gatos da famÃ­lia e dos amigos.",
+              "pt", 0);
+    lang_case("De hond is niet in het huis van de buren, maar ook niet voor de deur.", "nl", 0);
     lang_case("The cat is on the table and it is sleeping in the sun with the children.", "en",
               0);
     lang_case("\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 \xD8\xA8\xD8\xA7\xD9\x84\xD8\xB9\xD8\xA7"
@@ -924,6 +1029,8 @@ int main(void)
         cmocka_unit_test(test_package_layout),
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_identifier),
+        cmocka_unit_test(test_identifier_from_text),
+        cmocka_unit_test(test_words_become_names),
         cmocka_unit_test(test_language),
         cmocka_unit_test(test_wrapped_rtl),
         cmocka_unit_test(test_chapters_links_notes),

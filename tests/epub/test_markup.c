@@ -185,6 +185,39 @@ static void test_markup_long_values(void **state)
     free(big);
 }
 
+/* Text is scanned sixteen bytes at a time, the last few as the sixteen that
+ * end it: every byte that needs work (or only looks as if it might: tab and
+ * LF), at every offset of texts around one and two such blocks, and runs of
+ * them, must come out as the writer writes it. */
+static void test_markup_odd_bytes_at_every_offset(void **state)
+{
+    (void)state;
+    static const char *const odd[] = {
+        "<", ">", "&", "\"", "\r", "\t", "\n", "\x01", "\x7F", "\xC2\x85", "\xC2\xA0",
+        "\xC3\xA9", "\xE2\x80\x94", "\xEF\xBF\xBE", "\xEF\xBF\xBD", "\xF0\x9F\x98\x80",
+        "\xFF", "\xC3", "\xE2\x82", "\xED\xA0\x80", "\xC0\xAF",
+    };
+    char text[64];
+    op ops[3];
+
+    for (size_t k = 0; k < sizeof odd / sizeof odd[0]; k++) {
+        const size_t olen = strlen(odd[k]);
+        for (size_t len = 1; len <= 40; len++) {
+            for (size_t at = 0; at + olen <= len; at++) {
+                memset(text, 'a' + (int)(len % 26), len);
+                memcpy(text + at, odd[k], olen);
+                /* and the same byte once more near the end, if it fits */
+                if (len >= 2 * olen + 3 && at + olen + 2 <= len - olen)
+                    memcpy(text + len - olen, odd[k], olen);
+                ops[0] = (op){OP_START, "p", NULL, 0};
+                ops[1] = (op){OP_TEXT, NULL, text, len};
+                ops[2] = (op){OP_END, NULL, NULL, 0};
+                assert_same(ops, 3);
+            }
+        }
+    }
+}
+
 /* Random documents from a small alphabet of troublesome bytes. */
 static uint32_t next_random(uint32_t *seed)
 {
@@ -255,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_markup_text_with_nul),
         cmocka_unit_test(test_markup_unclosed_at_finish),
         cmocka_unit_test(test_markup_long_values),
+        cmocka_unit_test(test_markup_odd_bytes_at_every_offset),
         cmocka_unit_test(test_markup_random_documents),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
