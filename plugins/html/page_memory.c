@@ -38,7 +38,6 @@
 #include <libxml/xmlmemory.h>
 
 #include "html.h"
-#include "hugepages.h"
 
 #if defined(__has_include)
 #if __has_include(<sanitizer/asan_interface.h>)
@@ -54,13 +53,11 @@
  * before them (realloc needs it). */
 #define ALIGN 16
 #define HEADER 8
-/* Chunks of one size, for malloc to hand the same memory to the next page
- * (fresh memory costs a page fault per 4 KiB: a chunk sized to each page
- * came from mmap every time and doubled the faults), each one huge page
- * exactly (hugepages.h): a page's tree is touched all over, and on 4 KiB
- * pages its faults and TLB misses were a tenth of the reader's time. A
- * block bigger than a quarter of a chunk gets a chunk of its own. */
-#define CHUNK_BYTES OCT_HUGE_PAGE
+/* Chunks of one size, small enough for malloc to hand the same memory to
+ * the next page (fresh memory costs a page fault per 4 KiB: a chunk sized
+ * to each page came from mmap every time and doubled the faults). A block
+ * bigger than a quarter of a chunk gets a chunk of its own. */
+#define CHUNK_SIZE ((size_t)1 << 20)
 /* The budget: enough for any page's tree many times over; a page that
  * needs more (libxml2 growing blocks that are not the last one, say) goes
  * on with malloc. */
@@ -72,8 +69,6 @@ typedef struct chunk {
     size_t used;
     /* The blocks follow, from an ALIGN-aligned offset. */
 } chunk;
-#define CHUNK_HEAD ((sizeof(chunk) + ALIGN - 1) & ~(size_t)(ALIGN - 1))
-#define CHUNK_SIZE (CHUNK_BYTES - CHUNK_HEAD)
 
 struct html_page_memory {
     chunk *newest;       /* where blocks are carved from */
@@ -96,7 +91,10 @@ static xmlFreeFunc outer_free = free;
 static xmlMallocFunc outer_malloc = malloc;
 static xmlReallocFunc outer_realloc = realloc;
 
-static unsigned char *chunk_start(chunk *c) { return (unsigned char *)c + CHUNK_HEAD; }
+static unsigned char *chunk_start(chunk *c)
+{
+    return (unsigned char *)c + ((sizeof(chunk) + ALIGN - 1) & ~(size_t)(ALIGN - 1));
+}
 
 static int chunk_holds(chunk *c, const void *p)
 {
@@ -165,7 +163,8 @@ static chunk *new_chunk(html_page_memory *pm, size_t usable)
 {
     if (pm->total + usable > pm->budget)
         return NULL;
-    chunk *c = usable == CHUNK_SIZE ? oct_alloc_huge(CHUNK_BYTES) : malloc(CHUNK_HEAD + usable);
+    const size_t head = (sizeof(chunk) + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+    chunk *c = malloc(head + usable);
     if (!c)
         return NULL;
     if (!add_chunk(pm, c)) {

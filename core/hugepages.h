@@ -1,7 +1,6 @@
 /*
- * hugepages.h — big buffers asked to live on 2 MiB pages; header-only, for
- * liboctavo (document arenas, input buffers) and the HTML reader (the
- * parser's page memory).
+ * hugepages.h — big buffers asked to live on 2 MiB pages (document arenas,
+ * input buffers).
  *
  * Every 4 KiB page a process touches for the first time costs a page fault.
  * On the virtual machines CI runs on, one costs about 2 µs, while a 2 MiB
@@ -12,6 +11,11 @@
  * its time; a 50 MB text made some 37,000. Linux's transparent huge pages,
  * which Debian enables for regions that ask (madvise mode), take such
  * buffers to a few faults each.
+ *
+ * Not for memory that is freed and made again and again: each new huge page
+ * is zeroed whole, 2 MiB at a time. The HTML reader's page memory, 1 MiB
+ * chunks that malloc hands from one page to the next, came out no faster on
+ * huge pages (fewer faults, as much more zeroing) and took more memory.
  *
  * A huge page is resident as a whole once touched, so only buffers from half
  * a megabyte on ask, and only those that will be filled (an input read into
