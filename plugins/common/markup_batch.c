@@ -151,32 +151,6 @@ static size_t plain_text_run(const char *s, size_t len)
 }
 #endif
 
-/* The entity for a byte element content carries escaped, or NULL; the
- * same as xmlout's (CR included, so a parser's line-end normalisation
- * cannot turn it into LF). */
-static inline const char *text_entity(unsigned char c, size_t *len)
-{
-    switch (c) {
-    case '<':
-        *len = 4;
-        return "&lt;";
-    case '>':
-        *len = 4;
-        return "&gt;";
-    case '&':
-        *len = 5;
-        return "&amp;";
-    case '"':
-        *len = 6;
-        return "&quot;";
-    case '\r':
-        *len = 5;
-        return "&#13;";
-    default:
-        return NULL;
-    }
-}
-
 /* Bytes in the character at s (s[0] >= 0x80) when it is valid UTF-8 that
  * cleaning keeps as it is, else 0: not a C1 control (U+0080..U+009F) nor
  * U+FFFE/U+FFFF, which xmlout drops. Anything else takes xmlout's path. */
@@ -229,7 +203,7 @@ void oct_markup_text(oct_markup *m, const char *s, size_t len)
          * (or drop) goes to xmlout. */
         const unsigned char c = (unsigned char)s[pos];
         size_t n = 0;
-        const char *entity = c < 0x80 ? text_entity(c, &n) : NULL;
+        const char *entity = c < 0x80 ? oct_xml_content_entity(c, &n) : NULL;
         if (entity || (c >= 0x80 && (n = kept_utf8_len((const unsigned char *)s + pos,
                                                        len - pos)) > 0)) {
             oct_markup_finish_tag(m);

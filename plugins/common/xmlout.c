@@ -146,27 +146,6 @@ static int char_is_allowed(uint32_t cp)
     return cp != 0xFFFE && cp != 0xFFFF;
 }
 
-/* The entity for a byte element content must not carry as it is, or NULL:
- * the same five xmlTextWriterWriteString escapes in content (CR included,
- * so a parser's line-end normalisation cannot turn it into LF). */
-static const char *content_escape(unsigned char c)
-{
-    switch (c) {
-    case '<':
-        return "&lt;";
-    case '>':
-        return "&gt;";
-    case '&':
-        return "&amp;";
-    case '"':
-        return "&quot;";
-    case '\r':
-        return "&#13;";
-    default:
-        return NULL;
-    }
-}
-
 /* Hands a full chunk to the writer. Element content is escaped here, in the
  * same pass that cleans it, and written raw: xmlTextWriterWriteString would
  * escape it again into a fresh malloc()ed copy per call, which was a fifth of
@@ -199,8 +178,9 @@ static size_t clean_into(const char *s, size_t len, size_t *pos, char *out, size
         const size_t stop = len - i < room - used - 8 ? len : i + (room - used - 8);
         while (run < stop) {
             const unsigned char c = (unsigned char)s[run];
+            size_t entity_len;
             if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x7F ||
-                (escape && content_escape(c)))
+                (escape && oct_xml_content_entity(c, &entity_len)))
                 break;
             run++;
         }
@@ -210,11 +190,12 @@ static size_t clean_into(const char *s, size_t len, size_t *pos, char *out, size
             i = run;
             continue;
         }
-        const char *entity = escape ? content_escape((unsigned char)s[i]) : NULL;
+        size_t entity_len = 0;
+        const char *entity =
+            escape ? oct_xml_content_entity((unsigned char)s[i], &entity_len) : NULL;
         if (entity) {
-            const size_t n = strlen(entity);
-            memcpy(out + used, entity, n);
-            used += n;
+            memcpy(out + used, entity, entity_len);
+            used += entity_len;
             i++;
             continue;
         }

@@ -16,6 +16,22 @@ typedef struct oct_xml {
     int failed; /* sticky: a libxml2 call returned < 0 */
 } oct_xml;
 
+/* The entity for a byte that element content must not carry as it is, and
+ * its length, or NULL: the five xmlTextWriterWriteString escapes in
+ * content (CR included, so a parser's line-end normalisation cannot turn
+ * it into LF). For oct_xml_text and the writers that batch their markup. */
+static inline const char *oct_xml_content_entity(unsigned char c, size_t *len)
+{
+    switch (c) {
+    case '<': *len = 4; return "&lt;";
+    case '>': *len = 4; return "&gt;";
+    case '&': *len = 5; return "&amp;";
+    case '"': *len = 6; return "&quot;";
+    case '\r': *len = 5; return "&#13;";
+    default: return NULL;
+    }
+}
+
 /* Starts a document with <?xml version="1.0" encoding="UTF-8"?> (standalone
  * "yes" when standalone is non-zero), no indentation. */
 oct_status oct_xml_begin(oct_xml *x, int standalone);

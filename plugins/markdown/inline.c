@@ -1180,42 +1180,8 @@ static uint32_t raw_at(const md_writer *w, size_t i)
 }
 
 /* What starts_block() is when cell i is not a letter or the like. */
-static int starts_block_with(const md_writer *w, size_t i)
-{
-    uint32_t c = raw_at(w, i);
-    uint32_t c1 = raw_at(w, i + 1);
-    if (c == '#' || c == '>' || c == '<' || c == '|')
-        return 1;
-    if ((c == '-' || c == '+' || c == '*') && is_ws_or_end(c1))
-        return 1;
-    if (c == '`' || c == '~')
-        return c1 == c;
-    if (c == '[' && c1 == '^')
-        return 1;
-    if (is_digit(c)) {
-        size_t k = i;
-        while (k < w->n_cells && k - i < 10 && is_digit(raw_at(w, k)))
-            k++;
-        uint32_t p = raw_at(w, k);
-        if ((p == '.' || p == ')') && k - i <= 9 && is_ws_or_end(raw_at(w, k + 1)))
-            return 1;
-    }
-    if (c == '-' || c == '=' || c == '_' || c == '*' || c == '+' || c == ':') {
-        /* the word made only of such characters: a thematic break or an
-         * underline if the line later ends right after it */
-        size_t k = i;
-        while (k < w->n_cells) {
-            uint32_t x = raw_at(w, k);
-            if (x == 0 || x == ' ' || x == '\t')
-                break;
-            if (!strchr("-=_*+:|", (int)x))
-                return 0;
-            k++;
-        }
-        return 1;
-    }
-    return 0;
-}
+/* raw_at() as block_start.h asks it */
+static uint32_t cell_char_at(const void *w, size_t i) { return raw_at(w, i); }
 
 /* An entity-like "&name;" or "&#123;" starting at cell i (the '&'). */
 static int entity_follows(const md_writer *w, size_t i)
@@ -1292,7 +1258,7 @@ static inline int starts_block(const md_writer *w, size_t i)
     if (i < w->n_cells && (w->cells[i].kind == C_TEXT || w->cells[i].kind == C_MARK) &&
         (w->cells[i].cp >= 0x80 || !md_may_start_block[w->cells[i].cp]))
         return 0;
-    return starts_block_with(w, i);
+    return md_block_starts(cell_char_at, w, i);
 }
 
 /* A paragraph starting with '[' reads as a link reference definition if a

@@ -78,43 +78,25 @@ static int is_ascii_letter(unsigned c) { return c < 0x80 && (c | 0x20) - 'a' < 2
 
 static int is_ascii_alnum(unsigned c) { return is_digit(c) || is_ascii_letter(c); }
 
+/* A text for md_block_starts(): its bytes, 0 past its end. */
+typedef struct plain_src {
+    const unsigned char *u;
+    size_t len;
+} plain_src;
+
+static uint32_t plain_char_at(const void *src, size_t k)
+{
+    const plain_src *p = src;
+    return plain_at(p->u, p->len, k);
+}
+
 /* starts_block() for a line beginning at byte j of a text, as its cells
- * would answer it: 1 or 0; -1 when the bytes cannot tell (a character
- * outside ASCII where starts_block_with() looks a word over). */
+ * would answer it (a character outside ASCII is a byte of its own there,
+ * never one of the marks, as it is a code point of its own in a cell). */
 static int plain_starts_block(const unsigned char *u, size_t len, size_t j)
 {
-    const unsigned c = u[j], c1 = plain_at(u, len, j + 1);
-    if (c >= 0x80 || !md_may_start_block[c])
-        return 0;
-    if (c == '#' || c == '>' || c == '<' || c == '|')
-        return 1;
-    if ((c == '-' || c == '+' || c == '*') && is_ws_or_end(c1))
-        return 1;
-    if (c == '`' || c == '~')
-        return c1 == c;
-    if (c == '[' && c1 == '^')
-        return 1;
-    if (is_digit(c)) {
-        size_t k = j;
-        while (k < len && k - j < 10 && is_digit(u[k]))
-            k++;
-        const unsigned p = plain_at(u, len, k);
-        if ((p == '.' || p == ')') && k - j <= 9 && is_ws_or_end(plain_at(u, len, k + 1)))
-            return 1;
-    }
-    if (!strchr("-=_*+:", (int)c))
-        return 0;
-    /* the word made only of such characters (see starts_block_with()) */
-    for (size_t k = j; k < len; k++) {
-        const unsigned x = u[k];
-        if (x == 0 || x == ' ' || x == '\t')
-            break;
-        if (x >= 0x80)
-            return -1; /* the cells compare the code point, cut to a char */
-        if (!strchr("-=_*+:|", (int)x))
-            return 0;
-    }
-    return 1;
+    const plain_src src = {u, len};
+    return u[j] < 0x80 && md_may_start_block[u[j]] && md_block_starts(plain_char_at, &src, j);
 }
 
 /* Is the space at byte at of a text plain_text_as_is() admitted a break
@@ -187,12 +169,11 @@ static int plain_byte_ok(const md_writer *w, const unsigned char *u, size_t len,
     case PC_SPACE:
         return 1; /* letters and spaces are the caller's */
     case PC_LOOK:
-        /* After a space, the cells ask starts_block(). Elsewhere the
+        /* After a space, whether a block could begin there decides only
+         * whether the line may break (plain_breaks_at()). Elsewhere the
          * escapes are those of '<' before a tag, '&' before an entity and
          * GFM's autolinks ("www.", "://"): text that could hold one is left
          * to the cells. */
-        if (prev == ' ' && plain_starts_block(u, len, at) < 0)
-            return 0;
         if (b == '<')
             return !is_ascii_letter(next) && next != '/' && next != '!' && next != '?';
         if (b == '&')
