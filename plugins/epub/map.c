@@ -4,29 +4,14 @@
  */
 #include "epub.h"
 
+#include "hash_bytes.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-/* Eight bytes a step: the keys are ids of forty or fifty characters, and
- * a byte-at-a-time hash was most of a look-up. Nothing is ever listed in
- * slot order, so the hash never shows in the output. */
 static uint64_t hash_key(const char *s)
 {
-    const size_t len = strlen(s);
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ len;
-    size_t i = 0;
-
-    for (; len - i >= 8; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, sizeof w);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-        h ^= h >> 32;
-    }
-    for (; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
-    h ^= h >> 29;
-    h *= 0xC4CEB9FE1A85EC53ull;
-    return h ^ (h >> 32);
+    return oct_hash_bytes(0x9E3779B97F4A7C15ull, s, strlen(s));
 }
 
 static size_t find_slot(char *const *keys, size_t cap, const char *key)

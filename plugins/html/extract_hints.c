@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "extract_internal.h"
+#include "hash_bytes.h"
 
 /* ASCII case-insensitive strstr (strcasestr is a GNU extension). */
 /* Case-insensitive strstr. The needles are lowercase; only positions whose
@@ -331,21 +332,6 @@ static int plain_value(xmlAttrPtr a, const char **value, size_t *len)
     return 1;
 }
 
-/* A hash of n bytes, eight at a time (class names are a word or two). */
-static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, sizeof w);
-        h = (h ^ w) * 0x100000001B3u;
-        h ^= h >> 29;
-    }
-    for (; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001B3u;
-    return h ^ (h >> 32);
-}
-
 /* memcmp(a, b, n) == 0 for the few bytes of a key, without the call. */
 static inline int same_bytes(const char *a, const char *b, size_t n)
 {
@@ -381,7 +367,8 @@ static unsigned remembered_answer(ex_ctx *ex, xmlAttrPtr cls_attr, xmlAttrPtr id
     struct ex_hint_memo *memo = ex->hint_memo;
     const size_t len = cls_len + 1 + id_len;
     /* the class with its NUL, so that the split between the two counts */
-    const uint64_t h = hash_bytes(hash_bytes(0xCBF29CE484222325u, cls, cls_len + 1), id, id_len);
+    const uint64_t h =
+        oct_hash_bytes(oct_hash_bytes(0xCBF29CE484222325u, cls, cls_len + 1), id, id_len);
     for (uint32_t slot = (uint32_t)h % MEMO_SLOTS;; slot = (slot + 1) % MEMO_SLOTS) {
         memo_slot *m = &memo->slots[slot];
         if (!memo->taken[slot]) {
