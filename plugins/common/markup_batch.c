@@ -3,10 +3,7 @@
  */
 #include "markup_batch.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "byteblocks.h"
 #include "utf8_seq.h"
 
 /* Room kept free before escaping into the buffer: oct_xml_escape_content
@@ -76,80 +73,29 @@ static inline int text_byte_is_plain(unsigned char c)
                     : c < 0x7F && c != '<' && c != '>' && c != '&' && c != '"';
 }
 
-#if defined(__SSE2__)
-/* Bit k set when byte k of the sixteen at s may not be plain: controls
- * (tab and LF included: callers look at those one by one), DEL and above,
- * and the markup characters. */
-static inline unsigned odd_text_mask16(const char *s)
+/* The bytes of a block that are not plain (text_byte_is_plain): controls
+ * but tab and LF, DEL and above, and the markup characters. */
+static inline unsigned odd_text_mask(oct_block b)
 {
-    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-    /* signed compare: bytes from 0x80 up are negative, below ' ' too */
-    __m128i odd = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-                               _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-    /* '<' and '>' differ only in bit 1, '"' and '&' only in bit 2 */
-    odd = _mm_or_si128(odd, _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x02)),
-                                           _mm_set1_epi8('>')));
-    odd = _mm_or_si128(odd, _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x04)),
-                                           _mm_set1_epi8('&')));
-    return (unsigned)_mm_movemask_epi8(odd);
+    const unsigned odd = oct_block_below(b, 0x20) | oct_block_eq(b, 0x7F) |
+                         oct_block_eq(b, '<') | oct_block_eq(b, '>') | oct_block_eq(b, '&') |
+                         oct_block_eq(b, '"');
+    return odd & ~(oct_block_eq(b, '\t') | oct_block_eq(b, '\n'));
 }
 
-/* The first byte a mask of the sixteen at s marks that is not plain after
- * all (tab and LF are), as an offset from s, or 16. */
-static inline size_t first_odd_in(const char *s, unsigned mask)
-{
-    for (; mask; mask &= mask - 1) {
-        const unsigned k = (unsigned)__builtin_ctz(mask);
-        if (s[k] != '\t' && s[k] != '\n')
-            return k;
-    }
-    return 16;
-}
-
-/* How many bytes from s on are plain; sixteen at a time. The last few are
- * looked at as the sixteen that end the text, again in part. */
+/* How many bytes from s on are plain; sixteen at a time. */
 static size_t plain_text_run(const char *s, size_t len)
 {
     size_t i = 0;
-
-    if (len < 16) {
-        while (i < len && text_byte_is_plain((unsigned char)s[i]))
-            i++;
-        return i;
-    }
-    for (; len - i >= 16; i += 16) {
-        const size_t k = first_odd_in(s + i, odd_text_mask16(s + i));
-        if (k < 16)
-            return i + k;
-    }
-    if (i == len)
-        return len;
-    /* bytes before i were plain: only those from i on count */
-    const size_t last = len - 16;
-    const size_t k = first_odd_in(s + last, odd_text_mask16(s + last) >> (i - last) << (i - last));
-    return k < 16 ? last + k : len;
-}
-#else
-/* How many bytes from s on are plain; eight at a time while they are. */
-static size_t plain_text_run(const char *s, size_t len)
-{
-    size_t i = 0;
-
-    while (len - i >= 8) {
-        if (oct_markup_odd_text_bytes(oct_word_load(s + i))) {
-            size_t k = 0;
-            while (k < 8 && text_byte_is_plain((unsigned char)s[i + k]))
-                k++;
-            if (k < 8)
-                return i + k;
-        }
-        i += 8;
+    for (; len - i >= OCT_BLOCK; i += OCT_BLOCK) {
+        const unsigned odd = odd_text_mask(oct_block_load(s + i));
+        if (odd)
+            return i + oct_mask_first(odd);
     }
     while (i < len && text_byte_is_plain((unsigned char)s[i]))
         i++;
     return i;
 }
-#endif
 
 /* Bytes in the character at s (s[0] >= 0x80) when it is valid UTF-8 that
  * cleaning keeps as it is, else 0: not a C1 control (U+0080..U+009F) nor

@@ -16,11 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
-#include "bytewords.h"
+#include "byteblocks.h"
 #include "render.h"
 
 #define INDENT_STEP 720      /* twips per nesting level */
@@ -153,92 +149,24 @@ static void run_properties(render *r, const char *char_style)
 }
 
 /* Every byte of a book's text passes the two scans below, so they look at
- * sixteen bytes at a time where the machine has SSE2, else eight
- * (bytewords.h). */
+ * sixteen bytes at a time (byteblocks.h). */
 static int is_run_break(char c)
 {
     return c == '\t' || c == '\n' || c == '\r';
 }
 
-#if defined(__SSE2__)
-/* Bit k set when byte k of the sixteen at s is a tab or a line end. */
-static inline unsigned run_breaks16(const char *s)
-{
-    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
-                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
-                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
-    return (unsigned)_mm_movemask_epi8(hit);
-}
-
-/* Bit k set when byte k of the sixteen at s is a space. */
-static inline unsigned spaces16(const char *s)
-{
-    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
-}
-
-/* Index of the first tab or line end in s[i..len), or len. The last few
- * bytes are looked at as the sixteen that end s, again in part. */
-static size_t next_run_break(const char *s, size_t len, size_t i)
-{
-    if (len < 16) {
-        while (i < len && !is_run_break(s[i]))
-            i++;
-        return i;
-    }
-    for (; len - i >= 16; i += 16) {
-        const unsigned hit = run_breaks16(s + i);
-        if (hit)
-            return i + (unsigned)__builtin_ctz(hit);
-    }
-    if (i == len)
-        return len;
-    const size_t last = len - 16;
-    const unsigned hit = run_breaks16(s + last) >> (i - last) << (i - last);
-    return hit ? last + (unsigned)__builtin_ctz(hit) : len;
-}
-
-/* Word trims and collapses spaces in a w:t unless told to preserve them;
- * code always keeps them, other text only says so when it must. */
-static int needs_preserve(const char *s, size_t len)
-{
-    if (s[0] == ' ' || s[len - 1] == ' ')
-        return 1;
-    if (len < 16) {
-        for (size_t i = 1; i < len; i++)
-            if (s[i] == ' ' && s[i - 1] == ' ')
-                return 1;
-        return 0;
-    }
-    size_t i = 0;
-    unsigned before = 0; /* the byte before this sixteen was a space */
-    for (; len - i >= 16; i += 16) {
-        const unsigned sp = spaces16(s + i);
-        if (sp & ((sp << 1) | before))
-            return 1;
-        before = sp >> 15;
-    }
-    /* every pair of the sixteen that end s is a pair of s */
-    const unsigned sp = i < len ? spaces16(s + len - 16) : 0;
-    return (sp & (sp << 1)) != 0;
-}
-#else
 /* Index of the first tab or line end in s[i..len), or len. */
 static size_t next_run_break(const char *s, size_t len, size_t i)
 {
-    for (;;) {
-        /* all three are below 14: skip words without such a byte */
-        while (len - i >= 8 && !oct_word_below(oct_word_load(s + i), 14))
-            i += 8;
-        size_t end = len - i >= 8 ? i + 8 : len;
-        for (; i < end; i++) {
-            if (is_run_break(s[i]))
-                return i;
-        }
-        if (i == len)
-            return len;
+    for (; len - i >= OCT_BLOCK; i += OCT_BLOCK) {
+        const oct_block b = oct_block_load(s + i);
+        const unsigned hit = oct_block_eq(b, '\t') | oct_block_eq(b, '\n') | oct_block_eq(b, '\r');
+        if (hit)
+            return i + oct_mask_first(hit);
     }
+    while (i < len && !is_run_break(s[i]))
+        i++;
+    return i;
 }
 
 /* Word trims and collapses spaces in a w:t unless told to preserve them;
@@ -248,11 +176,12 @@ static int needs_preserve(const char *s, size_t len)
     if (s[0] == ' ' || s[len - 1] == ' ')
         return 1;
     size_t i = 0;
-    for (; len - i >= 8; i += 8) {
-        /* two spaces side by side, inside the word or across its start */
-        uint64_t spaces = oct_word_eq(oct_word_load(s + i), ' ');
-        if ((spaces & (spaces << 8)) || (i && s[i - 1] == ' ' && s[i] == ' '))
+    unsigned before = 0; /* the byte before this block was a space */
+    for (; len - i >= OCT_BLOCK; i += OCT_BLOCK) {
+        const unsigned sp = oct_block_eq(oct_block_load(s + i), ' ');
+        if (sp & ((sp << 1) | before))
             return 1;
+        before = sp >> (OCT_BLOCK - 1);
     }
     for (i = i ? i : 1; i < len; i++) {
         if (s[i] == ' ' && s[i - 1] == ' ')
@@ -260,7 +189,6 @@ static int needs_preserve(const char *s, size_t len)
     }
     return 0;
 }
-#endif
 
 /* Some byte of s is certain to survive cleaning (printable ASCII, tab, line
  * ends), so the w:t it goes into is not empty. */

@@ -5,7 +5,7 @@
  * line's text; structure.c decides what they mean in context.
  */
 #include "text_internal.h"
-#include "bytes.h"
+#include "byteblocks.h"
 
 #include <string.h>
 
@@ -295,11 +295,11 @@ static int is_sentence_end_mark(char c)
 int text_has_sentence_break(const char *s, size_t len)
 {
     size_t i = 0;
-    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
-        const text_block b = text_block_load(s + i);
-        for (unsigned m = text_block_eq(b, '.') | text_block_eq(b, '!') | text_block_eq(b, '?'); m;
+    for (; i + OCT_BLOCK <= len; i += OCT_BLOCK) {
+        const oct_block b = oct_block_load(s + i);
+        for (unsigned m = oct_block_eq(b, '.') | oct_block_eq(b, '!') | oct_block_eq(b, '?'); m;
              m &= m - 1)
-            if (sentence_break_at(s, len, i + text_mask_first(m)))
+            if (sentence_break_at(s, len, i + oct_mask_first(m)))
                 return 1;
     }
     for (; i < len; i++)
@@ -341,12 +341,12 @@ static int ends_code_operator(const char *s, size_t i)
 static int has_code_operator(const char *s, size_t len)
 {
     size_t i = 0;
-    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
-        const text_block b = text_block_load(s + i);
-        unsigned ends = text_block_eq(b, '=') | text_block_eq(b, '&') | text_block_eq(b, '|') |
-                        text_block_eq(b, '>') | text_block_eq(b, ';');
+    for (; i + OCT_BLOCK <= len; i += OCT_BLOCK) {
+        const oct_block b = oct_block_load(s + i);
+        unsigned ends = oct_block_eq(b, '=') | oct_block_eq(b, '&') | oct_block_eq(b, '|') |
+                        oct_block_eq(b, '>') | oct_block_eq(b, ';');
         for (; ends; ends &= ends - 1)
-            if (ends_code_operator(s, i + text_mask_first(ends)))
+            if (ends_code_operator(s, i + oct_mask_first(ends)))
                 return 1;
     }
     for (; i < len; i++)

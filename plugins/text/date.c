@@ -5,7 +5,7 @@
  * All-numeric day/month orders (03/04/2019) are ambiguous and refused.
  */
 #include "text_internal.h"
-#include "bytes.h"
+#include "byteblocks.h"
 
 #include <string.h>
 
@@ -128,8 +128,8 @@ static size_t tokenize(const char *s, size_t len, token *out, size_t max)
 static int has_four_digit_run(const char *s, size_t len)
 {
     size_t i = 0, before = 0; /* before: the digits that end the blocks read */
-    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
-        unsigned d = text_block_digits(text_block_load(s + i));
+    for (; i + OCT_BLOCK <= len; i += OCT_BLOCK) {
+        unsigned d = oct_block_digits(oct_block_load(s + i));
         if (before && !(d & 1u)) {
             if (before == 4)
                 return 1;
@@ -137,12 +137,12 @@ static int has_four_digit_run(const char *s, size_t len)
         }
         size_t carried = 0;
         while (d) {
-            const unsigned start = text_mask_first(d);
+            const unsigned start = oct_mask_first(d);
             /* the shifted mask has a clear bit past the block: never all ones */
-            const unsigned n = text_mask_first(~(d >> start));
+            const unsigned n = oct_mask_first(~(d >> start));
             const size_t run = n + before; /* before is kept only if start is 0 */
             before = 0;
-            if (start + n == TEXT_BLOCK) {
+            if (start + n == OCT_BLOCK) {
                 carried = run;
                 break;
             }

@@ -7,7 +7,7 @@
  * in place without a copy.
  */
 #include "text_internal.h"
-#include "bytes.h"
+#include "byteblocks.h"
 #include "uchardet_load.h"
 #include "utf8_seq.h"
 
@@ -29,13 +29,13 @@ static int usable_in_place(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        while (i + TEXT_BLOCK <= len) {
-            const unsigned odd = text_block_not_plain(text_block_load((const char *)s + i));
+        while (i + OCT_BLOCK <= len) {
+            const unsigned odd = oct_block_not_plain(oct_block_load((const char *)s + i));
             if (odd) {
-                i += text_mask_first(odd); /* the plain bytes before it */
+                i += oct_mask_first(odd); /* the plain bytes before it */
                 break;
             }
-            i += TEXT_BLOCK;
+            i += OCT_BLOCK;
         }
         if (i >= len)
             break;

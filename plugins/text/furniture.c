@@ -7,7 +7,7 @@
  * link. Every drop is reported with oct_info.
  */
 #include "text_internal.h"
-#include "bytes.h"
+#include "byteblocks.h"
 
 #include <string.h>
 
@@ -169,10 +169,10 @@ static int cookie_at(const char *s, size_t len, size_t i)
 static int mentions_cookie(const char *s, size_t len)
 {
     size_t i = 0;
-    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
-        const text_block b = text_block_load(s + i);
-        for (unsigned c = text_block_eq(b, 'c') | text_block_eq(b, 'C'); c; c &= c - 1)
-            if (cookie_at(s, len, i + text_mask_first(c)))
+    for (; i + OCT_BLOCK <= len; i += OCT_BLOCK) {
+        const oct_block b = oct_block_load(s + i);
+        for (unsigned c = oct_block_eq(b, 'c') | oct_block_eq(b, 'C'); c; c &= c - 1)
+            if (cookie_at(s, len, i + oct_mask_first(c)))
                 return 1;
     }
     for (; i < len; i++)

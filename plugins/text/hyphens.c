@@ -8,7 +8,7 @@
  * the text once against it.
  */
 #include "text_internal.h"
-#include "bytes.h"
+#include "byteblocks.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -256,10 +256,10 @@ static void classify_bytes(unsigned char cls[256])
  * attest() walks every word of the text. */
 static size_t ascii_letters_end(const unsigned char *u, size_t i, size_t len)
 {
-    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
-        const unsigned others = ~text_block_letters(text_block_load((const char *)u + i)) & 0xFFFFu;
+    for (; i + OCT_BLOCK <= len; i += OCT_BLOCK) {
+        const unsigned others = ~oct_block_letters(oct_block_load((const char *)u + i)) & 0xFFFFu;
         if (others)
-            return i + text_mask_first(others);
+            return i + oct_mask_first(others);
     }
     while (i < len && (unsigned)((u[i] | 32) - 'a') < 26u)
         i++;
@@ -358,10 +358,10 @@ static void attest(text_hyphens *h, const char *text, size_t len)
         if (i + 64 <= len) {
             uint64_t letters = 0;
             unsigned high = 0;
-            for (unsigned k = 0; k < 64 / TEXT_BLOCK; k++) {
-                const text_block b = text_block_load(text + i + TEXT_BLOCK * k);
-                high |= text_block_high(b);
-                letters |= (uint64_t)text_block_letters(b) << (TEXT_BLOCK * k);
+            for (unsigned k = 0; k < 64 / OCT_BLOCK; k++) {
+                const oct_block b = oct_block_load(text + i + OCT_BLOCK * k);
+                high |= oct_block_high(b);
+                letters |= (uint64_t)oct_block_letters(b) << (OCT_BLOCK * k);
             }
             if (!high) {
                 uint64_t starts = letters & ~(letters << 1) & runs_of(letters, h->min_len);

@@ -6,7 +6,7 @@
  * moves forward only, so a paragraph is linear in its length.
  */
 #include "text_internal.h"
-#include "bytes.h"
+#include "byteblocks.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -197,12 +197,12 @@ static size_t url_start_before(const char *s, size_t i)
  * byte of every paragraph passes here. */
 static size_t next_link_mark(const char *s, size_t len, size_t i)
 {
-    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
-        const text_block b = text_block_load(s + i);
+    for (; i + OCT_BLOCK <= len; i += OCT_BLOCK) {
+        const oct_block b = oct_block_load(s + i);
         const unsigned found =
-            text_block_eq(b, ':') | text_block_eq(b, '.') | text_block_eq(b, '@');
+            oct_block_eq(b, ':') | oct_block_eq(b, '.') | oct_block_eq(b, '@');
         if (found)
-            return i + text_mask_first(found);
+            return i + oct_mask_first(found);
     }
     while (i < len && !link_mark[(unsigned char)s[i]])
         i++;

@@ -3,7 +3,7 @@
  * later stage uses on one line.
  */
 #include "text_internal.h"
-#include "bytes.h"
+#include "byteblocks.h"
 #include "bytewords.h"
 
 #include <stdint.h>
@@ -90,26 +90,26 @@ static void scan_line(const char *text, size_t text_len, size_t from, line_scan 
     size_t q = from;
     unsigned carry = 0;        /* 1: the byte before the block is a space */
     unsigned want_space = ~0u; /* 0 once the first space is found */
-    for (; q + TEXT_BLOCK <= text_len; q += TEXT_BLOCK) {
-        const text_block b = text_block_load(text + q);
-        const unsigned spaces = text_block_eq(b, ' '), rare = text_block_high_or_eq(b, '\n');
+    for (; q + OCT_BLOCK <= text_len; q += OCT_BLOCK) {
+        const oct_block b = oct_block_load(text + q);
+        const unsigned spaces = oct_block_eq(b, ' '), rare = oct_block_high_or_eq(b, '\n');
         /* a space that follows a space: the second of a pair */
         const unsigned pair_ends = spaces & ((spaces << 1) | carry);
-        carry = spaces >> (TEXT_BLOCK - 1);
+        carry = spaces >> (OCT_BLOCK - 1);
         /* plain prose: one test a block */
         if (!(rare | pair_ends | (spaces & want_space)))
             continue;
-        const unsigned nl = rare ? text_block_eq(b, '\n') : 0, high = rare & ~nl;
+        const unsigned nl = rare ? oct_block_eq(b, '\n') : 0, high = rare & ~nl;
         if (spaces & want_space) {
-            ls->first_space = q + text_mask_first(spaces);
+            ls->first_space = q + oct_mask_first(spaces);
             want_space = 0;
         }
         if (high && ls->first_high == NOT_SEEN)
-            ls->first_high = q + text_mask_first(high);
+            ls->first_high = q + oct_mask_first(high);
         if (pair_ends && ls->first_pair == NOT_SEEN)
-            ls->first_pair = q + text_mask_first(pair_ends) - 1;
+            ls->first_pair = q + oct_mask_first(pair_ends) - 1;
         if (nl) {
-            ls->end = q + text_mask_first(nl);
+            ls->end = q + oct_mask_first(nl);
             return;
         }
     }
@@ -180,21 +180,21 @@ oct_status text_lines_split(const text_decoded *d, text_source *src)
             /* empty lines: nothing to keep, only to count, a block at a time
              * in a long run of them */
             pos++;
-            while (pos + TEXT_BLOCK <= text_len &&
-                   text_block_eq(text_block_load(text + pos), '\n') == 0xFFFFu) {
-                number = number > UINT32_MAX - TEXT_BLOCK ? UINT32_MAX : number + TEXT_BLOCK;
-                pos += TEXT_BLOCK;
+            while (pos + OCT_BLOCK <= text_len &&
+                   oct_block_eq(oct_block_load(text + pos), '\n') == 0xFFFFu) {
+                number = number > UINT32_MAX - OCT_BLOCK ? UINT32_MAX : number + OCT_BLOCK;
+                pos += OCT_BLOCK;
             }
             continue;
         }
         /* the indent: a line end is not white space, so it stops this too */
         size_t indent = 0, lead = 0, sp;
         while ((sp = text_space_len(text + pos + lead, text_len - pos - lead)) > 0) {
-            if (sp == 1 && pos + lead + TEXT_BLOCK <= text_len) {
+            if (sp == 1 && pos + lead + OCT_BLOCK <= text_len) {
                 /* code and tables are indented deep: their spaces a block at a time */
                 const unsigned others =
-                    ~text_block_eq(text_block_load(text + pos + lead), ' ') & 0xFFFFu;
-                const size_t run = others ? text_mask_first(others) : TEXT_BLOCK;
+                    ~oct_block_eq(oct_block_load(text + pos + lead), ' ') & 0xFFFFu;
+                const size_t run = others ? oct_mask_first(others) : OCT_BLOCK;
                 lead += run;
                 indent += run;
                 continue;
@@ -298,13 +298,13 @@ size_t text_count_words(const char *s, size_t len)
     /* ASCII blocks (most lines): a word starts at each byte other than a
      * space that follows a space or the start, counted a block at a time */
     unsigned after_space = 1;
-    for (; i + TEXT_BLOCK <= len; i += TEXT_BLOCK) {
-        const text_block b = text_block_load(s + i);
-        if (text_block_high(b))
+    for (; i + OCT_BLOCK <= len; i += OCT_BLOCK) {
+        const oct_block b = oct_block_load(s + i);
+        if (oct_block_high(b))
             break; /* maybe a no-break space: the rest a word at a time */
-        const unsigned spaces = text_block_eq(b, ' ');
-        words += text_mask_count(~spaces & ((spaces << 1) | after_space) & 0xFFFFu);
-        after_space = spaces >> (TEXT_BLOCK - 1);
+        const unsigned spaces = oct_block_eq(b, ' ');
+        words += oct_mask_count(~spaces & ((spaces << 1) | after_space) & 0xFFFFu);
+        after_space = spaces >> (OCT_BLOCK - 1);
     }
     if (!after_space) /* the word the blocks ended in is counted */
         i += text_first_word_len(s + i, len - i);

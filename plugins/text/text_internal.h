@@ -11,7 +11,7 @@
  *   classify.c     what one line looks like (chapter line, list marker, code...)
  *   structure.c    headings, lists, quotes, breaks, code -> oct_builder
  *   inline.c       paragraph text with URLs and e-mail addresses as links
- *   bytes.h        sixteen bytes at a time, for the loops that read every byte
+ *   byteblocks.h   (core/shared) sixteen bytes at a time, for the loops that read every byte
  *
  * Blank lines are never stored: a line knows its input line number, so a gap
  * in the numbers is a blank line. That keeps a million blank lines free.

@@ -1,5 +1,5 @@
 /*
- * bytes_portable.h — the block masks of plugins/text/bytes.h as the
+ * bytes_portable.h — the block masks of core/shared/byteblocks.h as the
  * portable code computes them, for comparison with the SSE2 ones.
  */
 #ifndef OCTAVO_TEST_BYTES_PORTABLE_H

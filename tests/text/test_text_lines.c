@@ -3,7 +3,7 @@
  * byte-at-a-time reading of the same rules, on generated text whose runs of
  * spaces, no-break spaces, wide characters and line ends fall on every
  * position of the sixteen-byte blocks the splitter reads; and the block
- * masks of bytes.h against their portable versions.
+ * masks of byteblocks.h against their portable versions.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
+#include "byteblocks.h"
 #include "bytes_portable.h"
 #include "text_internal.h"
 
@@ -212,19 +212,19 @@ static void test_block_masks_match_portable(void **state)
                                        (char)0xFF, 0x1F, 0x20, 0x7E, 0x01, '0', '9', '/',
                                        (char)0xB0, (char)0xB9};
     for (int round = 0; round < 20000; round++) {
-        char block[TEXT_BLOCK];
-        for (size_t k = 0; k < TEXT_BLOCK; k++)
+        char block[OCT_BLOCK];
+        for (size_t k = 0; k < OCT_BLOCK; k++)
             block[k] = next_random(&seed) % 3 ? interesting[next_random(&seed) % sizeof interesting]
                                               : (char)(next_random(&seed) & 0xFF);
-        const text_block b = text_block_load(block);
+        const oct_block b = oct_block_load(block);
         const char c = interesting[round % sizeof interesting];
-        assert_int_equal(text_block_eq(b, c), portable_block_eq(block, c));
-        assert_int_equal(text_block_high(b), portable_block_high(block));
-        assert_int_equal(text_block_below(b, ' '), portable_block_below(block, ' '));
-        assert_int_equal(text_block_high_or_eq(b, '\n'), portable_block_high_or_eq(block, '\n'));
-        assert_int_equal(text_block_not_plain(b), portable_block_not_plain(block));
-        assert_int_equal(text_block_letters(b), portable_block_letters(block));
-        assert_int_equal(text_block_digits(b), portable_block_digits(block));
+        assert_int_equal(oct_block_eq(b, c), portable_block_eq(block, c));
+        assert_int_equal(oct_block_high(b), portable_block_high(block));
+        assert_int_equal(oct_block_below(b, ' '), portable_block_below(block, ' '));
+        assert_int_equal(oct_block_high_or_eq(b, '\n'), portable_block_high_or_eq(block, '\n'));
+        assert_int_equal(oct_block_not_plain(b), portable_block_not_plain(block));
+        assert_int_equal(oct_block_letters(b), portable_block_letters(block));
+        assert_int_equal(oct_block_digits(b), portable_block_digits(block));
     }
 }
 
