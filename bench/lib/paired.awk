@@ -4,18 +4,8 @@
 # both sides of each ratio alike. The median of those ratios, per row and
 # octavo tool (octavo, octavo-j1).
 # In:  samples.tsv: ROW TOOL RUN WALL CPU RSS EXIT
-# Out: ROW TOOL ROUNDS MEDIAN_RATIO
+# Out: ROW TOOL ROUNDS MEDIAN_RATIO   (run with median.awk first)
 BEGIN { FS = OFS = "\t" }
-
-function median(list,    v, n, i, j, x) {
-    n = split(list, v, " ")
-    for (i = 2; i <= n; i++) {
-        x = v[i] + 0
-        for (j = i - 1; j >= 1 && v[j] + 0 > x; j--) v[j + 1] = v[j]
-        v[j + 1] = x
-    }
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-}
 
 $7 != 0 { next }
 $2 == "floor" { floor[$1 SUBSEP $3] = $5; next }

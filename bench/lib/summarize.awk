@@ -1,18 +1,8 @@
-# Medians per (row, tool) of the samples written by measure.sh.
+# Medians per (row, tool) of the samples written by measure.sh (median.awk
+# first).
 # In:  ROW TOOL RUN WALL CPU RSS EXIT   (tab-separated, any order)
 # Out: ROW TOOL RUNS MEDIAN_WALL MEDIAN_CPU MEDIAN_RSS_KB FAILED_RUNS
 BEGIN { FS = OFS = "\t" }
-
-function median(list,    v, n, i, j, x) {
-    n = split(list, v, " ")
-    for (i = 2; i <= n; i++) {        # insertion sort: a handful of runs
-        x = v[i] + 0
-        for (j = i - 1; j >= 1 && v[j] + 0 > x; j--) v[j + 1] = v[j]
-        v[j + 1] = x
-    }
-    if (n == 0) return ""
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-}
 
 {
     key = $1 OFS $2
