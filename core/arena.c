@@ -33,7 +33,6 @@ static oct_arena_block *alloc_block(oct_arena *a, size_t bytes, size_t need, siz
     if (bytes >= huge_from) {
         const size_t rounded = (bytes + OCT_HUGE_PAGE / 2) / OCT_HUGE_PAGE * OCT_HUGE_PAGE;
         if (rounded >= sizeof *b + need) bytes = rounded;
-        bytes = oct_huge_size(bytes);
         b = oct_alloc_huge(bytes);
     } else {
         b = malloc(bytes);

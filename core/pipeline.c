@@ -63,8 +63,8 @@ static oct_status read_bytes(oct_context *ctx, const unsigned char *data, size_t
     oct_doc_set_limits(doc, oct_context_limits(ctx));
     /* A tree holds its input's text and a node for each piece of it, so it
      * takes at least about as many bytes as the input: that much at once
-     * spares the arena its doublings, and from 1 MiB on it sits on huge
-     * pages (arena.c). */
+     * spares the arena its doublings, and for an input of more than
+     * 512 KiB it sits on huge pages (arena.c). */
     oct_arena_reserve(&doc->arena, len);
     oct_status st = oct_doc_set_base(doc, url ? url : path);
     if (st) { oct_doc_free(doc); return oct_error_set(err, st, name, 0, NULL); }
