@@ -35,11 +35,7 @@ static int is_word_bookmark(const char *id)
 static char *generated_name(size_t number)
 {
     char digits[24];
-    size_t n = 0;
-    do {
-        digits[sizeof digits - 1 - n++] = (char)('0' + number % 10);
-        number /= 10;
-    } while (number);
+    const size_t n = oct_markup_format_long((long)number, digits + sizeof digits);
     char *name = malloc(4 + n + 1);
     if (name) {
         memcpy(name, "_oct", 4);
