@@ -10,7 +10,12 @@ function(octavo_add_plugin name)
     OUTPUT_NAME "${name}"
     PREFIX ""
     LIBRARY_OUTPUT_DIRECTORY "${OCTAVO_PLUGIN_BUILD_DIR}"
-    C_VISIBILITY_PRESET hidden)
+    C_VISIBILITY_PRESET hidden
+    # No RUNPATH, built or installed: the liboctavo a plugin needs is the one
+    # already loaded by the program opening it, and an installable target's
+    # build RUNPATH would end in an empty entry, the working directory
+    # (core/CMakeLists.txt, octavo_cli).
+    BUILD_WITH_INSTALL_RPATH ON)
   target_link_libraries(octavo_plugin_${name} PRIVATE octavo ${P_LIBRARIES})
   # header-only helpers shared with liboctavo in this tree (bytewords.h)
   target_include_directories(octavo_plugin_${name} PRIVATE "${PROJECT_SOURCE_DIR}/core/shared")
