@@ -15,10 +15,23 @@
  * zlib at the same level and ratio, and the uncompressed part is freed at once
  * instead of living until zip_close(), so a big book holds its compressed
  * chapters, not its XHTML.
+ *
+ * Most entries of a small package are the same in every package: the EPUB's
+ * stylesheet and container, the DOCX's styles, settings, fonts and
+ * relationships. A batch of a thousand pages deflated each of them a
+ * thousand times, and libdeflate spends some 12 us on any call before it
+ * reads a byte (it clears its match finder's tables): deflating was half
+ * of all the work on a small page. So small entries are remembered, by
+ * their exact bytes, with what they deflated to, and an identical entry of
+ * a later package is given the same deflated bytes; the memory is the
+ * process's (every package of a batch, every thread), a few slots that the
+ * entries seen in most packages keep.
  */
 #include "zippkg.h"
 
 #include <libdeflate.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
@@ -160,33 +173,134 @@ static zip_int64_t deflated_entry_cb(void *state, void *data, zip_uint64_t len,
     }
 }
 
-/* A source over data deflated now; data itself is not kept. */
-static zip_source_t *deflated_source(oct_zip *z, const void *data, size_t len)
-{
-    deflated_entry *e;
-    size_t bound;
-    zip_source_t *src;
+/* ------------------------------------------------ deflated entries, remembered */
 
+/* Entries up to this size are remembered; bigger ones are a document's own
+ * text, which no other package repeats. */
+#define REMEMBERED_MAX_BYTES ((size_t)32 << 10)
+/* The slots: more than the constant entries of one package (eight in a
+ * DOCX), so the one-off entries of each package take turns in the rest. */
+#define REMEMBERED_SLOTS 24
+
+typedef struct remembered {
+    unsigned char *plain;    /* the entry's bytes, NULL for a free slot */
+    unsigned char *deflated; /* what they deflated to */
+    size_t plain_len, comp_len;
+    uint32_t crc;
+    uint64_t used; /* the last lookup that found it or put it here */
+} remembered;
+
+static pthread_mutex_t remembered_lock = PTHREAD_MUTEX_INITIALIZER;
+static remembered slots[REMEMBERED_SLOTS];
+static uint64_t lookups;
+static unsigned long recalled;
+
+/* A copy of what data deflated to before, into e; 0 when it was not seen. */
+static int recall_deflated(deflated_entry *e, const void *data, size_t len, uint32_t crc)
+{
+    int found = 0;
+    pthread_mutex_lock(&remembered_lock);
+    lookups++;
+    for (size_t i = 0; i < REMEMBERED_SLOTS && !found; i++) {
+        remembered *r = &slots[i];
+        if (!r->plain || r->plain_len != len || r->crc != crc || memcmp(r->plain, data, len))
+            continue;
+        if ((e->data = malloc(r->comp_len))) {
+            memcpy(e->data, r->deflated, r->comp_len);
+            e->comp_len = r->comp_len;
+            r->used = lookups;
+            recalled++;
+            found = 1;
+        }
+        break;
+    }
+    pthread_mutex_unlock(&remembered_lock);
+    return found;
+}
+
+/* Keeps data and e's deflated bytes in a free slot, or in place of the
+ * entry unused for longest. Short of memory, nothing is kept. */
+static void remember_deflated(const deflated_entry *e, const void *data, size_t len)
+{
+    unsigned char *plain = malloc(len), *deflated = malloc(e->comp_len);
+    if (!plain || !deflated) {
+        free(plain);
+        free(deflated);
+        return;
+    }
+    memcpy(plain, data, len);
+    memcpy(deflated, e->data, e->comp_len);
+    pthread_mutex_lock(&remembered_lock);
+    remembered *r = &slots[0];
+    for (size_t i = 0; i < REMEMBERED_SLOTS && r->plain; i++)
+        if (!slots[i].plain || slots[i].used < r->used) r = &slots[i];
+    free(r->plain);
+    free(r->deflated);
+    *r = (remembered){plain, deflated, len, e->comp_len, e->crc, ++lookups};
+    pthread_mutex_unlock(&remembered_lock);
+}
+
+unsigned long oct_zip_recalled_count(void)
+{
+    pthread_mutex_lock(&remembered_lock);
+    unsigned long n = recalled;
+    pthread_mutex_unlock(&remembered_lock);
+    return n;
+}
+
+void oct_zip_forget_remembered(void)
+{
+    pthread_mutex_lock(&remembered_lock);
+    for (size_t i = 0; i < REMEMBERED_SLOTS; i++) {
+        free(slots[i].plain);
+        free(slots[i].deflated);
+        slots[i] = (remembered){0};
+    }
+    pthread_mutex_unlock(&remembered_lock);
+}
+
+/* Deflates data into e->data and e->comp_len; 0 when out of memory. */
+static int deflate_now(oct_zip *z, deflated_entry *e, const void *data, size_t len)
+{
     if (!z->deflater && !(z->deflater = libdeflate_alloc_compressor(DEFLATE_LEVEL)))
-        return NULL;
-    if (!(e = calloc(1, sizeof *e)))
-        return NULL;
-    bound = libdeflate_deflate_compress_bound(z->deflater, len);
-    e->data = malloc(bound);
-    if (e->data)
-        e->comp_len = libdeflate_deflate_compress(z->deflater, data, len, e->data, bound);
-    if (!e->data || e->comp_len == 0) { /* 0: cannot happen within the bound */
+        return 0;
+    const size_t bound = libdeflate_deflate_compress_bound(z->deflater, len);
+    if (!(e->data = malloc(bound)))
+        return 0;
+    e->comp_len = libdeflate_deflate_compress(z->deflater, data, len, e->data, bound);
+    if (e->comp_len == 0) { /* cannot happen within the bound */
         free(e->data);
-        free(e);
-        return NULL;
+        e->data = NULL;
+        return 0;
     }
     /* hand back what the bound over-reserved; a book has hundreds of parts */
     unsigned char *fit = realloc(e->data, e->comp_len);
     if (fit)
         e->data = fit;
-    zip_error_init(&e->error);
+    return 1;
+}
+
+/* A source over data deflated now (or before, for bytes seen already);
+ * data itself is not kept. */
+static zip_source_t *deflated_source(oct_zip *z, const void *data, size_t len)
+{
+    deflated_entry *e;
+    zip_source_t *src;
+
+    if (!(e = calloc(1, sizeof *e)))
+        return NULL;
     e->plain_len = len;
     e->crc = (uint32_t)libdeflate_crc32(0, data, len);
+    const int small = len <= REMEMBERED_MAX_BYTES;
+    if (!(small && recall_deflated(e, data, len, e->crc))) {
+        if (!deflate_now(z, e, data, len)) {
+            free(e);
+            return NULL;
+        }
+        if (small)
+            remember_deflated(e, data, len);
+    }
+    zip_error_init(&e->error);
     src = zip_source_function(z->za, deflated_entry_cb, e);
     if (!src) {
         zip_error_fini(&e->error);

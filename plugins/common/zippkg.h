@@ -26,5 +26,10 @@ oct_status oct_zip_add_owned(oct_zip *z, const char *name, void *data, size_t le
 /* Writes the finished archive to sink. The zip cannot be added to afterwards. */
 oct_status oct_zip_finish(oct_zip *z, oct_sink *sink, oct_error *err);
 void oct_zip_free(oct_zip *z);
+/* Frees the small entries remembered with what they deflated to (zippkg.c),
+ * which identical entries of later packages reuse: for a plugin's fini. */
+void oct_zip_forget_remembered(void);
+/* How many entries were given remembered deflated bytes so far (tests). */
+unsigned long oct_zip_recalled_count(void);
 
 #endif

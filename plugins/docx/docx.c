@@ -106,6 +106,7 @@ static const oct_plugin_descriptor docx_descriptor = {
     .version = "0.1.0",
     .summary = "DOCX and Flat OPC writer",
     .formats = docx_formats,
+    .fini = oct_zip_forget_remembered,
 };
 
 OCT_PLUGIN_EXPORT const oct_plugin_descriptor *oct_plugin_entry(void);

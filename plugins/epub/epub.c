@@ -173,6 +173,7 @@ static const oct_plugin_descriptor descriptor = {
     .version = OCTAVO_VERSION_STRING,
     .summary = "EPUB 3.3 and EPUB 2.0.1 writer",
     .formats = formats,
+    .fini = oct_zip_forget_remembered,
 };
 
 OCT_PLUGIN_EXPORT const oct_plugin_descriptor *oct_plugin_entry(void);

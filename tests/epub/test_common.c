@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
@@ -92,6 +93,81 @@ static void test_zip_reproducible_and_ordered(void **state)
     free(a);
     free(b);
     unsetenv("TZ");
+}
+
+/* A small package: one entry every package has, one of its own (the same
+ * length in every package, different bytes), one too big to remember. */
+static unsigned char *build_package(int k, size_t *len)
+{
+    static char shared[3000], big[40000];
+    char own[100];
+    memset(shared, 0, sizeof shared);
+    for (size_t i = 0; i + 1 < sizeof shared; i++) shared[i] = "p { margin: 0 }\n"[i % 16];
+    for (size_t i = 0; i < sizeof big; i++) big[i] = (char)('a' + (i * 7 + (size_t)k) % 26);
+    memset(own, '.', sizeof own);
+    snprintf(own, sizeof own, "<package number=\"%04d\"/>", k);
+    own[strlen(own)] = ' ';
+    oct_zip *z = oct_zip_new(NULL);
+    oct_sink *sink = oct_sink_new_memory(0);
+    assert_non_null(z);
+    assert_int_equal(oct_zip_add(z, "shared.css", shared, strlen(shared), OCT_ZIP_DEFLATE, NULL),
+                     OCT_OK);
+    assert_int_equal(oct_zip_add(z, "own.xml", own, sizeof own, OCT_ZIP_DEFLATE, NULL), OCT_OK);
+    assert_int_equal(oct_zip_add(z, "big.txt", big, sizeof big, OCT_ZIP_DEFLATE, NULL), OCT_OK);
+    assert_int_equal(oct_zip_finish(z, sink, NULL), OCT_OK);
+    oct_zip_free(z);
+    const unsigned char *data = oct_sink_memory_data(sink, len);
+    unsigned char *copy = malloc(*len);
+    assert_non_null(copy);
+    memcpy(copy, data, *len);
+    oct_sink_close(sink);
+
+    /* every entry reads back as its own bytes, CRC checked */
+    zip_error_t zerr;
+    zip_error_init(&zerr);
+    zip_source_t *src = zip_source_buffer_create(copy, *len, 0, &zerr);
+    zip_t *za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+    assert_non_null(za);
+    const char *want[] = {shared, own, big};
+    const size_t want_len[] = {strlen(shared), sizeof own, sizeof big};
+    for (int i = 0; i < 3; i++) {
+        static char back[40001];
+        zip_file_t *f = zip_fopen_index(za, (zip_uint64_t)i, 0);
+        assert_non_null(f);
+        assert_int_equal(zip_fread(f, back, sizeof back), (zip_int64_t)want_len[i]);
+        assert_memory_equal(back, want[i], want_len[i]);
+        assert_int_equal(zip_fclose(f), 0);
+    }
+    zip_discard(za);
+    zip_error_fini(&zerr);
+    return copy;
+}
+
+/* Small entries are deflated once per process and their deflated bytes
+ * given again to identical entries (zippkg.c): a package must come out
+ * the same whatever was remembered, and the entry every package repeats
+ * must stay remembered while one-off entries pass through. */
+static void test_zip_remembered_entries(void **state)
+{
+    (void)state;
+    oct_zip_forget_remembered();
+    size_t first_len, again_len, fresh_len, len;
+    unsigned char *first = build_package(0, &first_len);
+    const unsigned long before = oct_zip_recalled_count();
+    for (int k = 1; k <= 60; k++) free(build_package(k, &len));
+    /* the shared entry, in each of the 60; never the one-off entries */
+    assert_int_equal(oct_zip_recalled_count() - before, 60);
+    unsigned char *again = build_package(0, &again_len);
+    oct_zip_forget_remembered();
+    unsigned char *fresh = build_package(0, &fresh_len);
+    assert_int_equal(first_len, again_len);
+    assert_memory_equal(first, again, first_len);
+    assert_int_equal(first_len, fresh_len);
+    assert_memory_equal(first, fresh, first_len);
+    free(first);
+    free(again);
+    free(fresh);
+    oct_zip_forget_remembered();
 }
 
 static void test_zip_refuses_bad_names(void **state)
@@ -256,6 +332,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_zip_reproducible_and_ordered),
+        cmocka_unit_test(test_zip_remembered_entries),
         cmocka_unit_test(test_zip_refuses_bad_names),
         cmocka_unit_test(test_xml_cleans_text),
         cmocka_unit_test(test_xml_long_text),
