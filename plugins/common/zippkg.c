@@ -19,9 +19,9 @@
  * Most entries of a small package are the same in every package: the EPUB's
  * stylesheet and container, the DOCX's styles, settings, fonts and
  * relationships. A batch of a thousand pages deflated each of them a
- * thousand times, and libdeflate spends some 12 us on any call before it
- * reads a byte (it clears its match finder's tables): deflating was half
- * of all the work on a small page. So small entries are remembered, by
+ * thousand times, and libdeflate spends 8 to 10 microseconds on any call,
+ * at any level, however few the bytes: deflating was half of all the work
+ * on a small page (callgrind, 100 html5lib pages to EPUB in one batch). So small entries are remembered, by
  * their exact bytes, with what they deflated to, and an identical entry of
  * a later package is given the same deflated bytes; the memory is the
  * process's (every package of a batch, every thread), a few slots that the
