@@ -10,6 +10,7 @@
  *     internal links point at an existing id or are unwrapped.
  */
 #include "internal.h"
+#include "hash_bytes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,13 +24,6 @@ typedef struct strset {
     size_t cap, len;
 } strset;
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 static int set_grow(strset *s)
 {
     size_t cap = s->cap ? s->cap * 2 : 64;
@@ -37,7 +31,7 @@ static int set_grow(strset *s)
     if (!slots || !values) { free(slots); free(values); return 0; }
     for (size_t i = 0; i < s->cap; i++) {
         if (!s->slots[i]) continue;
-        size_t j = hash_str(s->slots[i]) & (cap - 1);
+        size_t j = oct_hash_str(s->slots[i]) & (cap - 1);
         while (slots[j]) j = (j + 1) & (cap - 1);
         slots[j] = s->slots[i];
         values[j] = s->values[i];
@@ -53,7 +47,7 @@ static int set_grow(strset *s)
 static size_t set_find(const strset *s, const char *key)
 {
     if (!s->cap) return SIZE_MAX;
-    size_t j = hash_str(key) & (s->cap - 1);
+    size_t j = oct_hash_str(key) & (s->cap - 1);
     while (s->slots[j]) {
         if (strcmp(s->slots[j], key) == 0) return j;
         j = (j + 1) & (s->cap - 1);
@@ -74,7 +68,7 @@ static int set_put(strset *s, const char *key, const char *value)
     size_t j = set_find(s, key);
     if (j != SIZE_MAX) { s->values[j] = value; return 1; }
     if ((s->len + 1) * 2 > s->cap && !set_grow(s)) return 0;
-    j = hash_str(key) & (s->cap - 1);
+    j = oct_hash_str(key) & (s->cap - 1);
     while (s->slots[j]) j = (j + 1) & (s->cap - 1);
     s->slots[j] = key;
     s->values[j] = value;

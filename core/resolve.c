@@ -9,6 +9,7 @@
  * A reference that cannot be loaded is a warning; the image keeps its alt.
  */
 #include "internal.h"
+#include "hash_bytes.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -220,17 +221,10 @@ typedef struct image_set {
     size_t n_nodes, cap_nodes;
 } image_set;
 
-static size_t hash_url(const char *s)
-{
-    size_t h = (size_t)14695981039346656037ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-    return h;
-}
-
 /* The slot of url in the index: where it is, or the free slot it would take. */
 static size_t index_slot(const image_set *ri, const char *url)
 {
-    size_t mask = ri->index_size - 1, i = hash_url(url) & mask;
+    size_t mask = ri->index_size - 1, i = (size_t)oct_hash_str(url) & mask;
     while (ri->index[i] && strcmp(ri->urls[ri->index[i] - 1], url) != 0) i = (i + 1) & mask;
     return i;
 }

@@ -1,7 +1,7 @@
 /*
- * hash_bytes.h — the string hash of the plugins' small hash tables (the
- * EPUB writer's ids and labels, the extractor's memo of class and id
- * answers); header-only.
+ * hash_bytes.h — the string hash of octavo's small hash tables (the core's
+ * ids and image URLs, the EPUB and DOCX writers' names and labels, the
+ * extractor's memo of class and id answers); header-only.
  *
  * Eight bytes a step: keys are ids and class names of tens of bytes, and a
  * byte-at-a-time hash was most of a look-up. The length seeds it, and a
@@ -34,6 +34,15 @@ static inline uint64_t oct_hash_bytes(uint64_t seed, const void *s, size_t n)
     h ^= h >> 29;
     h *= 0xC4CEB9FE1A85EC53ull;
     return h ^ (h >> 32);
+}
+
+/* The seed for a key of one piece. */
+#define OCT_HASH_SEED 0x9E3779B97F4A7C15ull
+
+/* The hash of a NUL-terminated key. */
+static inline uint64_t oct_hash_str(const char *s)
+{
+    return oct_hash_bytes(OCT_HASH_SEED, s, strlen(s));
 }
 
 #endif

@@ -1,25 +1,16 @@
 /*
- * map.c — a small open-addressing string map (FNV-1a, linear probing) for
+ * map.c — a small open-addressing string map (linear probing) for
  * bookmark names, footnote labels and relationship targets.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "docx.h"
-
-static size_t hash_key(const char *s)
-{
-    size_t h = (size_t)1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= (size_t)1099511628211ULL;
-    }
-    return h;
-}
+#include "hash_bytes.h"
 
 static docx_map_entry *find_slot(docx_map_entry *slots, size_t cap, const char *key)
 {
-    size_t i = hash_key(key) & (cap - 1);
+    size_t i = (size_t)oct_hash_str(key) & (cap - 1);
     while (slots[i].key && strcmp(slots[i].key, key) != 0)
         i = (i + 1) & (cap - 1);
     return &slots[i];

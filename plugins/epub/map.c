@@ -9,14 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash_key(const char *s)
-{
-    return oct_hash_bytes(0x9E3779B97F4A7C15ull, s, strlen(s));
-}
-
 static size_t find_slot(char *const *keys, size_t cap, const char *key)
 {
-    size_t i = (size_t)hash_key(key) & (cap - 1);
+    size_t i = (size_t)oct_hash_str(key) & (cap - 1);
     while (keys[i] && strcmp(keys[i], key) != 0)
         i = (i + 1) & (cap - 1);
     return i;

@@ -5,6 +5,7 @@
  * SOURCE_DATE_EPOCH.
  */
 #include "epub.h"
+#include "hash_bytes.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -145,10 +146,7 @@ typedef struct word_table {
 
 static size_t word_hash(const char *w, size_t n)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)w[i]) * 16777619u;
-    return h & (WORD_SLOTS - 1);
+    return (size_t)oct_hash_bytes(OCT_HASH_SEED, w, n) & (WORD_SLOTS - 1);
 }
 
 /* The slot holding w, or the empty one where it would go. */
