@@ -47,4 +47,14 @@ static inline size_t oct_utf8_seq_len(const unsigned char *s, size_t len)
     return 0;
 }
 
+/* The code point of the valid sequence of n bytes at s (n from
+ * oct_utf8_seq_len, so 2 to 4). */
+static inline unsigned long oct_utf8_seq_value(const unsigned char *s, size_t n)
+{
+    unsigned long cp = s[0] & (0x7Fu >> n);
+    for (size_t k = 1; k < n; k++)
+        cp = cp << 6 | (s[k] & 0x3Fu);
+    return cp;
+}
+
 #endif

@@ -3,7 +3,6 @@
  */
 #include "markup_batch.h"
 
-#include "byteblocks.h"
 #include "utf8_seq.h"
 
 /* Room kept free before escaping into the buffer: oct_xml_escape_content
@@ -69,18 +68,7 @@ void oct_markup_put_long(oct_markup *m, long value)
  * ASCII bytes, which matters to oct_markup_text(). */
 static inline int text_byte_is_plain(unsigned char c)
 {
-    return c < 0x20 ? c == '\t' || c == '\n'
-                    : c < 0x7F && c != '<' && c != '>' && c != '&' && c != '"';
-}
-
-/* The bytes of a block that are not plain (text_byte_is_plain): controls
- * but tab and LF, DEL and above, and the markup characters. */
-static inline unsigned odd_text_mask(oct_block b)
-{
-    const unsigned odd = oct_block_below(b, 0x20) | oct_block_eq(b, 0x7F) |
-                         oct_block_eq(b, '<') | oct_block_eq(b, '>') | oct_block_eq(b, '&') |
-                         oct_block_eq(b, '"');
-    return odd & ~(oct_block_eq(b, '\t') | oct_block_eq(b, '\n'));
+    return !oct_markup_odd_byte(c) || c == '\t' || c == '\n';
 }
 
 /* How many bytes from s on are plain; sixteen at a time. */
@@ -88,7 +76,8 @@ static size_t plain_text_run(const char *s, size_t len)
 {
     size_t i = 0;
     for (; len - i >= OCT_BLOCK; i += OCT_BLOCK) {
-        const unsigned odd = odd_text_mask(oct_block_load(s + i));
+        const oct_block b = oct_block_load(s + i);
+        const unsigned odd = oct_markup_odd_bytes(b) & ~(oct_block_eq(b, '\t') | oct_block_eq(b, '\n'));
         if (odd)
             return i + oct_mask_first(odd);
     }
@@ -98,16 +87,12 @@ static size_t plain_text_run(const char *s, size_t len)
 }
 
 /* Bytes in the character at s (s[0] >= 0x80) when it is valid UTF-8 that
- * cleaning keeps as it is, else 0: not a C1 control (U+0080..U+009F) nor
- * U+FFFE/U+FFFF, which xmlout drops. Anything else takes xmlout's path. */
+ * cleaning keeps as it is (oct_xml_char_is_allowed), else 0: anything
+ * else takes xmlout's path. */
 static inline size_t kept_utf8_len(const unsigned char *s, size_t len)
 {
     const size_t n = oct_utf8_seq_len(s, len);
-    if (n == 2 && s[0] == 0xC2 && s[1] < 0xA0)
-        return 0;
-    if (n == 3 && s[0] == 0xEF && s[1] == 0xBF && s[2] >= 0xBE)
-        return 0;
-    return n;
+    return n && oct_xml_char_is_allowed((uint32_t)oct_utf8_seq_value(s, n)) ? n : 0;
 }
 
 /* Cleans and escapes s[*pos..end) into the batch. A start tag is finished

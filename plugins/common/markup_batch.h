@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "bytewords.h"
+#include "byteblocks.h"
 #include "xmlout.h"
 
 #define OCT_MARKUP_BUFFER 8192
@@ -73,17 +73,20 @@ OCT_MARKUP_INLINE void oct_markup_finish_tag(oct_markup *m)
  * cleaning, as in xmlTextWriter, which never sees text that cleans away. */
 void oct_markup_text(oct_markup *m, const char *s, size_t len);
 
-/* 0x80 in the bytes of v that may not come out of cleaning and escaping
- * as they are: controls, DEL and above, and the markup characters < > & ".
- * (Tab and LF are flagged too, as controls: callers sort them out byte by
- * byte.) */
-static inline uint64_t oct_markup_odd_text_bytes(uint64_t v)
+/* Whether byte c may not come out of cleaning and escaping as it is: a
+ * control, DEL and above, or a markup character < > & ". Tab and LF are
+ * among them, as controls: text keeps them (callers let them through),
+ * attribute values do not. */
+static inline int oct_markup_odd_byte(unsigned char c)
 {
-    const uint64_t at_least_7f =
-        (((v & OCT_BYTES_LOW7) + OCT_BYTES_EACH(0x01)) | v) & OCT_BYTES_HIGH;
-    /* '<' and '>' differ only in bit 1, '"' and '&' only in bit 2 */
-    return oct_word_below(v, 0x20) | at_least_7f |
-           oct_word_eq(v | OCT_BYTES_EACH(0x02), '>') | oct_word_eq(v | OCT_BYTES_EACH(0x04), '&');
+    return c < 0x20 || c >= 0x7F || c == '<' || c == '>' || c == '&' || c == '"';
+}
+
+/* oct_markup_odd_byte for each byte of a block, as a mask. */
+static inline unsigned oct_markup_odd_bytes(oct_block b)
+{
+    return oct_block_below(b, 0x20) | oct_block_eq(b, 0x7F) | oct_block_eq(b, '<') |
+           oct_block_eq(b, '>') | oct_block_eq(b, '&') | oct_block_eq(b, '"');
 }
 
 /* value in decimal into end[-n..0); returns n (at most 20). */

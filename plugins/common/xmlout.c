@@ -132,20 +132,6 @@ void oct_xml_end_element_full(oct_xml *x)
     check(x, xmlTextWriterFullEndElement(x->w));
 }
 
-/* XML 1.0's Char production, minus what no reader should ever see: C0
- * controls other than tab/LF/CR, DEL and the C1 controls (legal XML 1.0 but
- * "discouraged", and rejected by HTML conformance checkers), and the
- * non-characters U+FFFE/U+FFFF. Surrogates never get here: the decoder turns
- * them into U+FFFD. */
-static int char_is_allowed(uint32_t cp)
-{
-    if (cp < 0x20)
-        return cp == 0x09 || cp == 0x0A || cp == 0x0D;
-    if (cp >= 0x7F && cp <= 0x9F)
-        return 0;
-    return cp != 0xFFFE && cp != 0xFFFF;
-}
-
 /* Hands a full chunk to the writer. Element content is escaped here, in the
  * same pass that cleans it, and written raw: xmlTextWriterWriteString would
  * escape it again into a fresh malloc()ed copy per call, which was a fifth of
@@ -201,7 +187,7 @@ static size_t clean_into(const char *s, size_t len, size_t *pos, char *out, size
         }
         uint32_t cp;
         size_t n = oct_utf8_decode(s + i, len - i, &cp);
-        if (char_is_allowed(cp)) {
+        if (oct_xml_char_is_allowed(cp)) {
             /* Re-encode only repaired characters; valid ones are copied. */
             if (cp == 0xFFFD && !(n == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))
                 used += oct_utf8_encode(cp, out + used);

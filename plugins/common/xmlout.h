@@ -7,6 +7,8 @@
 #ifndef OCTAVO_XMLOUT_H
 #define OCTAVO_XMLOUT_H
 
+#include <stdint.h>
+
 #include <libxml/xmlwriter.h>
 #include <octavo/octavo.h>
 
@@ -30,6 +32,20 @@ static inline const char *oct_xml_content_entity(unsigned char c, size_t *len)
     case '\r': *len = 5; return "&#13;";
     default: return NULL;
     }
+}
+
+/* Whether text keeps the character cp: XML 1.0's Char production, minus
+ * what no reader should ever see: C0 controls other than tab/LF/CR, DEL and
+ * the C1 controls (legal XML 1.0 but "discouraged", and rejected by HTML
+ * conformance checkers), and the non-characters U+FFFE/U+FFFF. Surrogates
+ * never get here: the decoder turns them into U+FFFD. */
+static inline int oct_xml_char_is_allowed(uint32_t cp)
+{
+    if (cp < 0x20)
+        return cp == 0x09 || cp == 0x0A || cp == 0x0D;
+    if (cp >= 0x7F && cp <= 0x9F)
+        return 0;
+    return cp != 0xFFFE && cp != 0xFFFF;
 }
 
 /* Starts a document with <?xml version="1.0" encoding="UTF-8"?> (standalone

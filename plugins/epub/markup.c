@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytewords.h"
-
-
 static void fail(markup *m) { m->core.x->failed = 1; }
 
 static void flush(markup *m) { oct_markup_flush(&m->core); }
@@ -54,18 +51,18 @@ void markup_start_n(markup *m, const char *name, size_t len)
 
 /* Does this byte of an attribute value come out of cleaning and escaping
  * unchanged? Printable ASCII but the four markup characters. */
-static inline int attr_byte_is_plain(unsigned char c)
-{
-    return c >= 0x20 && c < 0x7F && c != '<' && c != '>' && c != '&' && c != '"';
-}
+static inline int attr_byte_is_plain(unsigned char c) { return !oct_markup_odd_byte(c); }
 
-/* How many bytes of s[0..len) are plain, eight at a time while they are. */
+/* How many bytes of s[0..len) are plain, sixteen at a time. */
 static size_t plain_attr_run(const char *s, size_t len)
 {
     size_t i = 0;
 
-    while (len - i >= 8 && !oct_markup_odd_text_bytes(oct_word_load(s + i)))
-        i += 8;
+    for (; len - i >= OCT_BLOCK; i += OCT_BLOCK) {
+        const unsigned odd = oct_markup_odd_bytes(oct_block_load(s + i));
+        if (odd)
+            return i + oct_mask_first(odd);
+    }
     while (i < len && attr_byte_is_plain((unsigned char)s[i]))
         i++;
     return i;
