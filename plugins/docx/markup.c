@@ -35,28 +35,12 @@ void markup_val_int_n(markup *m, const char *name, size_t len, long value)
     static const char val[] = " w:val=\"";
     char digits[24];
     const size_t n = oct_markup_format_long(value, digits + sizeof digits);
-    const char *number = digits + sizeof digits - n;
 
     markup_finish_tag(m);
-    /* one of the commonest elements of a paragraph's properties: written
-     * in one go when the batch has room, piece by piece otherwise */
-    if (len + n + sizeof val + 3 <= OCT_MARKUP_BUFFER - m->len) {
-        char *o = m->buf + m->len;
-        *o++ = '<';
-        memcpy(o, name, len);
-        o += len;
-        memcpy(o, val, sizeof val - 1);
-        o += sizeof val - 1;
-        memcpy(o, number, n);
-        o += n;
-        memcpy(o, "\"/>", 3);
-        m->len = (size_t)(o + 3 - m->buf);
-        return;
-    }
     markup_bytes(m, "<", 1);
     markup_bytes(m, name, len);
     markup_bytes(m, val, sizeof val - 1);
-    markup_bytes(m, number, n);
+    markup_bytes(m, digits + sizeof digits - n, n);
     markup_bytes(m, "\"/>", 3);
 }
 
