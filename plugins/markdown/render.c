@@ -178,7 +178,7 @@ static void start_line_content(md_render *r)
 /* Mostly the content goes on along a line already begun: nothing to do. */
 static inline void start_content(md_render *r)
 {
-    if (r->pending | r->begin_line | r->after_lead | !r->wrote_any)
+    if (!md_render_line_begun(r))
         start_line_content(r);
 }
 
@@ -294,7 +294,7 @@ void md_render_words(md_render *r, const char *s, size_t len, size_t columns)
 int md_render_wrap(md_render *r)
 {
     /* wrap_line() with nothing after the break space to carry over */
-    if ((r->pending | r->begin_line | r->after_lead | !r->wrote_any) || r->width == 0 ||
+    if (!md_render_line_begun(r) || r->width == 0 ||
         r->break_at == NO_BREAK || r->break_at + 1 != r->out.len)
         return 0;
     truncate_out(r, r->break_at);

@@ -57,6 +57,13 @@ void md_render_text_columns(md_render *r, const char *s, size_t len, size_t colu
 void md_render_break_space(md_render *r);
 /* md_render_text_columns() then md_render_break_space(), in one call. */
 void md_render_text_break_space(md_render *r, const char *s, size_t len, size_t columns);
+/* Whether content goes on along a line already begun: nothing pending (no
+ * line end, no blank line), no prefix to write first, past a list lead,
+ * and something written before. Bitwise, one branch: asked for every word. */
+static inline int md_render_line_begun(const md_render *r)
+{
+    return !(r->pending | r->begin_line | r->after_lead | !r->wrote_any);
+}
 /* What md_render_text_break_space() does with a word (len > 0) when that
  * is simple, as for most words of a paragraph: the line is begun and has
  * room for the word and the space after it, and so has the buffer. Returns
@@ -66,8 +73,7 @@ static inline int md_render_word_fits(md_render *r, const char *s, size_t len, s
                                       size_t readable)
 {
     oct_buf *b = &r->out;
-    if ((r->pending | r->begin_line | r->after_lead | !r->wrote_any) ||
-        r->column + columns >= r->width || b->status != OCT_OK || len + 1 >= b->cap - b->len ||
+    if (!md_render_line_begun(r) || r->column + columns >= r->width || b->status != OCT_OK || len + 1 >= b->cap - b->len ||
         len + 1 > b->max - b->len)
         return 0;
     if (len <= 8 && readable >= 8 && b->cap - b->len > 8) {
@@ -93,8 +99,7 @@ static inline int md_render_word_fits(md_render *r, const char *s, size_t len, s
  * display width, the last space included. */
 static inline size_t md_render_room(const md_render *r)
 {
-    if ((r->pending | r->begin_line | r->after_lead | !r->wrote_any) ||
-        r->out.status != OCT_OK || r->column >= r->width)
+    if (!md_render_line_begun(r) || r->out.status != OCT_OK || r->column >= r->width)
         return 0;
     return r->width - r->column;
 }
