@@ -13,7 +13,7 @@ struct oct_arena_block {
 };
 
 /* Blocks grow geometrically up to 8 MiB so small documents stay small and
- * large ones make few mallocs. Blocks sit on huge pages (hugepages.c) from
+ * large ones make few mallocs. Blocks sit on huge pages (hugepages.h) from
  * 2 MiB on, once a document has shown it needs that much, or from 1 MiB when
  * that much was reserved: a huge page is resident as soon as it is touched,
  * and the last block of a document is on average half used. */

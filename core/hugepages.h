@@ -3,9 +3,10 @@
  * input buffers).
  *
  * Every 4 KiB page a process touches for the first time costs a page fault.
- * On the virtual machines CI runs on, one costs about 2 µs, while a 2 MiB
- * huge page costs about 60 µs, the price of 30 small ones, for 512 pages'
- * worth; and a huge page takes one TLB entry where 512 small ones took 512.
+ * On the virtual machines CI runs on, one costs about 3.7 µs, while a 2 MiB
+ * huge page costs about 320 µs, the price of some 84 small ones, for 512
+ * pages' worth (bench/pagecost); and a huge page takes one TLB entry where
+ * 512 small ones took 512.
  * A text book of 0.8 MB made 1,070 faults, a third of them for its input
  * buffer and tree, and the kernel's share of the conversion was a third of
  * its time; a 50 MB text made some 37,000. Linux's transparent huge pages,
@@ -18,7 +19,7 @@
  * huge pages (fewer faults, as much more zeroing) and took more memory.
  *
  * A huge page is resident as a whole once touched, so only buffers from half
- * a megabyte on ask, and only those that will be filled (an input read into
+ * a megabyte (128 small pages, more than the 84 a huge page costs) on ask, and only those that will be filled (an input read into
  * it, an arena block used before the next is made): at most 1.5 MiB is then
  * resident that 4 KiB pages would have spared.
  */

@@ -136,14 +136,14 @@ void oct_limits_copy(oct_limits *dst, const oct_limits *src);
 /* doc.c: oct_doc_validate without reading the literals' bytes again, which
  * every setter has checked already: for the check after each reader */
 oct_status oct_doc_validate_shape(const oct_doc *doc, oct_error *err);
+/* doc.c: copy a string into the document's arena */
+const char *oct_doc_intern(oct_doc *doc, const char *s);
 
-/* oct_sha256's two ways (sha256.c), for the test that holds them together:
+/* sha256.c: oct_sha256's two ways, for the test that holds them together:
  * the portable rounds, and the processor's SHA instructions, which returns
  * 0 (writing nothing) on a processor without them. */
 void oct_sha256_portable(const void *data, size_t len, uint8_t out[32]);
 int oct_sha256_accelerated(const void *data, size_t len, uint8_t out[32]);
-/* doc.c: copy a string into the document's arena */
-const char *oct_doc_intern(oct_doc *doc, const char *s);
 
 /* fetch.c: load the bytes behind a URL or path with limits and the policy. */
 typedef struct oct_fetched {
