@@ -49,6 +49,13 @@ static oct_node *add(oct_node *parent, oct_node_type t)
     return n;
 }
 
+static oct_node *add_heading(oct_node *parent, int level)
+{
+    oct_node *h = add(parent, OCT_NODE_HEADING);
+    assert_int_equal(oct_node_set_heading_level(h, level), OCT_OK);
+    return h;
+}
+
 static oct_node *add_text(oct_node *parent, const char *s)
 {
     oct_node *t = add(parent, OCT_NODE_TEXT);
@@ -165,16 +172,14 @@ static void test_heading_ids(void **state)
     const char *texts[] = {"Introduction", "Introduction", "1. Numbers & <symbols>", "",
                            "Caf\xc3\xa9"};
     for (int i = 0; i < 5; i++) {
-        h[i] = add(root, OCT_NODE_HEADING);
-        assert_int_equal(oct_node_set_heading_level(h[i], 2), OCT_OK);
+        h[i] = add_heading(root, 2);
         if (*texts[i]) add_text(h[i], texts[i]);
         add_text(add(root, OCT_NODE_PARAGRAPH), "body");
     }
     oct_node *div = add(root, OCT_NODE_DIV);
     assert_int_equal(oct_node_set_id(div, "introduction"), OCT_OK); /* collides with a heading */
     add_text(add(div, OCT_NODE_PARAGRAPH), "x");
-    oct_node *preset = add(root, OCT_NODE_HEADING);
-    assert_int_equal(oct_node_set_heading_level(preset, 1), OCT_OK);
+    oct_node *preset = add_heading(root, 1);
     assert_int_equal(oct_node_set_id(preset, "chosen-id"), OCT_OK);
     add_text(preset, "Preset");
     normalize(f);
@@ -217,11 +222,9 @@ static void test_internal_links(void **state)
 {
     fixture *f = *state;
     oct_node *root = oct_doc_root(f->doc);
-    oct_node *numbered = add(root, OCT_NODE_HEADING);
-    assert_int_equal(oct_node_set_heading_level(numbered, 2), OCT_OK);
+    oct_node *numbered = add_heading(root, 2);
     add_text(numbered, "1.2. Numbers first");
-    oct_node *empty = add(root, OCT_NODE_HEADING);
-    assert_int_equal(oct_node_set_heading_level(empty, 2), OCT_OK);
+    oct_node *empty = add_heading(root, 2);
     oct_node *div = add(root, OCT_NODE_DIV);
     assert_int_equal(oct_node_set_id(div, "not a name!"), OCT_OK);
     oct_node *p = add(div, OCT_NODE_PARAGRAPH);
@@ -292,8 +295,7 @@ static void test_idempotent(void **state)
 {
     fixture *f = *state;
     oct_node *root = oct_doc_root(f->doc);
-    oct_node *h = add(root, OCT_NODE_HEADING);
-    assert_int_equal(oct_node_set_heading_level(h, 1), OCT_OK);
+    oct_node *h = add_heading(root, 1);
     add_text(h, "Title");
     oct_node *p = add(root, OCT_NODE_PARAGRAPH);
     add_text(p, "text");
