@@ -33,11 +33,15 @@ static elf_file read_elf(const char *path)
     elf_file f = {NULL, 0};
     FILE *fp = fopen(path, "rb");
     if (!fp) fail_msg("cannot open %s", path);
-    f.bytes = malloc(MAX_ELF_BYTES);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    const long size = ftell(fp);
+    assert_true(size > (long)sizeof(Elf64_Ehdr) && (size_t)size < MAX_ELF_BYTES);
+    rewind(fp);
+    f.bytes = malloc((size_t)size);
     assert_non_null(f.bytes);
-    f.len = fread(f.bytes, 1, MAX_ELF_BYTES, fp);
+    f.len = fread(f.bytes, 1, (size_t)size, fp);
     fclose(fp);
-    assert_true(f.len > sizeof(Elf64_Ehdr) && f.len < MAX_ELF_BYTES);
+    assert_int_equal(f.len, (size_t)size);
     assert_memory_equal(f.bytes, ELFMAG, SELFMAG);
     assert_int_equal(f.bytes[EI_CLASS], ELFCLASS64);
     return f;
