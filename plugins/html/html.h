@@ -85,6 +85,10 @@ html_page_memory *html_page_memory_open_within(size_t budget);
 /* Bytes of arena chunks the page holds; whether it went past the budget. */
 size_t html_page_memory_used(const html_page_memory *pm);
 int html_page_memory_spilled(const html_page_memory *pm);
+/* An xmlMalloc block that is not a node of the tree, even when it has a
+ * node's size (an attribute's value): from the general lane while a page is
+ * open on this thread, so the nodes' lane holds only the tree's nodes. */
+void *html_page_memory_aside(size_t n);
 
 /* -------------------------------------------------------------------- dom */
 

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include <libxml/xmlerror.h>
+#include <libxml/tree.h>
 #include <libxml/xmlmemory.h>
 
 #include "html.h"
@@ -71,7 +72,8 @@ typedef struct chunk {
 } chunk;
 
 struct html_page_memory {
-    chunk *newest;       /* where blocks are carved from */
+    chunk *newest;       /* where the general lane's blocks are carved from */
+    chunk *nodes;        /* where the node lane's are (see carve) */
     chunk **chunks;      /* all of them, big blocks' too, by address */
     size_t n_chunks, cap_chunks;
     unsigned char *last; /* the newest block, which realloc may grow in place */
@@ -179,8 +181,18 @@ static chunk *new_chunk(html_page_memory *pm, size_t usable)
     return c;
 }
 
-/* A block from the arena, or NULL when the budget is spent. */
-static void *carve(html_page_memory *pm, size_t n)
+/* n bytes at the end of chunk c, which has room for them. */
+static unsigned char *take(chunk *c, size_t n)
+{
+    unsigned char *p = chunk_start(c) + c->used + HEADER;
+    c->used += footprint(n);
+    ASAN_UNPOISON_MEMORY_REGION(p - HEADER, HEADER + n);
+    set_block_size(p, n);
+    return p;
+}
+
+/* A block from the general lane, or NULL when the budget is spent. */
+static void *carve_general(html_page_memory *pm, size_t n)
 {
     if (n == 0)
         n = 1;
@@ -191,25 +203,41 @@ static void *carve(html_page_memory *pm, size_t n)
     if (!c || c->size - c->used < need) {
         if (need > CHUNK_SIZE / 4) {
             chunk *own = new_chunk(pm, need + ALIGN);
-            if (!own)
-                return NULL;
-            unsigned char *p = chunk_start(own) + own->used + HEADER;
-            own->used += need;
-            ASAN_UNPOISON_MEMORY_REGION(p - HEADER, HEADER + n);
-            set_block_size(p, n);
-            return p; /* not "last": nothing follows it in its chunk */
+            /* not "last": nothing follows it in its chunk */
+            return own ? take(own, n) : NULL;
         }
         chunk *fresh = new_chunk(pm, CHUNK_SIZE);
         if (!fresh)
             return NULL;
         pm->newest = c = fresh;
     }
-    unsigned char *p = chunk_start(c) + c->used + HEADER;
-    c->used += need;
-    ASAN_UNPOISON_MEMORY_REGION(p - HEADER, HEADER + n);
-    set_block_size(p, n);
-    pm->last = p;
-    return p;
+    pm->last = take(c, n);
+    return pm->last;
+}
+
+/* A block from the node lane, or NULL when the budget is spent. */
+static void *carve_node(html_page_memory *pm)
+{
+    chunk *c = pm->nodes;
+    if (!c || c->size - c->used < footprint(sizeof(xmlNode))) {
+        if (!(c = new_chunk(pm, CHUNK_SIZE)))
+            return NULL;
+        pm->nodes = c;
+    }
+    return take(c, sizeof(xmlNode));
+}
+
+/* A block from the arena, or NULL when the budget is spent. Nodes have a
+ * lane of their own: the passes over a page's tree step from node to node
+ * (type, children, next, parent) hundreds of thousands of times, and with
+ * the names, attributes and text of every node between them each step was
+ * a cache miss. Packed in the order the parser makes them, which is the
+ * order the passes walk them, the processor fetches them ahead: on the
+ * debian-reference book that took the stepping from a sixth of the whole
+ * conversion's time to a twentieth. */
+static void *carve(html_page_memory *pm, size_t n)
+{
+    return n == sizeof(xmlNode) ? carve_node(pm) : carve_general(pm, n);
 }
 
 static void *page_malloc(size_t n)
@@ -261,6 +289,18 @@ static void *page_realloc(void *p, size_t n)
     memcpy(q, p, old < n ? old : n);
     ASAN_POISON_MEMORY_REGION(p, old);
     return q;
+}
+
+void *html_page_memory_aside(size_t n)
+{
+    html_page_memory *pm = open_page;
+    if (!pm)
+        return xmlMalloc(n);
+    void *p = carve_general(pm, n);
+    if (p)
+        return p;
+    pm->spilled = 1;
+    return outer_malloc(n);
 }
 
 static char *page_strdup(const char *s)

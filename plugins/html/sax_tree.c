@@ -9,12 +9,14 @@
  * its end for every attribute. On the debian-reference book that was about
  * a tenth of the whole conversion. The handlers here build the same tree —
  * the same nodes, names, attribute values as text children, line numbers
- * and text runs — with one allocation per node and per string.
+ * and text runs — with one allocation per node and per text.
  *
  * What the tree must stay:
- *  - Freeable by xmlFreeDoc and xmlFreeNode: every node, name and content
- *    is its own xmlMalloc block, and the document has no dictionary, as
- *    libxml2 makes HTML documents.
+ *  - Freeable by xmlFreeDoc and xmlFreeNode: every node and content is its
+ *    own xmlMalloc block. Element and attribute names are the parser's
+ *    dictionary's, which the document keeps (libxml2 gives an HTML document
+ *    none, and copies every name): libxml2 frees a name only when the
+ *    document's dictionary does not own it.
  *  - The same depth limit: elements go on the parser's node stack
  *    (nodePush, nodePop), as libxml2's handlers put them.
  *  - ctxt->node left NULL between events: the open element is kept in our
@@ -67,13 +69,26 @@ static void stop_out_of_memory(xmlParserCtxtPtr ctxt)
     ctxt->disableSAX = 1;
 }
 
-/* A name or value of the tree, as its own block (strlen: the parser's
+/* A string of the tree, as its own block (strlen: the parser's
  * strings hold no NUL, and pages are bounded below INT_MAX bytes). */
 static xmlChar *copy_string(const xmlChar *s)
 {
     return xmlStrndup(s, (int)strlen((const char *)s));
 }
 
+/* An element or attribute name: the parser's dictionary's copy when the
+ * document keeps that dictionary (start_document), else a block of its own,
+ * which is what xmlFreeNode will then free. */
+static const xmlChar *tree_name(xmlParserCtxtPtr ctxt, const xmlChar *name)
+{
+    const xmlDoc *doc = ctxt->myDoc;
+    if (doc && doc->dict && doc->dict == ctxt->dict)
+        return xmlDictLookup(ctxt->dict, name, -1);
+    return copy_string(name);
+}
+
+/* A node of the tree (page_memory.c keeps them together, in the order they
+ * are made). */
 static xmlNodePtr new_node(xmlElementType type)
 {
     xmlNodePtr n = xmlMalloc(sizeof *n);
@@ -123,13 +138,13 @@ static void append_child(xmlNodePtr parent, xmlNodePtr child)
 /* An attribute as libxml2 makes one in an HTML page: a bare boolean
  * attribute ("checked") gets its own name as value, any other bare one no
  * value (no text child) at all. Appended after *tail. */
-static int add_attribute(xmlNodePtr element, xmlAttrPtr *tail, const xmlChar *name,
-                         const xmlChar *value)
+static int add_attribute(xmlParserCtxtPtr ctxt, xmlNodePtr element, xmlAttrPtr *tail,
+                         const xmlChar *name, const xmlChar *value)
 {
     xmlAttrPtr attr = new_attribute();
     if (!attr)
         return 0;
-    attr->name = copy_string(name);
+    attr->name = tree_name(ctxt, name);
     if (!attr->name) {
         xmlFree(attr);
         return 0;
@@ -147,9 +162,12 @@ static int add_attribute(xmlNodePtr element, xmlAttrPtr *tail, const xmlChar *na
         value = name;
     if (!value)
         return 1;
-    xmlNodePtr text = new_node(XML_TEXT_NODE);
+    /* The value's text node stays beside its attribute, apart from the
+     * tree's own nodes. */
+    xmlNodePtr text = html_page_memory_aside(sizeof *text);
     if (!text)
         return 0;
+    *text = (xmlNode){.type = XML_TEXT_NODE};
     text->name = xmlStringText;
     text->doc = element->doc;
     text->parent = (xmlNodePtr)attr;
@@ -170,7 +188,7 @@ static void start_element(void *user, const xmlChar *qname, const xmlChar **atts
         return;
     }
     element->doc = doc;
-    element->name = copy_string(element_name(qname));
+    element->name = tree_name(ctxt, element_name(qname));
     if (!element->name) {
         xmlFree(element);
         stop_out_of_memory(ctxt);
@@ -203,7 +221,7 @@ static void start_element(void *user, const xmlChar *qname, const xmlChar **atts
         return;
     xmlAttrPtr tail = NULL;
     for (size_t i = 0; atts[i]; i += 2)
-        if (!add_attribute(element, &tail, atts[i], atts[i + 1])) {
+        if (!add_attribute(ctxt, element, &tail, atts[i], atts[i + 1])) {
             stop_out_of_memory(ctxt);
             return;
         }
@@ -307,6 +325,21 @@ static void cdata_block(void *user, const xmlChar *ch, int len)
     add_characters(user, ch, len, XML_CDATA_SECTION_NODE);
 }
 
+/* libxml2's document, which shares the parser's dictionary: element and
+ * attribute names are then one copy each for the whole page, which the
+ * passes over the tree read from cache, and libxml2 frees and renames them
+ * knowing they are the dictionary's (xmlFreeNode, xmlNodeSetName). */
+static void start_document(void *user)
+{
+    xmlParserCtxtPtr ctxt = user;
+    xmlSAX2StartDocument(ctxt);
+    xmlDocPtr doc = ctxt->myDoc;
+    if (doc && !doc->dict && ctxt->dict) {
+        doc->dict = ctxt->dict;
+        xmlDictReference(doc->dict);
+    }
+}
+
 /* libxml2's handlers, which place the node under ctxt->node. */
 static void comment(void *user, const xmlChar *value)
 {
@@ -338,6 +371,7 @@ oct_status html_tree_parse(const char *text, size_t len, const char *url, int op
         return OCT_ERR_NOMEM;
     tree_state state = {0};
     ctxt->_private = &state;
+    ctxt->sax->startDocument = start_document;
     ctxt->sax->startElement = start_element;
     ctxt->sax->endElement = end_element;
     ctxt->sax->characters = characters;
