@@ -396,6 +396,16 @@ static void test_page_memory(void **state)
     assert_true(same_tree(ref, ours) > 100000);
     html_page_memory_close(pm, ours);
 
+    /* A small page takes one chunk (1 MiB) of memory, nodes and all: two
+     * made malloc hand the memory back after every page of a batch. */
+    static const char small[] = "<p class=a>one <b>two</b></p><p title=t>three</p>";
+    pm = html_page_memory_open(sizeof small - 1);
+    assert_non_null(pm);
+    ours = parse_ours(small, sizeof small - 1);
+    assert_true(html_page_memory_used(pm) > 0);
+    assert_true(html_page_memory_used(pm) <= (size_t)1 << 20);
+    html_page_memory_close(pm, ours);
+
     xmlFreeDoc(ref);
     oct_buf_free(&b);
 }
