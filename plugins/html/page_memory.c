@@ -63,9 +63,9 @@
  * needs more (libxml2 growing blocks that are not the last one, say) goes
  * on with malloc. */
 #define BUDGET_PER_INPUT_BYTE 64
+#define BUDGET_MIN (64u * 1024 * 1024)
 /* The node lane's room is taken NODE_RUN bytes at a time: 512 nodes. */
 #define NODE_RUN ((size_t)64 << 10)
-#define BUDGET_MIN (64u * 1024 * 1024)
 
 typedef struct chunk {
     size_t size; /* usable bytes after the struct */
