@@ -257,16 +257,20 @@ static void *carve(html_page_memory *pm, size_t n)
     return n == sizeof(xmlNode) ? carve_node(pm) : carve_general(pm, n);
 }
 
-static void *page_malloc(size_t n)
+/* p, the page's block of n bytes, or when the budget is spent a malloc'ed
+ * one: the page has spilled. */
+static void *or_spill(html_page_memory *pm, void *p, size_t n)
 {
-    html_page_memory *pm = open_page;
-    if (!pm)
-        return outer_malloc(n);
-    void *p = carve(pm, n);
     if (p)
         return p;
     pm->spilled = 1;
     return outer_malloc(n);
+}
+
+static void *page_malloc(size_t n)
+{
+    html_page_memory *pm = open_page;
+    return pm ? or_spill(pm, carve(pm, n), n) : outer_malloc(n);
 }
 
 static void page_free(void *p)
@@ -311,13 +315,7 @@ static void *page_realloc(void *p, size_t n)
 void *html_page_memory_aside(size_t n)
 {
     html_page_memory *pm = open_page;
-    if (!pm)
-        return xmlMalloc(n);
-    void *p = carve_general(pm, n);
-    if (p)
-        return p;
-    pm->spilled = 1;
-    return outer_malloc(n);
+    return pm ? or_spill(pm, carve_general(pm, n), n) : xmlMalloc(n);
 }
 
 static char *page_strdup(const char *s)
