@@ -19,9 +19,10 @@
  * huge pages (fewer faults, as much more zeroing) and took more memory.
  *
  * A huge page is resident as a whole once touched, so only buffers from half
- * a megabyte (128 small pages, more than the 84 a huge page costs) on ask, and only those that will be filled (an input read into
- * it, an arena block used before the next is made): at most 1.5 MiB is then
- * resident that 4 KiB pages would have spared.
+ * a megabyte on ask (128 small pages, more than the 84 a huge page costs),
+ * and only those that will be filled (an input read into it, an arena block
+ * used before the next is made): at most 1.5 MiB is then resident that 4 KiB
+ * pages would have spared.
  */
 #ifndef OCTAVO_HUGEPAGES_H
 #define OCTAVO_HUGEPAGES_H

@@ -77,7 +77,8 @@ static size_t plain_text_run(const char *s, size_t len)
     size_t i = 0;
     for (; len - i >= OCT_BLOCK; i += OCT_BLOCK) {
         const oct_block b = oct_block_load(s + i);
-        const unsigned odd = oct_markup_odd_bytes(b) & ~(oct_block_eq(b, '\t') | oct_block_eq(b, '\n'));
+        const unsigned odd =
+            oct_markup_odd_bytes(b) & ~(oct_block_eq(b, '\t') | oct_block_eq(b, '\n'));
         if (odd)
             return i + oct_mask_first(odd);
     }

@@ -21,11 +21,11 @@
  * relationships. A batch of a thousand pages deflated each of them a
  * thousand times, and libdeflate spends 8 to 10 microseconds on any call,
  * at any level, however few the bytes: deflating was half of all the work
- * on a small page (callgrind, 100 html5lib pages to EPUB in one batch). So small entries are remembered, by
- * their exact bytes, with what they deflated to, and an identical entry of
- * a later package is given the same deflated bytes; the memory is the
- * process's (every package of a batch, every thread), a few slots that the
- * entries seen in most packages keep.
+ * on a small page (callgrind, 100 html5lib pages to EPUB in one batch). So
+ * small entries are remembered, by their exact bytes, with what they
+ * deflated to, and an identical entry of a later package is given the same
+ * deflated bytes; the memory is the process's (every package of a batch,
+ * every thread), a few slots that the entries seen in most packages keep.
  */
 #include "zippkg.h"
 

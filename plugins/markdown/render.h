@@ -73,8 +73,8 @@ static inline int md_render_word_fits(md_render *r, const char *s, size_t len, s
                                       size_t readable)
 {
     oct_buf *b = &r->out;
-    if (!md_render_line_begun(r) || r->column + columns >= r->width || b->status != OCT_OK || len + 1 >= b->cap - b->len ||
-        len + 1 > b->max - b->len)
+    if (!md_render_line_begun(r) || r->column + columns >= r->width || b->status != OCT_OK ||
+        len + 1 >= b->cap - b->len || len + 1 > b->max - b->len)
         return 0;
     if (len <= 8 && readable >= 8 && b->cap - b->len > 8) {
         /* a short word, as most are: eight bytes copied at once (those
