@@ -87,14 +87,20 @@ static const xmlChar *tree_name(xmlParserCtxtPtr ctxt, const xmlChar *name)
     return copy_string(name);
 }
 
+/* block, if any, made an empty node of the given type. */
+static xmlNodePtr as_node(void *block, xmlElementType type)
+{
+    xmlNodePtr n = block;
+    if (n)
+        *n = (xmlNode){.type = type};
+    return n;
+}
+
 /* A node of the tree (page_memory.c keeps them together, in the order they
  * are made). */
 static xmlNodePtr new_node(xmlElementType type)
 {
-    xmlNodePtr n = xmlMalloc(sizeof *n);
-    if (n)
-        *n = (xmlNode){.type = type};
-    return n;
+    return as_node(xmlMalloc(sizeof(xmlNode)), type);
 }
 
 static xmlAttrPtr new_attribute(void)
@@ -164,10 +170,9 @@ static int add_attribute(xmlParserCtxtPtr ctxt, xmlNodePtr element, xmlAttrPtr *
         return 1;
     /* The value's text node stays beside its attribute, apart from the
      * tree's own nodes. */
-    xmlNodePtr text = html_page_memory_aside(sizeof *text);
+    xmlNodePtr text = as_node(html_page_memory_aside(sizeof(xmlNode)), XML_TEXT_NODE);
     if (!text)
         return 0;
-    *text = (xmlNode){.type = XML_TEXT_NODE};
     text->name = xmlStringText;
     text->doc = element->doc;
     text->parent = (xmlNodePtr)attr;
